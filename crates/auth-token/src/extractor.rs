@@ -1,0 +1,114 @@
+//! `AuthUser`: the signed-in user of a request, or a 401 problem.
+
+use std::{future::Future, pin::Pin, str::FromStr};
+
+use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+use gamme_db::{users::UserStatus, DbError, PgPool};
+use gamme_service_kit::Problem;
+use uuid::Uuid;
+
+use crate::{Role, TokenError, Verifier};
+
+/// Verifies the token, then checks the user is still active and the token was not issued
+/// before the user's tokens were revoked (deactivation, password change). The role is read
+/// fresh from the database, so a role change applies at once.
+#[derive(Clone)]
+pub struct Authenticator {
+    verifier: Verifier,
+    pool: PgPool,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub token_id: Uuid,
+}
+
+impl Authenticator {
+    pub fn new(verifier: Verifier, pool: PgPool) -> Self {
+        Self { verifier, pool }
+    }
+
+    pub async fn authenticate(&self, token: &str) -> Result<AuthUser, Problem> {
+        let claims = self.verifier.verify(token).await.map_err(|err| match err {
+            TokenError::KeysUnavailable(reason) => {
+                tracing::error!(%reason, "cannot fetch the auth service's keys");
+                Problem::service_unavailable("Sign-in cannot be checked right now. Try again in a moment.")
+            }
+            TokenError::Expired => Problem::unauthorized("token_expired", "Your session has expired. Sign in again."),
+            other => {
+                tracing::info!(reason = %other, "access token refused");
+                Problem::unauthorized("invalid_token", "The access token is not valid. Sign in again.")
+            }
+        })?;
+        let user_id = claims.sub;
+        let status = gamme_db::run(&self.pool, move |conn| UserStatus::find(conn, user_id).map_err(DbError::from))
+            .await
+            .map_err(Problem::from)?;
+        let Some(status) = status else {
+            return Err(Problem::unauthorized("invalid_token", "This account no longer exists."));
+        };
+        if !status.is_active {
+            return Err(Problem::unauthorized("account_deactivated", "This account has been deactivated."));
+        }
+        if claims.iat < status.tokens_valid_after.timestamp() {
+            return Err(Problem::unauthorized("token_revoked", "This session has ended. Sign in again."));
+        }
+        let role = Role::from_str(&status.role).map_err(|e| Problem::internal(&e))?;
+        Ok(AuthUser {
+            id: status.id,
+            email: status.email,
+            display_name: status.display_name,
+            role,
+            token_id: claims.jti,
+        })
+    }
+}
+
+impl AuthUser {
+    /// 403 unless the user has one of `roles`.
+    pub fn require_any(&self, roles: &[Role]) -> Result<(), Problem> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            let names: Vec<_> = roles.iter().map(|r| r.as_str()).collect();
+            Err(Problem::forbidden(format!("This needs the role {}; you are {}.", names.join(" or "), self.role)))
+        }
+    }
+
+    pub fn require_admin(&self) -> Result<(), Problem> {
+        self.require_any(&[Role::Admin])
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+impl FromRequest for AuthUser {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let authenticator = req.app_data::<web::Data<Authenticator>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            let Some(authenticator) = authenticator else {
+                return Err(Problem::internal(&std::io::Error::other("no Authenticator in app data")).into());
+            };
+            let Some(token) = token else {
+                return Err(Problem::unauthorized("missing_token", "Sign in first: this needs an access token.").into());
+            };
+            authenticator.authenticate(&token).await.map_err(Into::into)
+        })
+    }
+}

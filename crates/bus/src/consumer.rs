@@ -1,0 +1,153 @@
+//! The consumer loop: bounded prefetch, manual ack after the handler's work is done, requeue
+//! or dead-letter on the handler's word, reconnect with backoff when the broker goes away,
+//! and on shutdown stop taking messages, finish those in hand, then close.
+
+use std::{future::Future, panic::AssertUnwindSafe, sync::Arc, time::Duration};
+
+use futures_util::{FutureExt, StreamExt};
+use lapin::{
+    message::Delivery,
+    options::{
+        BasicAckOptions, BasicCancelOptions, BasicConsumeOptions, BasicNackOptions, BasicQosOptions, BasicRejectOptions,
+    },
+    types::{AMQPValue, FieldTable},
+};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::{connection::Backoff, Bus, BusError};
+
+/// A message as a handler sees it.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub body: Vec<u8>,
+    pub message_id: Option<String>,
+    pub correlation_id: Option<String>,
+    pub message_type: Option<String>,
+    pub redelivered: bool,
+    /// Deliveries before this one, as counted by a quorum queue (0 on the first).
+    pub delivery_count: u32,
+}
+
+/// What to do with a message once its handler is done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done (or already done before): remove it.
+    Ack,
+    /// Could not be handled now: deliver it again (counts toward the delivery limit).
+    Requeue,
+    /// Can never be handled: dead-letter it (or drop it where the queue has no dead-letter exchange).
+    DeadLetter,
+}
+
+fn delivery_count(headers: Option<&FieldTable>) -> u32 {
+    let value = headers.and_then(|h| h.inner().get("x-delivery-count"));
+    match value {
+        Some(AMQPValue::LongLongInt(n)) => u32::try_from(*n).unwrap_or(u32::MAX),
+        Some(AMQPValue::LongInt(n)) => u32::try_from(*n).unwrap_or(u32::MAX),
+        Some(AMQPValue::LongUInt(n)) => *n,
+        Some(AMQPValue::ShortInt(n)) => u32::try_from(*n).unwrap_or(0),
+        _ => 0,
+    }
+}
+
+impl Incoming {
+    fn from_delivery(d: &Delivery) -> Self {
+        let p = &d.properties;
+        Self {
+            body: d.data.clone(),
+            message_id: p.message_id().as_ref().map(|s| s.to_string()),
+            correlation_id: p.correlation_id().as_ref().map(|s| s.to_string()),
+            message_type: p.kind().as_ref().map(|s| s.to_string()),
+            redelivered: d.redelivered,
+            delivery_count: delivery_count(p.headers().as_ref()),
+        }
+    }
+}
+
+/// Consumes `queue` until `shutdown` is cancelled, with at most `prefetch` messages in hand.
+pub async fn run<H, F>(bus: Bus, queue: String, prefetch: u16, shutdown: CancellationToken, handler: H)
+where
+    H: Fn(Incoming) -> F + Send + Sync + 'static,
+    F: Future<Output = Outcome> + Send + 'static,
+{
+    let handler = Arc::new(handler);
+    let mut backoff = Backoff::new(Duration::from_secs(10));
+    while !shutdown.is_cancelled() {
+        match consume(&bus, &queue, prefetch, &shutdown, handler.clone(), &mut backoff).await {
+            Ok(()) => break,
+            Err(err) => {
+                let delay = backoff.next_delay();
+                tracing::warn!(%queue, error = %err, retry_in_ms = delay.as_millis() as u64, "consumer lost its channel");
+                tokio::select! {
+                    _ = shutdown.cancelled() => break,
+                    _ = tokio::time::sleep(delay) => {},
+                }
+            }
+        }
+    }
+    tracing::info!(%queue, "consumer stopped");
+}
+
+async fn consume<H, F>(
+    bus: &Bus,
+    queue: &str,
+    prefetch: u16,
+    shutdown: &CancellationToken,
+    handler: Arc<H>,
+    backoff: &mut Backoff,
+) -> Result<(), BusError>
+where
+    H: Fn(Incoming) -> F + Send + Sync + 'static,
+    F: Future<Output = Outcome> + Send + 'static,
+{
+    let channel = bus.channel().await?;
+    channel.basic_qos(prefetch, BasicQosOptions::default()).await?;
+    let tag = format!("{queue}.{}.{}", std::process::id(), uuid::Uuid::new_v4().simple());
+    let mut consumer =
+        channel.basic_consume(queue, &tag, BasicConsumeOptions::default(), FieldTable::default()).await?;
+    backoff.reset();
+    tracing::info!(%queue, prefetch, "consuming");
+    let mut in_hand = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => {
+                // Stop deliveries, finish what is in hand (each acks), then close: anything
+                // delivered but not started goes back to the queue with the channel.
+                let _ = channel.basic_cancel(&tag, BasicCancelOptions::default()).await;
+                while in_hand.join_next().await.is_some() {}
+                let _ = channel.close(200, "shutting down").await;
+                return Ok(());
+            }
+            Some(done) = in_hand.join_next(), if !in_hand.is_empty() => {
+                if let Err(err) = done {
+                    tracing::error!(error = %err, "message task failed");
+                }
+            }
+            next = consumer.next() => {
+                let delivery = match next {
+                    Some(Ok(d)) => d,
+                    Some(Err(e)) => return Err(e.into()),
+                    None => return Err(BusError::ConsumerEnded),
+                };
+                let handler = handler.clone();
+                in_hand.spawn(async move {
+                    let incoming = Incoming::from_delivery(&delivery);
+                    let outcome = AssertUnwindSafe(handler(incoming)).catch_unwind().await.unwrap_or_else(|_| {
+                        tracing::error!("message handler panicked; the message goes back to the queue");
+                        Outcome::Requeue
+                    });
+                    let settled = match outcome {
+                        Outcome::Ack => delivery.ack(BasicAckOptions::default()).await,
+                        Outcome::Requeue => delivery.nack(BasicNackOptions { requeue: true, ..Default::default() }).await,
+                        Outcome::DeadLetter => delivery.reject(BasicRejectOptions { requeue: false }).await,
+                    };
+                    if let Err(err) = settled {
+                        // The channel is gone: the broker redelivers the message to someone.
+                        tracing::warn!(error = %err, ?outcome, "could not settle a message");
+                    }
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! Test databases: the migrations are applied once to a template database (named after a hash
+//! of the migrations, so a changed migration makes a new template), and each test gets its own
+//! copy, dropped when the test ends. Tests therefore run in parallel, in separate processes.
+
+use std::{
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use diesel::{pg::PgConnection, sql_query, Connection, RunQueryDsl};
+use secrecy::SecretString;
+use sha2::{Digest, Sha256};
+
+use crate::{build_pool, PgPool};
+
+/// Taken while the template is created, so parallel test processes create it once.
+const TEMPLATE_LOCK: i64 = 0x67_61_6d_6d_65_74;
+
+pub struct TestDb {
+    name: String,
+    url: String,
+    admin_url: String,
+}
+
+/// `GAMME_TEST_DATABASE_URL`, a URL to a database the tests may create databases from.
+pub fn admin_url() -> String {
+    std::env::var("GAMME_TEST_DATABASE_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// `base` with its database name replaced by `db`.
+pub fn with_database(base: &str, db: &str) -> String {
+    let (head, query) = match base.split_once('?') {
+        Some((h, q)) => (h, Some(q)),
+        None => (base, None),
+    };
+    let scheme_end = head.find("://").map_or(0, |i| i + 3);
+    let path_start = head[scheme_end..].find('/').map_or(head.len(), |i| scheme_end + i);
+    let mut url = format!("{}/{}", &head[..path_start], db);
+    if let Some(q) = query {
+        url.push('?');
+        url.push_str(q);
+    }
+    url
+}
+
+fn migrations_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations")
+}
+
+fn migrations_hash() -> String {
+    let mut files = Vec::new();
+    let mut stack = vec![migrations_dir()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("migrations directory is readable").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut hasher = Sha256::new();
+    for f in files {
+        hasher.update(f.strip_prefix(migrations_dir()).unwrap_or(&f).to_string_lossy().as_bytes());
+        hasher.update(std::fs::read(&f).expect("migration file is readable"));
+    }
+    hex::encode(&hasher.finalize()[..6])
+}
+
+fn ensure_template(admin: &mut PgConnection, admin_url: &str) -> String {
+    let template = format!("gamme_tpl_{}", migrations_hash());
+    sql_query(format!("SELECT pg_advisory_lock({TEMPLATE_LOCK})")).execute(admin).expect("advisory lock");
+    let exists = database_exists(admin, &template);
+    if !exists {
+        let building = format!("{template}_building");
+        sql_query(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)")).execute(admin).expect("drop");
+        sql_query(format!("CREATE DATABASE {building}")).execute(admin).expect("create template");
+        crate::migrate::run_pending_at(&with_database(admin_url, &building)).expect("migrate the template");
+        sql_query(format!("ALTER DATABASE {building} RENAME TO {template}")).execute(admin).expect("rename");
+    }
+    sql_query(format!("SELECT pg_advisory_unlock({TEMPLATE_LOCK})")).execute(admin).expect("advisory unlock");
+    template
+}
+
+fn database_exists(conn: &mut PgConnection, name: &str) -> bool {
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let row: Count = sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
+        .bind::<diesel::sql_types::Text, _>(name)
+        .get_result(conn)
+        .expect("query pg_database");
+    row.n > 0
+}
+
+impl TestDb {
+    /// A new, migrated database of its own.
+    pub fn new() -> Self {
+        let admin_url = admin_url();
+        let mut admin = PgConnection::establish(&admin_url)
+            .unwrap_or_else(|e| panic!("cannot reach the test Postgres (GAMME_TEST_DATABASE_URL): {e}"));
+        let template = ensure_template(&mut admin, &admin_url);
+        let name = format!("gamme_test_{}", uuid::Uuid::new_v4().simple());
+        // Copying a template fails while another copy of it starts: retry briefly.
+        let mut attempt = 0;
+        loop {
+            match sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}")).execute(&mut admin) {
+                Ok(_) => break,
+                Err(e) if attempt < 20 => {
+                    attempt += 1;
+                    tracing::debug!(error = %e, "template busy, retrying");
+                    std::thread::sleep(Duration::from_millis(100 * attempt));
+                }
+                Err(e) => panic!("cannot create test database: {e}"),
+            }
+        }
+        let url = with_database(&admin_url, &name);
+        Self { name, url, admin_url }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn secret_url(&self) -> SecretString {
+        SecretString::from(self.url.clone())
+    }
+
+    pub fn pool(&self, size: u32) -> PgPool {
+        build_pool(&self.secret_url(), size, Duration::from_secs(10))
+    }
+
+    pub fn connect(&self) -> PgConnection {
+        PgConnection::establish(&self.url).expect("connect to the test database")
+    }
+}
+
+impl Default for TestDb {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = PgConnection::establish(&self.admin_url) {
+            let _ = sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).execute(&mut admin);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn database_name_is_replaced_and_query_kept() {
+        assert_eq!(with_database("postgres://u:p@h:5432/postgres", "x"), "postgres://u:p@h:5432/x");
+        assert_eq!(with_database("postgres://h/a?sslmode=disable", "b"), "postgres://h/b?sslmode=disable");
+        assert_eq!(with_database("postgres://h", "b"), "postgres://h/b");
+    }
+}

@@ -1,0 +1,44 @@
+//! The auth service's configuration.
+
+use gamme_service_kit::{
+    config::{reject_development_secret, CommonConfig},
+    ConfigError, Env,
+};
+use secrecy::SecretString;
+
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    pub common: CommonConfig,
+    pub issuer: String,
+    pub audience: String,
+    /// Ed25519 PKCS#8 PEM; when unset a key is generated on first start and kept in Postgres.
+    pub private_key: Option<SecretString>,
+    pub admin_email: Option<String>,
+    pub admin_password: Option<SecretString>,
+    pub cookie_secure: bool,
+    pub max_failures_per_account: i32,
+    pub max_failures_per_address: i32,
+}
+
+impl AuthConfig {
+    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let common = CommonConfig::from_env(env, "auth", 8181)?;
+        let admin_password = env.secret("GAMME_ADMIN_PASSWORD")?;
+        if admin_password.is_some() {
+            reject_development_secret(common.environment, "GAMME_ADMIN_PASSWORD", admin_password.as_ref(), "changeme")?;
+        }
+        let public_url = env.get_or("GAMME_PUBLIC_URL", "http://localhost:8080");
+        Ok(Self {
+            issuer: env.get_or("GAMME_JWT_ISSUER", "gamme"),
+            audience: env.get_or("GAMME_JWT_AUDIENCE", "gamme"),
+            private_key: env.secret("GAMME_JWT_PRIVATE_KEY")?,
+            admin_email: env.get("GAMME_ADMIN_EMAIL").map(str::to_owned),
+            admin_password,
+            // A Secure cookie is dropped over plain http (a tablet on http://<LAN IP>:8080).
+            cookie_secure: env.parse("GAMME_COOKIE_SECURE", public_url.starts_with("https://"))?,
+            max_failures_per_account: env.parse("GAMME_LOGIN_MAX_FAILURES", 5)?,
+            max_failures_per_address: env.parse("GAMME_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)?,
+            common,
+        })
+    }
+}

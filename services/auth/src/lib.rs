@@ -1,0 +1,105 @@
+//! Gamme's auth service: first-run setup, sign-in with rotating refresh tokens, user
+//! administration, signing keys and the JWKS every other service verifies tokens with.
+
+pub mod config;
+pub mod error;
+pub mod keys;
+pub mod openapi;
+pub mod passwords;
+pub mod routes;
+pub mod sessions;
+pub mod throttle;
+pub mod users;
+
+use std::{net::TcpListener, sync::Arc};
+
+use actix_web::{dev::Server, middleware, web, App, HttpServer};
+use anyhow::Context;
+use gamme_auth_token::{Authenticator, JwksCache, Verifier};
+use gamme_bus::{Bus, OutboxRelay, Topology};
+use gamme_db::PgPool;
+use gamme_service_kit::{problem, request_id, server, Env};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+pub use config::AuthConfig;
+
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8181";
+
+/// What handlers share.
+pub struct AppState {
+    pub pool: PgPool,
+    pub keys: keys::KeyRing,
+    pub config: AuthConfig,
+    /// Wakes the outbox relay after a commit that added a message.
+    pub outbox: Arc<Notify>,
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    shutdown: CancellationToken,
+}
+
+impl Application {
+    pub async fn build(env: &Env) -> anyhow::Result<Self> {
+        let config = AuthConfig::from_env(env)?;
+        let listener = server::bind(&config.common.http_addr)
+            .with_context(|| format!("cannot listen on {}", config.common.http_addr))?;
+        Self::build_with(config, listener).await
+    }
+
+    pub async fn build_with(config: AuthConfig, listener: TcpListener) -> anyhow::Result<Self> {
+        let common = &config.common;
+        let pool = gamme_db::build_pool(&common.database_url, common.db_pool_size, common.db_connect_timeout);
+        let keys = keys::KeyRing::load(&pool, config.private_key.as_ref()).await.context("loading signing keys")?;
+        routes::setup::bootstrap_admin(&pool, &config).await.context("creating the admin from GAMME_ADMIN_EMAIL")?;
+
+        let bus = Bus::new(common.amqp_url.clone(), Topology::new(&common.bus_prefix));
+        let relay = OutboxRelay::new(pool.clone(), bus.clone());
+        let shutdown = CancellationToken::new();
+        let state = web::Data::new(AppState {
+            pool: pool.clone(),
+            keys: keys.clone(),
+            config: config.clone(),
+            outbox: relay.waker(),
+        });
+        tokio::spawn(relay.run(shutdown.clone()));
+
+        let verifier = Verifier::new(JwksCache::with_keys(keys.decoding_keys()), &config.issuer, &config.audience);
+        let authenticator = web::Data::new(Authenticator::new(verifier, pool.clone()));
+        let readiness = gamme_bus::readiness(pool.clone(), bus.clone());
+        let port = listener.local_addr()?.port();
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(middleware::from_fn(request_id::middleware))
+                .app_data(problem::json_config(16 * 1024))
+                .app_data(problem::path_config())
+                .app_data(problem::query_config())
+                .app_data(state.clone())
+                .app_data(authenticator.clone())
+                .configure(|cfg| gamme_service_kit::health::configure(cfg, readiness.clone()))
+                .service(web::scope("/api/auth").configure(routes::configure))
+                .default_service(web::to(problem::not_found))
+        })
+        .listen(listener)?
+        .disable_signals()
+        .shutdown_timeout(config.common.shutdown_timeout.as_secs())
+        .run();
+        tracing::info!(port, "gamme-auth listening");
+        Ok(Self { port, server, shutdown })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Cancelling it stops the service as SIGTERM would.
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
+
+    pub async fn run(self) -> std::io::Result<()> {
+        server::serve(self.server, self.shutdown).await
+    }
+}

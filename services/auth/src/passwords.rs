@@ -1,0 +1,87 @@
+//! Password rules and argon2id hashing, run on the blocking pool: a hash takes tens of
+//! milliseconds of CPU and ~19 MiB, which must not stall an async worker.
+
+use argon2::{
+    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
+    Algorithm, Argon2, Params, Version,
+};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::AuthError;
+
+pub const MIN_LEN: usize = 8;
+pub const MAX_LEN: usize = 128;
+
+/// OWASP's minimum for argon2id: m = 19 MiB, t = 2, p = 1.
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("argon2 parameters are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+pub fn validate(password: &SecretString) -> Result<(), AuthError> {
+    let len = password.expose_secret().chars().count();
+    if !(MIN_LEN..=MAX_LEN).contains(&len) {
+        return Err(AuthError::Validation(format!("A password has {MIN_LEN} to {MAX_LEN} characters.")));
+    }
+    Ok(())
+}
+
+pub async fn hash(password: SecretString) -> Result<String, AuthError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        argon2()
+            .hash_password(password.expose_secret().as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| AuthError::Unexpected(anyhow::anyhow!("argon2 hashing failed: {e}")))
+    })
+    .await
+    .map_err(|e| AuthError::Unexpected(e.into()))?
+}
+
+/// A hash of a random password, verified against when the account does not exist, so a
+/// wrong email takes as long as a wrong password.
+const DECOY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Vb5g3mWkH3V7mzYvN2o0v0QwJ7yq8v3CkUjGmz3b9bA";
+
+pub async fn verify(password: SecretString, stored: Option<String>) -> Result<bool, AuthError> {
+    tokio::task::spawn_blocking(move || {
+        let exists = stored.is_some();
+        let stored = stored.unwrap_or_else(|| DECOY_HASH.to_owned());
+        let Ok(parsed) = PasswordHash::new(&stored) else { return false };
+        let ok = argon2().verify_password(password.expose_secret().as_bytes(), &parsed).is_ok();
+        ok && exists
+    })
+    .await
+    .map_err(|e| AuthError::Unexpected(e.into()))
+}
+
+/// A one-time password an admin hands to a new user: 16 characters without look-alikes.
+pub fn temporary() -> SecretString {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    let s: String = (0..16).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
+    SecretString::from(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hash_is_argon2id_with_owasp_parameters_and_verifies() {
+        let h = hash(SecretString::from("correct horse")).await.unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        assert!(verify(SecretString::from("correct horse"), Some(h.clone())).await.unwrap());
+        assert!(!verify(SecretString::from("wrong horse!"), Some(h)).await.unwrap());
+        assert!(!verify(SecretString::from("correct horse"), None).await.unwrap());
+    }
+
+    #[test]
+    fn length_rules_count_characters() {
+        assert!(validate(&SecretString::from("1234567")).is_err());
+        assert!(validate(&SecretString::from("12345678")).is_ok());
+        assert!(validate(&SecretString::from("é".repeat(128))).is_ok());
+        assert!(validate(&SecretString::from("x".repeat(129))).is_err());
+    }
+}

@@ -1,0 +1,9 @@
+// Checklist runs (waiting for the procedures service).
+import { IconChecklist } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import { UpcomingScreen } from '../../components/UpcomingScreen';
+
+export function RunsScreen() {
+  const { t } = useTranslation();
+  return <UpcomingScreen icon={<IconChecklist size={28} />} title={t('runs.title')} body={t('runs.intro')} />;
+}
