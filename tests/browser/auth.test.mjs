@@ -148,6 +148,8 @@ test('a wrong password is refused with a message, and an admin can deactivate an
     await page.getByLabel('E-mail').fill(ADMIN.email);
     await page.getByLabel(/^Mot de passe/).fill(ADMIN.password);
     await page.getByRole('button', { name: 'Se connecter' }).click();
+    // Wait for the sign-in to land (and its cookie to be set) before leaving the page.
+    await expectVisible(heading(page, 'Bibliothèque'));
     await page.goto('/admin/users');
     await editorRow.getByRole('button', { name: `Réactiver ${EDITOR.name}` }).click();
     await page.getByRole('dialog', { name: `Réactiver ${EDITOR.name} ?` }).getByRole('button', { name: 'Réactiver' }).click();

@@ -134,13 +134,18 @@ impl Env {
 /// Passwords that ship in Gamme's development defaults and compose file.
 const DEVELOPMENT_PASSWORDS: &[&str] = &["", "gamme", "guest", "postgres", "password", "changeme"];
 
+/// A shipped default, or the placeholder `.env.example` suggests replacing.
+fn is_development_password(value: &str) -> bool {
+    DEVELOPMENT_PASSWORDS.contains(&value) || value.to_ascii_lowercase().starts_with("change-me")
+}
+
 /// In production, a URL's password must not be one of the development passwords.
 pub fn reject_development_url(env: Environment, key: &str, url: &SecretString) -> Result<(), ConfigError> {
     if !env.is_production() {
         return Ok(());
     }
     let password = url_password(url.expose_secret()).unwrap_or("");
-    if DEVELOPMENT_PASSWORDS.contains(&password) {
+    if is_development_password(password) {
         return Err(ConfigError::DevelopmentSecret { key: key.to_owned() });
     }
     Ok(())
@@ -158,7 +163,11 @@ pub fn reject_development_secret(
     }
     match value {
         None => Err(ConfigError::Missing { key: key.to_owned() }),
-        Some(v) if v.expose_secret() == development_value || v.expose_secret().len() < 16 => {
+        Some(v)
+            if v.expose_secret() == development_value
+                || is_development_password(v.expose_secret())
+                || v.expose_secret().len() < 16 =>
+        {
             Err(ConfigError::DevelopmentSecret { key: key.to_owned() })
         }
         Some(_) => Ok(()),
@@ -262,6 +271,16 @@ mod tests {
         assert!(CommonConfig::from_env(&env, "test", 1).is_ok());
         let dev = CommonConfig::from_env(&Env::default(), "test", 8181).unwrap();
         assert_eq!(dev.http_addr, "127.0.0.1:8181");
+    }
+
+    #[test]
+    fn production_refuses_the_env_example_placeholder() {
+        let env = Env::from_pairs([
+            ("GAMME_ENV", "production"),
+            ("GAMME_DATABASE_URL", "postgres://gamme:change-me-to-a-long-random-string@db/gamme"),
+            ("GAMME_AMQP_URL", "amqp://gamme:Qq9-long-password@mq/%2f"),
+        ]);
+        assert!(matches!(CommonConfig::from_env(&env, "test", 1), Err(ConfigError::DevelopmentSecret { .. })));
     }
 
     #[test]

@@ -9,6 +9,17 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::AuthError;
 
+/// Each hash holds 19 MiB for its duration: a burst of sign-ins must queue, not pile up
+/// memory (and CPU) without bound.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+});
+
+async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AuthError> {
+    let _permit = HASHING.acquire().await.map_err(|e| AuthError::Unexpected(e.into()))?;
+    tokio::task::spawn_blocking(work).await.map_err(|e| AuthError::Unexpected(e.into()))
+}
+
 pub const MIN_LEN: usize = 8;
 pub const MAX_LEN: usize = 128;
 
@@ -27,15 +38,14 @@ pub fn validate(password: &SecretString) -> Result<(), AuthError> {
 }
 
 pub async fn hash(password: SecretString) -> Result<String, AuthError> {
-    tokio::task::spawn_blocking(move || {
+    off_thread(move || {
         let salt = SaltString::generate(&mut OsRng);
         argon2()
             .hash_password(password.expose_secret().as_bytes(), &salt)
             .map(|h| h.to_string())
             .map_err(|e| AuthError::Unexpected(anyhow::anyhow!("argon2 hashing failed: {e}")))
     })
-    .await
-    .map_err(|e| AuthError::Unexpected(e.into()))?
+    .await?
 }
 
 /// A hash of a random password, verified against when the account does not exist, so a
@@ -44,7 +54,7 @@ const DECOY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Vb5g3mWkH3V7mzYvN2o0v0QwJ7yq8v3CkUjGmz3b9bA";
 
 pub async fn verify(password: SecretString, stored: Option<String>) -> Result<bool, AuthError> {
-    tokio::task::spawn_blocking(move || {
+    off_thread(move || {
         let exists = stored.is_some();
         let stored = stored.unwrap_or_else(|| DECOY_HASH.to_owned());
         let Ok(parsed) = PasswordHash::new(&stored) else { return false };
@@ -52,7 +62,6 @@ pub async fn verify(password: SecretString, stored: Option<String>) -> Result<bo
         ok && exists
     })
     .await
-    .map_err(|e| AuthError::Unexpected(e.into()))
 }
 
 /// A one-time password an admin hands to a new user: 16 characters without look-alikes.

@@ -4,18 +4,17 @@
  */
 
 export interface paths {
-    "/api/auth/setup": {
+    "/api/auth/jwks.json": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Whether the first admin still has to be created */
-        get: operations["getSetupStatus"];
+        /** The public keys that verify access tokens. */
+        get: operations["jwks"];
         put?: never;
-        /** Create the first admin and sign in as them */
-        post: operations["setup"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -31,25 +30,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with email and password */
+        /** Sign in with email and password. */
         post: operations["login"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/auth/refresh": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Exchange the refresh cookie for a new access token (rotates the cookie) */
-        post: operations["refresh"];
         delete?: never;
         options?: never;
         head?: never;
@@ -65,7 +47,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke the refresh token and clear the cookie */
+        /** Sign out: revokes this sign-in's refresh tokens and clears the cookie. Always 204. */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -80,8 +62,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user */
-        get: operations["getMe"];
+        /** The signed-in user. */
+        get: operations["me"];
         put?: never;
         post?: never;
         delete?: never;
@@ -99,8 +81,43 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change one's own password; revokes every other session */
-        post: operations["changePassword"];
+        /** Change my password. Every other sign-in of mine ends; this one continues with new tokens. */
+        post: operations["change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchange the refresh cookie for a new access token (and a new refresh cookie). */
+        post: operations["refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether first-run setup is needed. */
+        get: operations["status"];
+        put?: never;
+        /** Create the first admin and sign in as them. Only while no user exists. */
+        post: operations["setup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -114,11 +131,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every user (admin only) */
-        get: operations["listUsers"];
+        /** Every user (admins only). */
+        get: operations["list"];
         put?: never;
-        /** Create a user with a temporary password (admin only) */
-        post: operations["createUser"];
+        /** Create a user with a one-time password (admins only). */
+        post: operations["create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -138,54 +155,14 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a user's name, role or active flag (admin only) */
-        patch: operations["updateUser"];
+        /** Change a user's name, role or active flag (admins only). Deactivation ends their sessions. */
+        patch: operations["update"];
         trace?: never;
     };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @enum {string} */
-        Role: "admin" | "editor" | "technician" | "viewer";
-        User: {
-            /** Format: uuid */
-            id: string;
-            /** Format: email */
-            email: string;
-            display_name: string;
-            role: components["schemas"]["Role"];
-            is_active: boolean;
-            must_change_password: boolean;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            last_login_at: string | null;
-        };
-        LoginResponse: {
-            access_token: string;
-            /** @constant */
-            token_type: "Bearer";
-            /** @description Seconds until the access token expires */
-            expires_in: number;
-            user: components["schemas"]["User"];
-        };
-        SetupStatus: {
-            /** @description True while no admin exists */
-            needed: boolean;
-        };
-        SetupRequest: {
-            /** Format: email */
-            email: string;
-            /** Format: password */
-            password: string;
-            display_name: string;
-        };
-        LoginRequest: {
-            email: string;
-            /** Format: password */
-            password: string;
-        };
         ChangePasswordRequest: {
             /** Format: password */
             current_password: string;
@@ -193,31 +170,81 @@ export interface components {
             new_password: string;
         };
         CreateUserRequest: {
-            /** Format: email */
-            email: string;
             display_name: string;
+            email: string;
             role: components["schemas"]["Role"];
         };
         CreatedUser: {
-            user: components["schemas"]["User"];
-            /** @description Shown once; the user must change it at first sign-in */
+            /** @description Shown once: the user must change it at first sign-in. */
             temporary_password: string;
+            user: components["schemas"]["User"];
+        };
+        LoginRequest: {
+            email: string;
+            /** Format: password */
+            password: string;
+        };
+        /** @description A signed-in session: the access token and who it is for. */
+        LoginResponse: {
+            access_token: string;
+            /**
+             * Format: int64
+             * @description Seconds until the access token expires.
+             */
+            expires_in: number;
+            /** @example Bearer */
+            token_type: string;
+            user: components["schemas"]["User"];
+        };
+        /** @description An error answer (RFC 9457). */
+        Problem: {
+            code: string;
+            detail: string;
+            /** @description Field-level messages, when the request had several things wrong. */
+            errors?: Record<string, never> | null;
+            /** Format: int32 */
+            status: number;
+            title: string;
+            type: string;
+        };
+        /**
+         * @description admin: everything; editor: write and review procedures; technician: read published
+         *     procedures and run them; viewer: read published procedures.
+         * @enum {string}
+         */
+        Role: "admin" | "editor" | "technician" | "viewer";
+        SetupRequest: {
+            display_name: string;
+            email: string;
+            /** Format: password */
+            password: string;
+        };
+        SetupStatus: {
+            /** @description True while no user exists: the UI shows the first-run page. */
+            needed: boolean;
         };
         UpdateUserRequest: {
-            display_name?: string;
-            role?: components["schemas"]["Role"];
-            is_active?: boolean;
+            display_name?: string | null;
+            is_active?: boolean | null;
+            role?: null | components["schemas"]["Role"];
+        };
+        /** @description A user as the API shows it. */
+        User: {
+            /** Format: date-time */
+            created_at: string;
+            display_name: string;
+            email: string;
+            /** Format: uuid */
+            id: string;
+            is_active: boolean;
+            /** Format: date-time */
+            last_login_at?: string | null;
+            must_change_password: boolean;
+            role: components["schemas"]["Role"];
         };
         UserList: {
+            /** @description Sorted by email. */
             items: components["schemas"]["User"][];
-        };
-        Problem: {
-            type: string;
-            title: string;
-            status: number;
-            detail: string;
-            /** @description Stable machine-readable error code */
-            code: string;
         };
     };
     responses: never;
@@ -228,7 +255,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    getSetupStatus: {
+    jwks: {
         parameters: {
             query?: never;
             header?: never;
@@ -237,7 +264,191 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Setup status */
+            /** @description JSON Web Key Set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description Signed in; the refresh token is set as the `gamme_refresh` cookie */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_credentials` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `too_many_attempts`, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed; a new session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            /** @description `validation_failed` or `password_unchanged` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_credentials`: the current password is wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Renewed; a new `gamme_refresh` cookie replaces the old one */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            /** @description `invalid_refresh_token` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -261,93 +472,36 @@ export interface operations {
             };
         };
         responses: {
-            /** @description First admin created and signed in */
+            /** @description The first admin, signed in */
             201: {
                 headers: {
-                    /** @description `gamme_refresh=<opaque>; HttpOnly; Secure; SameSite=Strict; Path=/api/auth; Max-Age=<refresh lifetime>` (Secure when served over HTTPS). The refresh token is never in a response body. */
-                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
-            /** @description Invalid input; `detail` says what to fix (code: `validation_failed`) */
+            /** @description `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An admin already exists (code: `already_set_up`) */
+            /** @description `already_set_up` */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    login: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["LoginRequest"];
-            };
-        };
-        responses: {
-            /** @description Signed in */
-            200: {
-                headers: {
-                    /** @description `gamme_refresh=<opaque>; HttpOnly; Secure; SameSite=Strict; Path=/api/auth; Max-Age=<refresh lifetime>` (Secure when served over HTTPS). The refresh token is never in a response body. */
-                    "Set-Cookie"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LoginResponse"];
-                };
-            };
-            /** @description Invalid input; `detail` says what to fix (code: `validation_failed`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Wrong email or password, or the account is deactivated (code: `invalid_credentials`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many failed attempts (code: `too_many_attempts`) */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before trying again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    refresh: {
+    list: {
         parameters: {
             query?: never;
             header?: never;
@@ -356,131 +510,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description New session */
-            200: {
-                headers: {
-                    /** @description `gamme_refresh=<opaque>; HttpOnly; Secure; SameSite=Strict; Path=/api/auth; Max-Age=<refresh lifetime>` (Secure when served over HTTPS). The refresh token is never in a response body. */
-                    "Set-Cookie"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LoginResponse"];
-                };
-            };
-            /** @description No, expired, revoked or reused refresh token (code: `invalid_refresh_token`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    logout: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Signed out; the cookie is cleared (`Max-Age=0`) */
-            204: {
-                headers: {
-                    /** @description `gamme_refresh=<opaque>; HttpOnly; Secure; SameSite=Strict; Path=/api/auth; Max-Age=<refresh lifetime>` (Secure when served over HTTPS). The refresh token is never in a response body. */
-                    "Set-Cookie"?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    getMe: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The signed-in user */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["User"];
-                };
-            };
-            /** @description Missing, expired or invalid access token (code: `unauthorized`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    changePassword: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ChangePasswordRequest"];
-            };
-        };
-        responses: {
-            /** @description Password changed; a new session */
-            200: {
-                headers: {
-                    /** @description `gamme_refresh=<opaque>; HttpOnly; Secure; SameSite=Strict; Path=/api/auth; Max-Age=<refresh lifetime>` (Secure when served over HTTPS). The refresh token is never in a response body. */
-                    "Set-Cookie"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LoginResponse"];
-                };
-            };
-            /** @description The new password is not acceptable (code: `validation_failed`, `password_unchanged`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Wrong current password, or not signed in (code: `invalid_credentials`, `unauthorized`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listUsers: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Users, sorted by email */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -489,27 +518,25 @@ export interface operations {
                     "application/json": components["schemas"]["UserList"];
                 };
             };
-            /** @description Missing, expired or invalid access token (code: `unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Signed in, but not an admin (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    createUser: {
+    create: {
         parameters: {
             query?: never;
             header?: never;
@@ -522,7 +549,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description User created; the temporary password is shown only in this response */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -531,49 +557,40 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedUser"];
                 };
             };
-            /** @description Invalid input; `detail` says what to fix (code: `validation_failed`) */
+            /** @description `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, expired or invalid access token (code: `unauthorized`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Signed in, but not an admin (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A user with this email already exists (code: `email_taken`) */
+            /** @description `email_taken` */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    updateUser: {
+    update: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description User id */
                 id: string;
             };
             cookie?: never;
@@ -584,7 +601,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated user */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -593,49 +609,37 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Invalid input; `detail` says what to fix (code: `validation_failed`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, expired or invalid access token (code: `unauthorized`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Signed in, but not an admin (code: `forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such user (code: `not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The change would leave no active admin (code: `last_admin`) */
+            /** @description `last_admin` */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
