@@ -1,5 +1,7 @@
 //! The migrator against real Postgres.
 
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
 use diesel::{sql_query, RunQueryDsl};
 use gamme_db::testing::TestDb;
 

@@ -1,5 +1,7 @@
 //! The whole stack through nginx, as a browser or a script reaches it.
 
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
 use gamme_e2e::{admin, base_url, client, user_with_role};
 use reqwest::StatusCode;
 use serde_json::Value;
