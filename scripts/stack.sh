@@ -27,6 +27,8 @@ shopt -s inherit_errexit
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 stack_dir=${GAMME_STACK_DIR:-$repo/.stack}
+# nginx resolves relative paths against its prefix: make the state directory absolute.
+[[ $stack_dir == /* ]] || stack_dir=$PWD/$stack_dir
 log_dir=$stack_dir/logs
 run_dir=$stack_dir/run
 nginx_dir=$stack_dir/nginx

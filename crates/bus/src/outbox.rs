@@ -138,6 +138,10 @@ impl OutboxRelay {
     pub async fn run(self, shutdown: CancellationToken) {
         let mut backoff = Backoff::new(Duration::from_secs(10));
         let mut last_cleanup = std::time::Instant::now();
+        // Connect now rather than at the first message, so a broken broker shows at start.
+        if let Err(err) = self.bus.ping().await {
+            tracing::warn!(error = %err, "broker not reachable yet; will keep trying");
+        }
         loop {
             if shutdown.is_cancelled() {
                 break;
