@@ -13,12 +13,12 @@ pub mod users;
 
 use std::{net::TcpListener, sync::Arc};
 
-use actix_web::{dev::Server, middleware, web, App, HttpServer};
+use actix_web::web;
 use anyhow::Context;
 use gamme_auth_token::{Authenticator, JwksCache, Verifier};
 use gamme_bus::{Bus, OutboxRelay, Topology};
 use gamme_db::PgPool;
-use gamme_service_kit::{problem, request_id, server, Env};
+use gamme_service_kit::{server, Env};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
@@ -36,9 +36,7 @@ pub struct AppState {
 }
 
 pub struct Application {
-    port: u16,
-    server: Server,
-    shutdown: CancellationToken,
+    service: server::Service,
 }
 
 impl Application {
@@ -69,37 +67,32 @@ impl Application {
         let verifier = Verifier::new(JwksCache::with_keys(keys.decoding_keys()), &config.issuer, &config.audience);
         let authenticator = web::Data::new(Authenticator::new(verifier, pool.clone()));
         let readiness = gamme_bus::readiness(pool.clone(), bus.clone());
-        let port = listener.local_addr()?.port();
-        let server = HttpServer::new(move || {
-            App::new()
-                .wrap(middleware::from_fn(request_id::middleware))
-                .app_data(problem::json_config(16 * 1024))
-                .app_data(problem::path_config())
-                .app_data(problem::query_config())
-                .app_data(state.clone())
-                .app_data(authenticator.clone())
-                .configure(|cfg| gamme_service_kit::health::configure(cfg, readiness.clone()))
-                .service(web::scope("/api/auth").configure(routes::configure))
-                .default_service(web::to(problem::not_found))
-        })
-        .listen(listener)?
-        .disable_signals()
-        .shutdown_timeout(config.common.shutdown_timeout.as_secs())
-        .run();
-        tracing::info!(port, "gamme-auth listening");
-        Ok(Self { port, server, shutdown })
+        let service = server::Service::start(
+            listener,
+            shutdown,
+            config.common.shutdown_timeout,
+            readiness,
+            16 * 1024,
+            move |cfg: &mut web::ServiceConfig| {
+                cfg.app_data(state.clone())
+                    .app_data(authenticator.clone())
+                    .service(web::scope("/api/auth").configure(routes::configure));
+            },
+        )?;
+        tracing::info!(port = service.port(), "gamme-auth listening");
+        Ok(Self { service })
     }
 
     pub fn port(&self) -> u16 {
-        self.port
+        self.service.port()
     }
 
     /// Cancelling it stops the service as SIGTERM would.
     pub fn shutdown_token(&self) -> CancellationToken {
-        self.shutdown.clone()
+        self.service.shutdown_token()
     }
 
     pub async fn run(self) -> std::io::Result<()> {
-        server::serve(self.server, self.shutdown).await
+        self.service.run().await
     }
 }

@@ -4,20 +4,18 @@
 
 use std::net::TcpListener;
 
-use actix_web::{dev::Server, middleware, web, App, HttpResponse, HttpServer};
+use actix_web::{web, HttpResponse};
 use anyhow::Context;
 use gamme_auth_token::{AuthUser, TokenConfig};
 use gamme_bus::{Bus, OutboxRelay, Topology};
-use gamme_service_kit::{config::CommonConfig, problem, request_id, server, Env, Problem};
+use gamme_service_kit::{config::CommonConfig, server, Env, Problem};
 use tokio_util::sync::CancellationToken;
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8182";
 const API_PREFIXES: [&str; 3] = ["/api/procedures", "/api/assets", "/api/runs"];
 
 pub struct Application {
-    port: u16,
-    server: Server,
-    shutdown: CancellationToken,
+    service: server::Service,
 }
 
 async fn not_built_yet(_user: AuthUser) -> Result<HttpResponse, Problem> {
@@ -51,38 +49,32 @@ impl Application {
         tokio::spawn(OutboxRelay::new(pool.clone(), bus.clone()).run(shutdown.clone()));
         let authenticator = web::Data::new(tokens.authenticator(pool.clone()));
         let readiness = gamme_bus::readiness(pool, bus);
-        let port = listener.local_addr()?.port();
-        let server = HttpServer::new(move || {
-            let mut app = App::new()
-                .wrap(middleware::from_fn(request_id::middleware))
-                .app_data(problem::json_config(256 * 1024))
-                .app_data(problem::path_config())
-                .app_data(problem::query_config())
-                .app_data(authenticator.clone())
-                .configure(|cfg| gamme_service_kit::health::configure(cfg, readiness.clone()))
-                .route("/api/procedures/openapi.json", web::get().to(openapi));
-            for prefix in API_PREFIXES {
-                app = app.service(web::scope(prefix).default_service(web::to(not_built_yet)));
-            }
-            app.default_service(web::to(problem::not_found))
-        })
-        .listen(listener)?
-        .disable_signals()
-        .shutdown_timeout(common.shutdown_timeout.as_secs())
-        .run();
-        tracing::info!(port, "gamme-procedures listening");
-        Ok(Self { port, server, shutdown })
+        let service = server::Service::start(
+            listener,
+            shutdown,
+            common.shutdown_timeout,
+            readiness,
+            256 * 1024,
+            move |cfg: &mut web::ServiceConfig| {
+                cfg.app_data(authenticator.clone()).route("/api/procedures/openapi.json", web::get().to(openapi));
+                for prefix in API_PREFIXES {
+                    cfg.service(web::scope(prefix).default_service(web::to(not_built_yet)));
+                }
+            },
+        )?;
+        tracing::info!(port = service.port(), "gamme-procedures listening");
+        Ok(Self { service })
     }
 
     pub fn port(&self) -> u16 {
-        self.port
+        self.service.port()
     }
 
     pub fn shutdown_token(&self) -> CancellationToken {
-        self.shutdown.clone()
+        self.service.shutdown_token()
     }
 
     pub async fn run(self) -> std::io::Result<()> {
-        server::serve(self.server, self.shutdown).await
+        self.service.run().await
     }
 }
