@@ -9,17 +9,35 @@ use lapin::{
 };
 
 /// A job is delivered at most this many times before it is dead-lettered.
-pub const AI_JOB_DELIVERY_LIMIT: i32 = 5;
+pub const AI_JOB_MAX_ATTEMPTS: i32 = 5;
 
 #[derive(Debug, Clone)]
 pub struct Topology {
     prefix: String,
+    queue_expiry: Option<std::time::Duration>,
 }
 
 impl Topology {
     /// `prefix` starts every name (`gamme` in production; tests use their own).
     pub fn new(prefix: impl Into<String>) -> Self {
-        Self { prefix: prefix.into() }
+        Self { prefix: prefix.into(), queue_expiry: None }
+    }
+
+    /// Queues unused for this long are deleted by the broker: for tests, which each declare
+    /// their own, never for a real deployment.
+    pub fn with_queue_expiry(mut self, expiry: Option<std::time::Duration>) -> Self {
+        self.queue_expiry = expiry;
+        self
+    }
+
+    fn queue_args(&self) -> FieldTable {
+        let mut args = FieldTable::default();
+        args.insert(ShortString::from("x-queue-type"), AMQPValue::LongString(LongString::from("quorum")));
+        if let Some(expiry) = self.queue_expiry {
+            let ms = i64::try_from(expiry.as_millis()).unwrap_or(i64::MAX);
+            args.insert(ShortString::from("x-expires"), AMQPValue::LongLongInt(ms));
+        }
+        args
     }
 
     pub fn prefix(&self) -> &str {
@@ -69,8 +87,7 @@ impl Topology {
             .await?;
 
         // Dead letters: a quorum queue too, so they survive a broker node loss.
-        let mut dead_args = FieldTable::default();
-        dead_args.insert(ShortString::from("x-queue-type"), AMQPValue::LongString(LongString::from("quorum")));
+        let dead_args = self.queue_args();
         channel
             .queue_declare(
                 &self.ai_jobs_dead_letter_queue(),
@@ -88,11 +105,11 @@ impl Topology {
             )
             .await?;
 
-        let mut args = FieldTable::default();
-        // Replicated, and it counts deliveries, which `x-delivery-limit` needs.
-        args.insert(ShortString::from("x-queue-type"), AMQPValue::LongString(LongString::from("quorum")));
-        // A job redelivered this many times (crashing workers, requeues) is dead-lettered.
-        args.insert(ShortString::from("x-delivery-limit"), AMQPValue::LongInt(AI_JOB_DELIVERY_LIMIT));
+        // Quorum: replicated, and it counts deliveries, which `x-delivery-limit` needs.
+        let mut args = self.queue_args();
+        // A job returned more than this many times (crashing workers, requeues) is dead-lettered:
+        // the limit counts returns, so attempts = limit + 1.
+        args.insert(ShortString::from("x-delivery-limit"), AMQPValue::LongInt(AI_JOB_MAX_ATTEMPTS - 1));
         args.insert(
             ShortString::from("x-dead-letter-exchange"),
             AMQPValue::LongString(LongString::from(self.dead_letter_exchange())),
@@ -130,8 +147,7 @@ impl Topology {
         queue: &str,
         event_types: &[&str],
     ) -> Result<(), lapin::Error> {
-        let mut args = FieldTable::default();
-        args.insert(ShortString::from("x-queue-type"), AMQPValue::LongString(LongString::from("quorum")));
+        let args = self.queue_args();
         channel.queue_declare(queue, QueueDeclareOptions { durable: true, ..Default::default() }, args).await?;
         for kind in event_types {
             channel

@@ -33,7 +33,7 @@ struct Harness {
 async fn harness() -> Harness {
     let db = TestDb::new();
     let prefix = format!("test-{}", db.name());
-    let bus = Bus::new(amqp_url(), Topology::new(&prefix));
+    let bus = Bus::new(amqp_url(), Topology::new(&prefix).with_queue_expiry(Some(Duration::from_secs(120))));
     let queue = format!("{prefix}.observer");
     let channel = bus.channel().await.expect("broker reachable");
     bus.topology().declare_event_queue(&channel, &queue, &["user.created"]).await.unwrap();

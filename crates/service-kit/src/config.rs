@@ -194,6 +194,8 @@ pub struct CommonConfig {
     pub amqp_url: SecretString,
     /// Prefix of every exchange and queue name, so tests can share one broker.
     pub bus_prefix: String,
+    /// Tests only: the broker deletes this service's queues once unused this long.
+    pub bus_queue_expiry: Option<Duration>,
     pub log_format: LogFormat,
     pub shutdown_timeout: Duration,
 }
@@ -218,6 +220,10 @@ impl CommonConfig {
             db_connect_timeout: env.seconds("GAMME_DB_CONNECT_TIMEOUT_SECS", 5)?,
             amqp_url,
             bus_prefix: env.get_or("GAMME_BUS_PREFIX", "gamme"),
+            bus_queue_expiry: env
+                .get("GAMME_BUS_QUEUE_EXPIRY_SECS")
+                .map(|_| env.seconds("GAMME_BUS_QUEUE_EXPIRY_SECS", 0))
+                .transpose()?,
             log_format: env.log_format()?,
             shutdown_timeout: env.seconds("GAMME_SHUTDOWN_TIMEOUT_SECS", 20)?,
         })

@@ -53,7 +53,10 @@ impl Application {
         let keys = keys::KeyRing::load(&pool, config.private_key.as_ref()).await.context("loading signing keys")?;
         routes::setup::bootstrap_admin(&pool, &config).await.context("creating the admin from GAMME_ADMIN_EMAIL")?;
 
-        let bus = Bus::new(common.amqp_url.clone(), Topology::new(&common.bus_prefix));
+        let bus = Bus::new(
+            common.amqp_url.clone(),
+            Topology::new(&common.bus_prefix).with_queue_expiry(common.bus_queue_expiry),
+        );
         let relay = OutboxRelay::new(pool.clone(), bus.clone());
         let shutdown = CancellationToken::new();
         let state = web::Data::new(AppState {

@@ -44,7 +44,10 @@ impl Application {
 
     pub async fn build_with(common: CommonConfig, tokens: TokenConfig, listener: TcpListener) -> anyhow::Result<Self> {
         let pool = gamme_db::build_pool(&common.database_url, common.db_pool_size, common.db_connect_timeout);
-        let bus = Bus::new(common.amqp_url.clone(), Topology::new(&common.bus_prefix));
+        let bus = Bus::new(
+            common.amqp_url.clone(),
+            Topology::new(&common.bus_prefix).with_queue_expiry(common.bus_queue_expiry),
+        );
         let shutdown = CancellationToken::new();
         tokio::spawn(OutboxRelay::new(pool.clone(), bus.clone()).run(shutdown.clone()));
         let authenticator = web::Data::new(tokens.authenticator(pool.clone()));

@@ -28,6 +28,7 @@ pub fn test_env(db: &TestDb) -> Env {
         ),
         ("GAMME_BUS_PREFIX".to_owned(), format!("test-{}", db.name())),
         ("GAMME_DB_POOL_SIZE".to_owned(), "4".to_owned()),
+        ("GAMME_BUS_QUEUE_EXPIRY_SECS".to_owned(), "120".to_owned()),
     ])
 }
 

@@ -1,0 +1,130 @@
+//! The consumer loop and the AI job queue's topology against the real broker.
+
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
+use std::{
+    sync::{
+        atomic::{AtomicU32, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant},
+};
+
+use gamme_bus::{consumer, Bus, Outcome, Topology};
+use lapin::{
+    options::{BasicGetOptions, QueueDeclareOptions},
+    types::FieldTable,
+    BasicProperties,
+};
+use secrecy::SecretString;
+use tokio_util::sync::CancellationToken;
+
+fn bus() -> Bus {
+    let url = std::env::var("GAMME_TEST_AMQP_URL").unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into());
+    Bus::new(
+        SecretString::from(url),
+        Topology::new(format!("test-{}", uuid::Uuid::new_v4().simple()))
+            .with_queue_expiry(Some(Duration::from_secs(120))),
+    )
+}
+
+async fn publish_job(bus: &Bus, body: &[u8]) {
+    let t = bus.topology();
+    bus.publish(
+        &t.jobs_exchange(),
+        Topology::AI_JOB_ROUTING_KEY,
+        body,
+        BasicProperties::default().with_delivery_mode(2),
+        true,
+    )
+    .await
+    .unwrap();
+}
+
+async fn dead_letters(bus: &Bus) -> u32 {
+    let channel = bus.channel().await.unwrap();
+    let q = channel
+        .queue_declare(
+            &bus.topology().ai_jobs_dead_letter_queue(),
+            QueueDeclareOptions { passive: true, ..Default::default() },
+            FieldTable::default(),
+        )
+        .await
+        .unwrap();
+    q.message_count()
+}
+
+async fn delete_test_queues(bus: &Bus) {
+    let channel = bus.channel().await.unwrap();
+    let t = bus.topology();
+    for q in [t.ai_jobs_queue(), t.ai_jobs_dead_letter_queue()] {
+        let _ = channel.queue_delete(&q, Default::default()).await;
+    }
+}
+
+#[tokio::test]
+async fn a_job_that_always_fails_is_dead_lettered_after_five_attempts() {
+    let bus = bus();
+    publish_job(&bus, b"{\"poison\":true}").await;
+    let attempts = Arc::new(AtomicU32::new(0));
+    let shutdown = CancellationToken::new();
+    let worker = {
+        let attempts = attempts.clone();
+        tokio::spawn(consumer::run(bus.clone(), bus.topology().ai_jobs_queue(), 4, shutdown.clone(), move |_| {
+            attempts.fetch_add(1, Ordering::SeqCst);
+            async { Outcome::Requeue }
+        }))
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while dead_letters(&bus).await == 0 {
+        assert!(Instant::now() < deadline, "not dead-lettered after {} attempts", attempts.load(Ordering::SeqCst));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(attempts.load(Ordering::SeqCst), 5);
+    shutdown.cancel();
+    worker.await.unwrap();
+    delete_test_queues(&bus).await;
+}
+
+#[tokio::test]
+async fn acked_messages_leave_and_dead_lettered_ones_go_to_the_dead_letter_queue() {
+    let bus = bus();
+    publish_job(&bus, b"ok").await;
+    publish_job(&bus, b"bad").await;
+    let shutdown = CancellationToken::new();
+    let handled = Arc::new(AtomicU32::new(0));
+    let worker = {
+        let handled = handled.clone();
+        tokio::spawn(consumer::run(bus.clone(), bus.topology().ai_jobs_queue(), 4, shutdown.clone(), move |msg| {
+            handled.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if msg.body == b"ok" {
+                    Outcome::Ack
+                } else {
+                    Outcome::DeadLetter
+                }
+            }
+        }))
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while handled.load(Ordering::SeqCst) < 2 || dead_letters(&bus).await < 1 {
+        assert!(Instant::now() < deadline, "messages were not handled");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    shutdown.cancel();
+    worker.await.unwrap();
+    let channel = bus.channel().await.unwrap();
+    let dead = channel
+        .basic_get(&bus.topology().ai_jobs_dead_letter_queue(), BasicGetOptions { no_ack: true })
+        .await
+        .unwrap()
+        .expect("one dead letter");
+    assert_eq!(dead.delivery.data, b"bad");
+    assert!(channel
+        .basic_get(&bus.topology().ai_jobs_queue(), BasicGetOptions { no_ack: true })
+        .await
+        .unwrap()
+        .is_none());
+    delete_test_queues(&bus).await;
+}
