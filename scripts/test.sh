@@ -373,6 +373,10 @@ export GAMME_PORT=${GAMME_PORT:-18080}
 export GAMME_STACK_DIR=${GAMME_STACK_DIR:-$repo/.stack/test}
 export GAMME_STACK_DB=${GAMME_STACK_DB:-gamme_test_stack}
 export GAMME_STACK_PORT_BASE=${GAMME_STACK_PORT_BASE:-18280}
+# Broker names of this run only, deleted by the broker once unused: a queue declared by an
+# older checkout with other arguments can never get in the way.
+export GAMME_BUS_PREFIX=${GAMME_BUS_PREFIX:-gamme-test-$$}
+export GAMME_BUS_QUEUE_EXPIRY_SECS=${GAMME_BUS_QUEUE_EXPIRY_SECS:-300}
 base_url=http://127.0.0.1:$GAMME_PORT
 
 stack_attempted=0 stack_up=0 stack_trouble=0
