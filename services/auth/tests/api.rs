@@ -19,6 +19,7 @@ async fn setup_is_needed_once_and_a_second_setup_answers_409() {
     assert_eq!(status["needed"], true);
     let admin = app.setup_admin().await;
     assert_eq!(admin.body["user"]["role"], "admin");
+    assert!(admin.body["user"]["last_login_at"].is_string(), "setting up signs the admin in");
     assert_eq!(admin.body["token_type"], "Bearer");
 
     let again = app

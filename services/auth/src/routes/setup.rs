@@ -17,7 +17,7 @@ use crate::{
     passwords,
     routes::session::{signed_in, LoginResponse},
     sessions::RefreshToken,
-    users::{normalize_email, validate_display_name, User, UserInsertForm},
+    users::{normalize_email, validate_display_name, User, UserInsertForm, UserUpdateForm},
     AppState, AuthConfig,
 };
 
@@ -95,6 +95,12 @@ pub async fn setup(
     let correlation = Some(request_id.0);
     let created = gamme_db::run(&state.pool, move |c| {
         let Some(user) = create_first_admin(c, form, correlation)? else { return Ok(None) };
+        // Setting up signs the admin in.
+        let user = User::update(
+            c,
+            user.id,
+            &UserUpdateForm { last_login_at: Some(chrono::Utc::now()), ..Default::default() },
+        )?;
         let refresh = RefreshToken::issue(c, user.id, None)?;
         Ok::<_, DbError>(Some((user, refresh)))
     })
