@@ -16,7 +16,7 @@ use std::{net::TcpListener, sync::Arc};
 use actix_web::web;
 use anyhow::Context;
 use gamme_auth_token::{Authenticator, JwksCache, Verifier};
-use gamme_bus::{Bus, OutboxRelay, Topology};
+use gamme_bus::Backbone;
 use gamme_db::PgPool;
 use gamme_service_kit::{server, Env};
 use tokio::sync::Notify;
@@ -49,32 +49,36 @@ impl Application {
 
     pub async fn build_with(config: AuthConfig, listener: TcpListener) -> anyhow::Result<Self> {
         let common = &config.common;
-        let pool = gamme_db::build_pool(&common.database_url, common.db_pool_size, common.db_connect_timeout);
-        let keys = keys::KeyRing::load(&pool, config.private_key.as_ref()).await.context("loading signing keys")?;
-        routes::setup::bootstrap_admin(&pool, &config).await.context("creating the admin from GAMME_ADMIN_EMAIL")?;
-
-        let bus = Bus::new(
-            common.amqp_url.clone(),
-            Topology::new(&common.bus_prefix).with_queue_expiry(common.bus_queue_expiry),
-        );
-        let relay = OutboxRelay::new(pool.clone(), bus.clone());
-        let shutdown = CancellationToken::new();
+        let backbone = Backbone::start(common);
+        let pool = backbone.pool.clone();
+        let prepared = async {
+            let keys = keys::KeyRing::load(&pool, config.private_key.as_ref()).await.context("loading signing keys")?;
+            routes::setup::bootstrap_admin(&pool, &config)
+                .await
+                .context("creating the admin from GAMME_ADMIN_EMAIL")?;
+            anyhow::Ok(keys)
+        };
+        let keys = match prepared.await {
+            Ok(keys) => keys,
+            Err(err) => {
+                backbone.shutdown.cancel();
+                return Err(err);
+            }
+        };
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             keys: keys.clone(),
             config: config.clone(),
-            outbox: relay.waker(),
+            outbox: backbone.outbox.clone(),
         });
-        tokio::spawn(relay.run(shutdown.clone()));
 
         let verifier = Verifier::new(JwksCache::with_keys(keys.decoding_keys()), &config.issuer, &config.audience);
         let authenticator = web::Data::new(Authenticator::new(verifier, pool.clone()));
-        let readiness = gamme_bus::readiness(pool.clone(), bus.clone());
         let service = server::Service::start(
             listener,
-            shutdown,
+            backbone.shutdown.clone(),
             config.common.shutdown_timeout,
-            readiness,
+            backbone.readiness(),
             16 * 1024,
             move |cfg: &mut web::ServiceConfig| {
                 cfg.app_data(state.clone())

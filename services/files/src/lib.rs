@@ -7,7 +7,7 @@ use std::net::TcpListener;
 use actix_web::{web, HttpResponse};
 use anyhow::Context;
 use gamme_auth_token::{AuthUser, TokenConfig};
-use gamme_bus::{Bus, OutboxRelay, Topology};
+use gamme_bus::Backbone;
 use gamme_service_kit::{config::CommonConfig, server, Env, Problem};
 use tokio_util::sync::CancellationToken;
 
@@ -43,20 +43,13 @@ impl Application {
     }
 
     pub async fn build_with(common: CommonConfig, tokens: TokenConfig, listener: TcpListener) -> anyhow::Result<Self> {
-        let pool = gamme_db::build_pool(&common.database_url, common.db_pool_size, common.db_connect_timeout);
-        let bus = Bus::new(
-            common.amqp_url.clone(),
-            Topology::new(&common.bus_prefix).with_queue_expiry(common.bus_queue_expiry),
-        );
-        let shutdown = CancellationToken::new();
-        tokio::spawn(OutboxRelay::new(pool.clone(), bus.clone()).run(shutdown.clone()));
-        let authenticator = web::Data::new(tokens.authenticator(pool.clone()));
-        let readiness = gamme_bus::readiness(pool, bus);
+        let backbone = Backbone::start(&common);
+        let authenticator = web::Data::new(tokens.authenticator(backbone.pool.clone()));
         let service = server::Service::start(
             listener,
-            shutdown,
+            backbone.shutdown.clone(),
             common.shutdown_timeout,
-            readiness,
+            backbone.readiness(),
             256 * 1024,
             move |cfg: &mut web::ServiceConfig| {
                 cfg.app_data(authenticator.clone()).route("/api/files/openapi.json", web::get().to(openapi));
