@@ -23,11 +23,27 @@ pub struct TestDb {
 }
 
 /// `GAMME_TEST_DATABASE_URL`, a URL to a database the tests may create databases from.
+///
+/// Without an `sslmode` of its own the URL gets `sslmode=disable`: the test server is local, and
+/// libpq's TLS state is torn down by OpenSSL's exit handler while a test's server threads may still
+/// be closing pooled connections, which aborts the test process ("double free or corruption")
+/// after the test has passed.
 pub fn admin_url() -> String {
-    std::env::var("GAMME_TEST_DATABASE_URL")
+    let url = std::env::var("GAMME_TEST_DATABASE_URL")
         .ok()
         .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    without_tls_unless_asked(url)
+}
+
+fn without_tls_unless_asked(url: String) -> String {
+    if url.contains("sslmode=") {
+        url
+    } else if url.contains('?') {
+        format!("{url}&sslmode=disable")
+    } else {
+        format!("{url}?sslmode=disable")
+    }
 }
 
 /// `base` with its database name replaced by `db`.
@@ -162,12 +178,19 @@ impl Drop for TestDb {
 
 #[cfg(test)]
 mod tests {
-    use super::with_database;
+    use super::{with_database, without_tls_unless_asked};
 
     #[test]
     fn database_name_is_replaced_and_query_kept() {
         assert_eq!(with_database("postgres://u:p@h:5432/postgres", "x"), "postgres://u:p@h:5432/x");
         assert_eq!(with_database("postgres://h/a?sslmode=disable", "b"), "postgres://h/b?sslmode=disable");
         assert_eq!(with_database("postgres://h", "b"), "postgres://h/b");
+    }
+
+    #[test]
+    fn tls_is_off_unless_the_url_asks_for_it() {
+        assert_eq!(without_tls_unless_asked("postgres://h/a".into()), "postgres://h/a?sslmode=disable");
+        assert_eq!(without_tls_unless_asked("postgres://h/a?x=1".into()), "postgres://h/a?x=1&sslmode=disable");
+        assert_eq!(without_tls_unless_asked("postgres://h/a?sslmode=require".into()), "postgres://h/a?sslmode=require");
     }
 }
