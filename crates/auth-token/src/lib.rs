@@ -6,6 +6,8 @@ mod claims;
 mod extractor;
 mod jwks;
 mod role;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use claims::{Claims, ACCESS_TOKEN_TTL_SECS};
 pub use extractor::{AuthUser, Authenticator};
@@ -13,11 +15,13 @@ pub use jwks::{JwksCache, TokenError, Verifier};
 pub use role::Role;
 
 /// Where a service finds the auth service's keys and what tokens it accepts.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct TokenConfig {
     pub jwks_url: String,
     pub issuer: String,
     pub audience: String,
+    /// Trusted keys given up front instead of fetched from `jwks_url` (tests).
+    pub static_keys: Option<std::collections::HashMap<String, jsonwebtoken::DecodingKey>>,
 }
 
 impl TokenConfig {
@@ -26,10 +30,15 @@ impl TokenConfig {
             jwks_url: env.get_or("GAMME_AUTH_JWKS_URL", "http://127.0.0.1:8181/api/auth/jwks.json"),
             issuer: env.get_or("GAMME_JWT_ISSUER", "gamme"),
             audience: env.get_or("GAMME_JWT_AUDIENCE", "gamme"),
+            static_keys: None,
         }
     }
 
     pub fn authenticator(&self, pool: gamme_db::PgPool) -> Authenticator {
-        Authenticator::new(Verifier::new(JwksCache::new(&self.jwks_url), &self.issuer, &self.audience), pool)
+        let jwks = match &self.static_keys {
+            Some(keys) => JwksCache::with_keys(keys.clone()),
+            None => JwksCache::new(&self.jwks_url),
+        };
+        Authenticator::new(Verifier::new(jwks, &self.issuer, &self.audience), pool)
     }
 }

@@ -40,6 +40,46 @@ pub enum Event {
     UserCreated { user_id: Uuid, role: String },
     #[serde(rename = "user.updated")]
     UserUpdated { user_id: Uuid, role: String, is_active: bool },
+    /// A file was stored; its thumbnail and text come later, off the request path.
+    #[serde(rename = "file.uploaded")]
+    FileUploaded { file_id: Uuid, uploader_id: Uuid, media_type: String, size_bytes: i64, sha256: String },
+    /// A file's text is in `file_texts` (or it has none: `status` says which).
+    #[serde(rename = "file.text_extracted")]
+    FileTextExtracted { file_id: Uuid, status: String, pages: i32, chunks: i32 },
+    /// A revision was approved and is now the one people run; the one before is superseded.
+    #[serde(rename = "procedure.published")]
+    ProcedurePublished {
+        procedure_id: Uuid,
+        revision_id: Uuid,
+        number: i32,
+        code: String,
+        title: String,
+        superseded_revision_id: Option<Uuid>,
+    },
+    /// A run was signed off; `flagged_steps` lists failed checks and out-of-limit readings.
+    #[serde(rename = "run.completed")]
+    RunCompleted {
+        run_id: Uuid,
+        procedure_id: Uuid,
+        revision_id: Uuid,
+        asset_id: Option<Uuid>,
+        technician_id: Uuid,
+        outcome: String,
+        flagged_steps: Vec<FlaggedStep>,
+    },
+    /// An AI job settled: `status` is `succeeded` or `failed`.
+    #[serde(rename = "ai.job.finished")]
+    AiJobFinished { job_id: Uuid, owner_id: Uuid, kind: String, status: String },
+}
+
+/// A step of a completed run that did not go as written.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FlaggedStep {
+    pub step_id: Uuid,
+    pub number: i32,
+    pub title: String,
+    /// `failed` or `out_of_limit`.
+    pub reason: String,
 }
 
 impl Event {
@@ -47,6 +87,11 @@ impl Event {
         match self {
             Event::UserCreated { .. } => "user.created",
             Event::UserUpdated { .. } => "user.updated",
+            Event::FileUploaded { .. } => "file.uploaded",
+            Event::FileTextExtracted { .. } => "file.text_extracted",
+            Event::ProcedurePublished { .. } => "procedure.published",
+            Event::RunCompleted { .. } => "run.completed",
+            Event::AiJobFinished { .. } => "ai.job.finished",
         }
     }
 }

@@ -10,7 +10,7 @@ pub mod topology;
 
 pub use connection::{Bus, BusError};
 pub use consumer::{Incoming, Outcome};
-pub use envelope::{Envelope, Event, SCHEMA_VERSION};
+pub use envelope::{Envelope, Event, FlaggedStep, SCHEMA_VERSION};
 pub use outbox::{Destination, OutboxRelay};
 pub use topology::Topology;
 

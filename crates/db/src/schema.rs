@@ -1,5 +1,96 @@
 // @generated automatically by Diesel CLI.
 
+pub mod sql_types {
+    #[derive(diesel::query_builder::QueryId, Clone, diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "tsvector", schema = "pg_catalog"))]
+    pub struct Tsvector;
+}
+
+diesel::table! {
+    ai_jobs (id) {
+        id -> Uuid,
+        owner_id -> Uuid,
+        kind -> Text,
+        status -> Text,
+        input -> Jsonb,
+        result -> Nullable<Jsonb>,
+        error -> Nullable<Text>,
+        attempts -> Int4,
+        provider -> Nullable<Text>,
+        model -> Nullable<Text>,
+        prompt_tokens -> Int4,
+        completion_tokens -> Int4,
+        created_at -> Timestamptz,
+        started_at -> Nullable<Timestamptz>,
+        finished_at -> Nullable<Timestamptz>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    assets (id) {
+        id -> Uuid,
+        parent_id -> Nullable<Uuid>,
+        kind -> Text,
+        code -> Text,
+        name -> Text,
+        manufacturer -> Nullable<Text>,
+        model -> Nullable<Text>,
+        serial_number -> Nullable<Text>,
+        location -> Nullable<Text>,
+        archived_at -> Nullable<Timestamptz>,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    audit_events (seq) {
+        seq -> Int8,
+        at -> Timestamptz,
+        actor_id -> Uuid,
+        action -> Text,
+        entity_type -> Text,
+        entity_id -> Uuid,
+        procedure_id -> Nullable<Uuid>,
+        before -> Nullable<Jsonb>,
+        after -> Nullable<Jsonb>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
+    file_texts (file_id, page, chunk) {
+        file_id -> Uuid,
+        page -> Int4,
+        chunk -> Int4,
+        body -> Text,
+        search -> Tsvector,
+    }
+}
+
+diesel::table! {
+    files (id) {
+        id -> Uuid,
+        uploader_id -> Uuid,
+        name -> Text,
+        media_type -> Text,
+        size_bytes -> Int8,
+        sha256 -> Text,
+        created_at -> Timestamptz,
+        thumbnail_status -> Text,
+        thumbnail_note -> Nullable<Text>,
+        text_status -> Text,
+        text_pages -> Nullable<Int4>,
+        text_note -> Nullable<Text>,
+    }
+}
+
 diesel::table! {
     login_throttle (scope_key) {
         scope_key -> Text,
@@ -27,6 +118,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    procedure_assets (procedure_id, asset_id) {
+        procedure_id -> Uuid,
+        asset_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    procedures (id) {
+        id -> Uuid,
+        code -> Text,
+        published_revision_id -> Nullable<Uuid>,
+        latest_revision_id -> Nullable<Uuid>,
+        archived_at -> Nullable<Timestamptz>,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     refresh_tokens (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -40,12 +151,120 @@ diesel::table! {
 }
 
 diesel::table! {
+    reviews (id) {
+        id -> Uuid,
+        revision_id -> Uuid,
+        reviewer_id -> Uuid,
+        decision -> Text,
+        comment -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    revisions (id) {
+        id -> Uuid,
+        procedure_id -> Uuid,
+        number -> Int4,
+        status -> Text,
+        title -> Text,
+        description -> Text,
+        tags -> Array<Text>,
+        language -> Text,
+        estimated_minutes -> Nullable<Int4>,
+        tools -> Array<Text>,
+        parts -> Array<Text>,
+        ppe -> Array<Text>,
+        based_on_revision_id -> Nullable<Uuid>,
+        translated_from_revision_id -> Nullable<Uuid>,
+        author_id -> Uuid,
+        submitted_at -> Nullable<Timestamptz>,
+        reviewed_by -> Nullable<Uuid>,
+        reviewed_at -> Nullable<Timestamptz>,
+        published_at -> Nullable<Timestamptz>,
+        superseded_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    run_step_results (id) {
+        id -> Uuid,
+        run_id -> Uuid,
+        step_id -> Uuid,
+        value -> Nullable<Jsonb>,
+        note -> Nullable<Text>,
+        photo_ids -> Array<Uuid>,
+        passed -> Nullable<Bool>,
+        out_of_limit -> Bool,
+        recorded_by -> Uuid,
+        recorded_at -> Timestamptz,
+        replaced_ids -> Array<Uuid>,
+    }
+}
+
+diesel::table! {
+    runs (id) {
+        id -> Uuid,
+        procedure_id -> Uuid,
+        revision_id -> Uuid,
+        asset_id -> Nullable<Uuid>,
+        technician_id -> Uuid,
+        status -> Text,
+        outcome -> Nullable<Text>,
+        started_at -> Timestamptz,
+        completed_at -> Nullable<Timestamptz>,
+        signoff_name -> Nullable<Text>,
+        signoff_at -> Nullable<Timestamptz>,
+        signature_file_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    sections (id) {
+        id -> Uuid,
+        revision_id -> Uuid,
+        position -> Int4,
+        title -> Text,
+    }
+}
+
+diesel::table! {
     signing_keys (kid) {
         kid -> Text,
         private_key -> Bytea,
         public_key -> Bytea,
         created_at -> Timestamptz,
         retired_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    step_attachments (step_id, file_id) {
+        step_id -> Uuid,
+        file_id -> Uuid,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    steps (id) {
+        id -> Uuid,
+        revision_id -> Uuid,
+        key -> Uuid,
+        section_id -> Nullable<Uuid>,
+        position -> Int4,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        warning_level -> Nullable<Text>,
+        warning_text -> Nullable<Text>,
+        required -> Bool,
+        unit -> Nullable<Text>,
+        min_value -> Nullable<Float8>,
+        max_value -> Nullable<Float8>,
+        options -> Array<Text>,
     }
 }
 
@@ -65,6 +284,46 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(ai_jobs -> users (owner_id));
+diesel::joinable!(assets -> users (created_by));
+diesel::joinable!(file_texts -> files (file_id));
+diesel::joinable!(files -> users (uploader_id));
+diesel::joinable!(procedure_assets -> assets (asset_id));
+diesel::joinable!(procedure_assets -> procedures (procedure_id));
+diesel::joinable!(procedures -> users (created_by));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(reviews -> revisions (revision_id));
+diesel::joinable!(reviews -> users (reviewer_id));
+diesel::joinable!(run_step_results -> runs (run_id));
+diesel::joinable!(run_step_results -> steps (step_id));
+diesel::joinable!(run_step_results -> users (recorded_by));
+diesel::joinable!(runs -> assets (asset_id));
+diesel::joinable!(runs -> procedures (procedure_id));
+diesel::joinable!(runs -> revisions (revision_id));
+diesel::joinable!(runs -> users (technician_id));
+diesel::joinable!(sections -> revisions (revision_id));
+diesel::joinable!(step_attachments -> steps (step_id));
+diesel::joinable!(steps -> revisions (revision_id));
+diesel::joinable!(steps -> sections (section_id));
 
-diesel::allow_tables_to_appear_in_same_query!(login_throttle, outbox, refresh_tokens, signing_keys, users,);
+diesel::allow_tables_to_appear_in_same_query!(
+    ai_jobs,
+    assets,
+    audit_events,
+    file_texts,
+    files,
+    login_throttle,
+    outbox,
+    procedure_assets,
+    procedures,
+    refresh_tokens,
+    reviews,
+    revisions,
+    run_step_results,
+    runs,
+    sections,
+    signing_keys,
+    step_attachments,
+    steps,
+    users,
+);

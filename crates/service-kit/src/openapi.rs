@@ -1,0 +1,35 @@
+//! What every service's OpenAPI document shares: the bearer-token scheme, and the check that
+//! the copy committed under `docs/openapi/` (the web UI's client is generated from it) is current.
+
+use utoipa::{
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    Modify,
+};
+
+/// Declares the `bearer` security scheme (a JWT access token) the routes refer to.
+pub struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// For tests: panics when `docs/openapi/<name>.json` differs from `document`; with
+/// `GAMME_UPDATE_OPENAPI` set, rewrites it first.
+pub fn assert_committed(name: &str, document: &utoipa::openapi::OpenApi) {
+    let path = format!("{}/../../docs/openapi/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let generated = serde_json::to_string_pretty(document).expect("an OpenAPI document serialises") + "\n";
+    if std::env::var("GAMME_UPDATE_OPENAPI").is_ok() {
+        std::fs::write(&path, &generated).expect("docs/openapi is writable");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/openapi/{name}.json is stale: run `GAMME_UPDATE_OPENAPI=1 cargo nextest run --workspace openapi`"
+    );
+}

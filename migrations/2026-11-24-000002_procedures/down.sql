@@ -1,0 +1,18 @@
+DROP VIEW file_references;
+DROP TABLE audit_events;
+DROP FUNCTION audit_events_append_only();
+DROP TABLE run_step_results;
+DROP TABLE runs;
+DROP TABLE revision_search;
+DROP TABLE step_attachments;
+DROP TABLE steps;
+DROP TABLE sections;
+DROP TABLE reviews;
+ALTER TABLE procedures DROP COLUMN published_revision_id, DROP COLUMN latest_revision_id;
+DROP TABLE revisions;
+DROP TABLE procedure_assets;
+DROP TABLE procedures;
+DROP TABLE assets;
+DROP TEXT SEARCH CONFIGURATION gamme_simple;
+DROP TEXT SEARCH CONFIGURATION gamme_en;
+DROP TEXT SEARCH CONFIGURATION gamme_fr;
