@@ -1,0 +1,74 @@
+//! The procedures service's errors and their one mapping to problem+json.
+
+use gamme_db::DbError;
+use gamme_service_kit::Problem;
+use serde_json::Value;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProcError {
+    /// Bad input; `errors` names the fields or steps at fault.
+    #[error("{message}")]
+    Validation { message: String, errors: Option<Value> },
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A state the request does not fit (`code` says which).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// Well-formed, but the domain refuses it as it stands (e.g. required steps missing).
+    #[error("{message}")]
+    Unprocessable { code: &'static str, message: String, errors: Option<Value> },
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+pub type Result<T, E = ProcError> = std::result::Result<T, E>;
+
+impl ProcError {
+    pub fn invalid(message: impl Into<String>) -> Self {
+        ProcError::Validation { message: message.into(), errors: None }
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        ProcError::Conflict { code, message: message.into() }
+    }
+}
+
+impl From<diesel::result::Error> for ProcError {
+    fn from(e: diesel::result::Error) -> Self {
+        ProcError::Db(DbError::from(e))
+    }
+}
+
+impl From<ProcError> for Problem {
+    fn from(err: ProcError) -> Self {
+        match err {
+            ProcError::Validation { message, errors } => {
+                let p = Problem::bad_request("validation_failed", message);
+                match errors {
+                    Some(errors) => p.with_errors(errors),
+                    None => p,
+                }
+            }
+            ProcError::Forbidden(message) => Problem::forbidden(message),
+            ProcError::NotFound(what) => Problem::not_found(format!("There is no such {what}.")),
+            ProcError::Conflict { code, message } => Problem::conflict(code, message),
+            ProcError::Unprocessable { code, message, errors } => {
+                let p = Problem::unprocessable(code, message);
+                match errors {
+                    Some(errors) => p.with_errors(errors),
+                    None => p,
+                }
+            }
+            ProcError::Db(e) if e.is_unique_violation() => Problem::conflict(
+                "conflict",
+                "This conflicts with a change made at the same moment. Reload and try again.",
+            ),
+            ProcError::Db(e) => e.into(),
+            ProcError::Unexpected(e) => Problem::internal(e.as_ref()),
+        }
+    }
+}

@@ -1,0 +1,743 @@
+//! The procedures service through HTTP, against real Postgres and RabbitMQ.
+
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
+mod support;
+
+use std::collections::HashSet;
+
+use gamme_auth_token::Role;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use support::{every_kind, ok, problem, spawn_app, step, uuid};
+
+fn steps_of(revision: &Value) -> Vec<Value> {
+    revision["content"]["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["steps"].as_array().unwrap().clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn every_prefix_wants_a_token() {
+    let app = spawn_app().await;
+    for path in ["/api/assets", "/api/procedures", "/api/runs"] {
+        let res = app.client.get(format!("{}{path}", app.address)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+    let expired = app.issuer.sign(uuid::Uuid::new_v4(), "x@usine.test", "X", Role::Admin, -3600);
+    let res = app.client.get(format!("{}/api/procedures", app.address)).bearer_auth(expired).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn approving_own_revision_is_forbidden_and_another_editor_publishes_it() {
+    let app = spawn_app().await;
+    let (a, b) = (app.user("Alice", Role::Editor), app.user("Bruno", Role::Editor));
+    let p = app.procedure(&a, "pm-pump-001", "Maintenance pompe P-101", every_kind()).await;
+    let id = p["id"].as_str().unwrap();
+    assert_eq!(p["code"], "PM-PUMP-001", "codes are stored upper-case");
+    assert_eq!(p["revision"]["status"], "draft");
+    assert_eq!(steps_of(&p["revision"]).len(), 8);
+
+    let res = app.post(&format!("/api/procedures/{id}/revisions/1/submit"), &a, &json!({})).await;
+    assert_eq!(ok(res).await["status"], "in_review");
+    let refused = app.post(&format!("/api/procedures/{id}/revisions/1/approve"), &a, &json!({})).await;
+    assert!(problem(refused, StatusCode::FORBIDDEN).await["detail"].as_str().unwrap().contains("four-eyes"));
+    let tech = app.user("Théo", Role::Technician);
+    let res = app.post(&format!("/api/procedures/{id}/revisions/1/approve"), &tech, &json!({})).await;
+    problem(res, StatusCode::FORBIDDEN).await;
+
+    // An editor who changed the draft is one of its authors too.
+    let c = app.user("Chloé", Role::Editor);
+    ok(app
+        .post(&format!("/api/procedures/{id}/revisions/1/reject"), &b, &json!({ "comment": "Ajouter le couple" }))
+        .await)
+    .await;
+    ok(app.patch(&format!("/api/procedures/{id}/revisions/1"), &c, &json!({ "description": "Couple 45 N·m" })).await)
+        .await;
+    ok(app.post(&format!("/api/procedures/{id}/revisions/1/submit"), &a, &json!({})).await).await;
+    let res = app.post(&format!("/api/procedures/{id}/revisions/1/approve"), &c, &json!({})).await;
+    problem(res, StatusCode::FORBIDDEN).await;
+    let published = ok(app.post(&format!("/api/procedures/{id}/revisions/1/approve"), &b, &json!({})).await).await;
+    assert_eq!(published["status"], "published");
+    assert_eq!(published["reviews"][1]["decision"], "approved");
+    assert_eq!(published["reviews"][1]["reviewer_name"], "Bruno");
+
+    // A published revision never changes.
+    let res = app.patch(&format!("/api/procedures/{id}/revisions/1"), &a, &json!({ "title": "Autre" })).await;
+    assert_eq!(problem(res, StatusCode::CONFLICT).await["code"], "not_a_draft");
+    // The event went into the outbox with the publication.
+    assert_eq!(app.count("SELECT count(*) AS n FROM outbox WHERE message_type = 'procedure.published'"), 1);
+}
+
+#[tokio::test]
+async fn rejecting_needs_a_comment_and_sends_the_revision_back_to_draft() {
+    let app = spawn_app().await;
+    let (a, b) = (app.user("Alice", Role::Editor), app.user("Bruno", Role::Editor));
+    let p = app.procedure(&a, "PM-1", "Graissage", json!([step("instruction", "Graisser")])).await;
+    let id = p["id"].as_str().unwrap();
+    ok(app.post(&format!("/api/procedures/{id}/revisions/1/submit"), &a, &json!({})).await).await;
+    let res = app.post(&format!("/api/procedures/{id}/revisions/1/reject"), &b, &json!({ "comment": " " })).await;
+    problem(res, StatusCode::BAD_REQUEST).await;
+    let r = ok(app
+        .post(&format!("/api/procedures/{id}/revisions/1/reject"), &b, &json!({ "comment": "Préciser la graisse" }))
+        .await)
+    .await;
+    assert_eq!(r["status"], "draft");
+    assert_eq!(r["reviews"][0]["comment"], "Préciser la graisse");
+}
+
+#[tokio::test]
+async fn a_new_draft_supersedes_revision_one_when_published_and_the_diff_names_the_changed_step() {
+    let app = spawn_app().await;
+    let (a, b) = (app.user("Alice", Role::Editor), app.user("Bruno", Role::Editor));
+    let p = app.procedure(&a, "PM-2", "Contrôle pression", every_kind()).await;
+    let id = p["id"].as_str().unwrap();
+    app.publish(id, 1, &a, &b).await;
+
+    let res = app.post(&format!("/api/procedures/{id}/revisions"), &a, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let draft: Value = res.json().await.unwrap();
+    assert_eq!(draft["number"], 2);
+    let again = app.post(&format!("/api/procedures/{id}/revisions"), &a, &json!({})).await;
+    assert_eq!(problem(again, StatusCode::CONFLICT).await["code"], "draft_exists");
+
+    // Keep every step by id, change the number step's max, move the photo step first, drop text.
+    let mut steps: Vec<Value> = steps_of(&draft)
+        .into_iter()
+        .filter(|s| s["kind"] != "text")
+        .map(|s| {
+            let mut input = json!({ "id": s["id"], "kind": s["kind"], "title": s["title"], "body": s["body"],
+                "warning_level": s["warning_level"], "warning_text": s["warning_text"], "required": s["required"],
+                "unit": s["unit"], "min": s["min"], "max": s["max"], "options": s["options"], "attachments": s["attachments"] });
+            if s["kind"] == "number" {
+                input["max"] = json!(3.5);
+            }
+            input
+        })
+        .collect();
+    let photo = steps.iter().position(|s| s["kind"] == "photo").unwrap();
+    let moved = steps.remove(photo);
+    steps.insert(0, moved);
+    steps.push(json!({ "kind": "checkbox", "title": "Remettre le capot" }));
+    let res = app
+        .put(
+            &format!("/api/procedures/{id}/revisions/2/content"),
+            &a,
+            &json!({ "sections": [{ "title": null, "steps": steps }] }),
+        )
+        .await;
+    ok(res).await;
+    app.publish(id, 2, &a, &b).await;
+
+    let revisions = app.get_ok(&format!("/api/procedures/{id}/revisions"), &a).await;
+    let status: Vec<(i64, String)> = revisions["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["number"].as_i64().unwrap(), r["status"].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(status, vec![(2, "published".to_owned()), (1, "superseded".to_owned())]);
+
+    let diff = app.get_ok(&format!("/api/procedures/{id}/revisions/1/diff/2"), &a).await;
+    let changed = diff["changed"].as_array().unwrap();
+    assert_eq!(changed.len(), 1, "{diff}");
+    assert_eq!(changed[0]["title"], "Pression de refoulement");
+    assert_eq!(changed[0]["changes"], json!([{ "field": "max", "before": 3.0, "after": 3.5 }]));
+    assert_eq!(diff["added"][0]["title"], "Remettre le capot");
+    assert_eq!(diff["removed"][0]["title"], "Numéro de lot du joint");
+    let moved: Vec<&str> = diff["moved"].as_array().unwrap().iter().map(|m| m["title"].as_str().unwrap()).collect();
+    assert_eq!(moved, vec!["Photo de la garniture"], "only the step that moved is reported as moved");
+}
+
+#[tokio::test]
+async fn bad_steps_are_refused_with_a_problem_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let a = app.user("Alice", Role::Editor);
+    let p = app
+        .procedure(&a, "PM-3", "Vidange", json!([step("instruction", "Vidanger"), step("checkbox", "Bouchon remis")]))
+        .await;
+    let id = p["id"].as_str().unwrap();
+    let before = app.get_ok(&format!("/api/procedures/{id}/revisions/1"), &a).await;
+    let audit_before = app.count("SELECT count(*) AS n FROM audit_events");
+    let put = |steps: Value| {
+        let app = &app;
+        let a = &a;
+        async move {
+            app.put(
+                &format!("/api/procedures/{id}/revisions/1/content"),
+                a,
+                &json!({ "sections": [{ "title": null, "steps": steps }] }),
+            )
+            .await
+        }
+    };
+
+    let res = put(json!([{ "kind": "laser", "title": "?" }])).await;
+    let p1 = problem(res, StatusCode::BAD_REQUEST).await;
+    assert!(p1["detail"].as_str().unwrap().contains("laser"), "{p1}");
+
+    let res = put(json!([{ "kind": "number", "title": "Couple", "unit": "N·m", "min": 55, "max": 45 }])).await;
+    let p2 = problem(res, StatusCode::BAD_REQUEST).await;
+    assert!(p2["detail"].as_str().unwrap().contains("greater than the maximum"), "{p2}");
+
+    let existing = steps_of(&before);
+    let dup = existing[0]["id"].clone();
+    let res = put(
+        json!([{ "id": dup, "kind": "instruction", "title": "A" }, { "id": dup, "kind": "instruction", "title": "B" }]),
+    )
+    .await;
+    let p3 = problem(res, StatusCode::BAD_REQUEST).await;
+    assert!(p3["detail"].as_str().unwrap().contains("appears twice"), "{p3}");
+
+    let res = put(json!([{ "id": uuid(), "kind": "instruction", "title": "A" }])).await;
+    problem(res, StatusCode::BAD_REQUEST).await;
+
+    let res = put(json!([{ "kind": "choice", "title": "Couleur", "options": ["rouge"] }])).await;
+    problem(res, StatusCode::BAD_REQUEST).await;
+
+    let res = put(json!([{ "kind": "photo", "title": "Photo", "attachments": [uuid()] }])).await;
+    assert!(problem(res, StatusCode::BAD_REQUEST).await["errors"]["unknown_files"].is_array());
+
+    let huge = "x".repeat(1024 * 1024);
+    let res = app.patch(&format!("/api/procedures/{id}/revisions/1"), &a, &json!({ "title": huge })).await;
+    assert!(res.status().is_client_error(), "{}", res.status());
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let res = app.patch(&format!("/api/procedures/{id}/revisions/1"), &a, &json!({ "title": "y".repeat(5000) })).await;
+    problem(res, StatusCode::BAD_REQUEST).await;
+    let res =
+        app.post("/api/procedures", &a, &json!({ "code": "PM-4", "title": "t".repeat(300), "language": "fr" })).await;
+    problem(res, StatusCode::BAD_REQUEST).await;
+
+    let after = app.get_ok(&format!("/api/procedures/{id}/revisions/1"), &a).await;
+    assert_eq!(before, after, "a refused change leaves the draft as it was");
+    assert_eq!(app.count("SELECT count(*) AS n FROM audit_events"), audit_before);
+    assert_eq!(app.count("SELECT count(*) AS n FROM procedures"), 1);
+}
+
+#[tokio::test]
+async fn reordering_keeps_step_ids_and_leaves_no_gaps() {
+    let app = spawn_app().await;
+    let a = app.user("Alice", Role::Editor);
+    let p = app
+        .procedure(
+            &a,
+            "PM-5",
+            "Ordre",
+            json!([step("instruction", "Un"), step("instruction", "Deux"), step("instruction", "Trois")]),
+        )
+        .await;
+    let id = p["id"].as_str().unwrap();
+    let s = steps_of(&p["revision"]);
+    let body = json!({ "sections": [
+        { "title": null, "steps": [ { "id": s[2]["id"], "kind": "instruction", "title": "Trois" } ] },
+        { "title": "Remontage", "steps": [ { "kind": "checkbox", "title": "Nouveau" }, { "id": s[0]["id"], "kind": "instruction", "title": "Un" } ] }
+    ]});
+    let r = ok(app.put(&format!("/api/procedures/{id}/revisions/1/content"), &a, &body).await).await;
+    let steps = steps_of(&r);
+    let titles: Vec<&str> = steps.iter().map(|s| s["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, vec!["Trois", "Nouveau", "Un"]);
+    let numbers: Vec<i64> = steps.iter().map(|s| s["number"].as_i64().unwrap()).collect();
+    assert_eq!(numbers, vec![1, 2, 3]);
+    assert_eq!(steps[0]["id"], s[2]["id"]);
+    assert_eq!(steps[2]["key"], s[0]["key"]);
+    assert_eq!(r["content"]["sections"][1]["title"], "Remontage");
+    assert_eq!(
+        app.count(&format!("SELECT count(*) AS n FROM steps WHERE revision_id = '{}'", r["id"].as_str().unwrap())),
+        3
+    );
+}
+
+#[tokio::test]
+async fn readers_see_published_revisions_only() {
+    let app = spawn_app().await;
+    let (a, b) = (app.user("Alice", Role::Editor), app.user("Bruno", Role::Editor));
+    let viewer = app.user("Vera", Role::Viewer);
+    let tech = app.user("Théo", Role::Technician);
+    let p = app.procedure(&a, "PM-6", "Brouillon", json!([step("instruction", "X")])).await;
+    let id = p["id"].as_str().unwrap();
+    problem(app.get(&format!("/api/procedures/{id}"), &viewer).await, StatusCode::NOT_FOUND).await;
+    let list = app.get_ok("/api/procedures", &tech).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 0);
+    let res = app.post("/api/procedures", &tech, &json!({ "code": "X-1", "title": "X", "language": "fr" })).await;
+    problem(res, StatusCode::FORBIDDEN).await;
+
+    app.publish(id, 1, &a, &b).await;
+    let res = app.post(&format!("/api/procedures/{id}/revisions"), &a, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let seen = app.get_ok(&format!("/api/procedures/{id}"), &viewer).await;
+    assert_eq!(seen["revision"]["number"], 1, "readers get the published revision, not the new draft");
+    assert!(seen["latest_revision"].is_null());
+    problem(app.get(&format!("/api/procedures/{id}/revisions/2"), &tech).await, StatusCode::NOT_FOUND).await;
+    let revisions = app.get_ok(&format!("/api/procedures/{id}/revisions"), &tech).await;
+    assert_eq!(revisions["items"].as_array().unwrap().len(), 1);
+    let list = app.get_ok("/api/procedures", &tech).await;
+    assert_eq!(list["items"][0]["status"], "published");
+}
+
+/// Starts a run of a freshly published procedure with every kind of step.
+async fn published_run(app: &support::TestApp) -> (gamme_auth_token::testing::TestUser, String, Vec<Value>, String) {
+    let (a, b) = (app.user("Alice", Role::Editor), app.user("Bruno", Role::Editor));
+    let tech = app.user("Théo", Role::Technician);
+    let p = app.procedure(&a, &format!("PM-R-{}", &uuid()[..8]), "Pompe", every_kind()).await;
+    let id = p["id"].as_str().unwrap().to_owned();
+    app.publish(&id, 1, &a, &b).await;
+    let res = app.post("/api/runs", &tech, &json!({ "procedure_id": id })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let run: Value = res.json().await.unwrap();
+    let steps = steps_of(&run["revision"]);
+    (tech, run["id"].as_str().unwrap().to_owned(), steps, id)
+}
+
+fn step_id<'a>(steps: &'a [Value], kind: &str) -> &'a str {
+    steps.iter().find(|s| s["kind"] == kind).unwrap()["id"].as_str().unwrap()
+}
+
+#[tokio::test]
+async fn the_same_step_result_sent_three_times_stores_one_result() {
+    let app = spawn_app().await;
+    let (tech, run, steps, _) = published_run(&app).await;
+    let number = step_id(&steps, "number");
+    let body = json!({ "result_id": uuid(), "value": 2.5 });
+    for _ in 0..3 {
+        let r = ok(app.put(&format!("/api/runs/{run}/steps/{number}"), &tech, &body).await).await;
+        assert_eq!(r["value"], 2.5);
+        assert_eq!(r["out_of_limit"], false);
+    }
+    assert_eq!(app.count(&format!("SELECT count(*) AS n FROM run_step_results WHERE run_id = '{run}'")), 1);
+    assert_eq!(app.count("SELECT count(*) AS n FROM audit_events WHERE action = 'run.step_recorded'"), 1);
+    // A new entry for the same step replaces the reading.
+    let r = ok(app
+        .put(&format!("/api/runs/{run}/steps/{number}"), &tech, &json!({ "result_id": uuid(), "value": 2.7 }))
+        .await)
+    .await;
+    assert_eq!(r["value"], 2.7);
+    assert_eq!(app.count(&format!("SELECT count(*) AS n FROM run_step_results WHERE run_id = '{run}'")), 1);
+    // A late retry of the first entry (a queued request arriving after the correction)
+    // answers the current result and does not bring the old reading back.
+    let late = ok(app.put(&format!("/api/runs/{run}/steps/{number}"), &tech, &body).await).await;
+    assert_eq!(late["value"], 2.7);
+}
+
+#[tokio::test]
+async fn a_run_flags_readings_requires_every_required_step_and_then_never_changes() {
+    let app = spawn_app().await;
+    let (tech, run, steps, procedure_id) = published_run(&app).await;
+    let put = |kind: &'static str, body: Value| {
+        let (app, tech, run, steps) = (&app, &tech, run.clone(), steps.clone());
+        async move { app.put(&format!("/api/runs/{run}/steps/{}", step_id(&steps, kind)), tech, &body).await }
+    };
+    let reading = ok(put("number", json!({ "result_id": uuid(), "value": 3.7 })).await).await;
+    assert_eq!(reading["out_of_limit"], true);
+    assert_eq!(reading["note_required"], true);
+    assert_eq!(reading["message"], "3.7 bar is above the maximum of 3 bar.");
+    // Wrong values for the kind are refused.
+    problem(put("pass_fail", json!({ "result_id": uuid(), "value": "maybe" })).await, StatusCode::BAD_REQUEST).await;
+    problem(put("choice", json!({ "result_id": uuid(), "value": "bleu" })).await, StatusCode::BAD_REQUEST).await;
+    problem(put("photo", json!({ "result_id": uuid() })).await, StatusCode::BAD_REQUEST).await;
+
+    ok(put("instruction", json!({ "result_id": uuid() })).await).await;
+    ok(put("checkbox", json!({ "result_id": uuid(), "value": true })).await).await;
+    ok(put("pass_fail", json!({ "result_id": uuid(), "value": "pass" })).await).await;
+    ok(put("choice", json!({ "result_id": uuid(), "value": "encrassé" })).await).await;
+    let res = put("photo", json!({ "result_id": uuid(), "photo_ids": [uuid()] })).await;
+    assert!(problem(res, StatusCode::BAD_REQUEST).await["detail"].as_str().unwrap().contains("Upload the file first"));
+    ok(put("photo", json!({ "result_id": uuid(), "photo_ids": [app.file(&tech)] })).await).await;
+    // The signature step is still missing (the text step is optional).
+    let res = app.post(&format!("/api/runs/{run}/complete"), &tech, &json!({ "signoff_name": "Théo" })).await;
+    let p = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(p["code"], "missing_steps");
+    assert_eq!(p["errors"]["missing_steps"][0]["title"], "Visa du chef d'équipe");
+    assert!(p["detail"].as_str().unwrap().contains("Visa du chef d'équipe"));
+    ok(put("signature", json!({ "result_id": uuid(), "value": app.file(&tech) })).await).await;
+    // The out-of-limit reading needs a note.
+    let res = app.post(&format!("/api/runs/{run}/complete"), &tech, &json!({ "signoff_name": "Théo" })).await;
+    assert_eq!(problem(res, StatusCode::UNPROCESSABLE_ENTITY).await["code"], "notes_required");
+    ok(put("number", json!({ "result_id": uuid(), "value": 3.7, "note": "Vanne de refoulement grippée" })).await).await;
+
+    let other = app.user("Tina", Role::Technician);
+    let res = app.post(&format!("/api/runs/{run}/complete"), &other, &json!({ "signoff_name": "Tina" })).await;
+    problem(res, StatusCode::FORBIDDEN).await;
+    let res = app
+        .post(
+            &format!("/api/runs/{run}/complete"),
+            &tech,
+            &json!({ "signoff_name": "Théo", "signature_file_id": uuid() }),
+        )
+        .await;
+    problem(res, StatusCode::BAD_REQUEST).await;
+    let signature = app.file(&tech);
+    let done = ok(app
+        .post(
+            &format!("/api/runs/{run}/complete"),
+            &tech,
+            &json!({ "signoff_name": "Théo", "signature_file_id": signature }),
+        )
+        .await)
+    .await;
+    assert_eq!(done["signature_file_id"], signature.as_str());
+    assert_eq!(done["status"], "completed");
+    assert_eq!(done["outcome"], "failed");
+    assert_eq!(done["flagged"][0]["reason"], "out_of_limit");
+    assert_eq!(done["signoff_name"], "Théo");
+
+    let res = put("text", json!({ "result_id": uuid(), "value": "trop tard" })).await;
+    assert_eq!(problem(res, StatusCode::CONFLICT).await["code"], "run_completed");
+    let res = app.post(&format!("/api/runs/{run}/complete"), &tech, &json!({ "signoff_name": "Théo" })).await;
+    assert_eq!(problem(res, StatusCode::CONFLICT).await["code"], "run_completed");
+    assert_eq!(app.count("SELECT count(*) AS n FROM outbox WHERE message_type = 'run.completed'"), 1);
+
+    let listed = app.get_ok(&format!("/api/runs?procedure={procedure_id}&outcome=failed"), &tech).await;
+    assert_eq!(listed["items"][0]["id"], run.as_str());
+    let none = app.get_ok(&format!("/api/runs?procedure={procedure_id}&outcome=passed"), &tech).await;
+    assert_eq!(none["items"].as_array().unwrap().len(), 0);
+
+    let stats = app.get_ok(&format!("/api/procedures/{procedure_id}/revisions/1/stats"), &tech).await;
+    assert_eq!(stats["completed_runs"], 1);
+    let number_stats = stats["steps"].as_array().unwrap().iter().find(|s| s["kind"] == "number").unwrap();
+    assert_eq!(number_stats["out_of_limit_rate"], 1.0);
+    assert_eq!(number_stats["notes"], 1);
+    assert!(number_stats["median_seconds"].as_f64().unwrap() >= 0.0);
+}
+
+#[tokio::test]
+async fn a_run_shows_what_changed_when_a_newer_revision_is_published() {
+    let app = spawn_app().await;
+    let (_tech, run, _steps, procedure_id) = published_run(&app).await;
+    let (a, b) = (app.user("Anne", Role::Editor), app.user("Basile", Role::Editor));
+    let res = app.post(&format!("/api/procedures/{procedure_id}/revisions"), &a, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    ok(app.patch(&format!("/api/procedures/{procedure_id}/revisions/2"), &a, &json!({ "title": "Pompe (v2)" })).await)
+        .await;
+    app.publish(&procedure_id, 2, &a, &b).await;
+    let view = app.get_ok(&format!("/api/runs/{run}"), &a).await;
+    assert_eq!(view["revision_number"], 1);
+    assert_eq!(view["newer_revision"]["number"], 2);
+    assert_eq!(view["newer_revision"]["diff"]["fields"][0]["field"], "title");
+}
+
+#[tokio::test]
+async fn viewers_cannot_run_and_technicians_cannot_run_drafts() {
+    let app = spawn_app().await;
+    let a = app.user("Alice", Role::Editor);
+    let viewer = app.user("Vera", Role::Viewer);
+    let tech = app.user("Théo", Role::Technician);
+    let p = app.procedure(&a, "PM-7", "Brouillon", json!([step("instruction", "X")])).await;
+    let res = app.post("/api/runs", &viewer, &json!({ "procedure_id": p["id"] })).await;
+    problem(res, StatusCode::FORBIDDEN).await;
+    let res = app.post("/api/runs", &tech, &json!({ "procedure_id": p["id"] })).await;
+    problem(res, StatusCode::NOT_FOUND).await;
+    let res = app.post("/api/runs", &a, &json!({ "procedure_id": p["id"] })).await;
+    assert_eq!(problem(res, StatusCode::CONFLICT).await["code"], "not_published");
+}
+
+#[tokio::test]
+async fn search_is_accent_and_case_insensitive_in_french_and_english_with_filters() {
+    let app = spawn_app().await;
+    let (a, b) = (app.user("Alice", Role::Editor), app.user("Bruno", Role::Editor));
+    let site = app.asset(&a, "site", None, "LYON", "Usine de Lyon").await;
+    let area = app.asset(&a, "area", site["id"].as_str(), "LYON-STEP", "Station d'épuration").await;
+    let pump = app.asset(&a, "equipment", area["id"].as_str(), "P-101", "Pompe de relevage").await;
+    let other_site = app.asset(&a, "site", None, "NANTES", "Usine de Nantes").await;
+
+    let p1 = app
+        .procedure(
+            &a,
+            "PM-POMPE-001",
+            "Révision de la Pompe",
+            json!([step("pass_fail", "Vérifier l'étanchéité des garnitures")]),
+        )
+        .await;
+    let p2 = app
+        .procedure(&a, "PM-FAN-002", "Fan belt inspection", json!([step("checkbox", "Check the belts for cracks")]))
+        .await;
+    let p3 = app.procedure(&a, "PM-VANNE-003", "Vannes", json!([step("instruction", "Graisser les vannes")])).await;
+    for (p, asset) in [(&p1, &pump), (&p2, &other_site)] {
+        ok(app
+            .patch(
+                &format!("/api/procedures/{}", p["id"].as_str().unwrap()),
+                &a,
+                &json!({ "asset_ids": [asset["id"]] }),
+            )
+            .await)
+        .await;
+    }
+    ok(app
+        .patch(
+            &format!("/api/procedures/{}/revisions/1", p1["id"].as_str().unwrap()),
+            &a,
+            &json!({ "tags": ["hydraulique"] }),
+        )
+        .await)
+    .await;
+    app.publish(p1["id"].as_str().unwrap(), 1, &a, &b).await;
+
+    let codes = |v: Value| -> Vec<String> {
+        v["items"].as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(codes(app.get_ok("/api/procedures?q=pompe", &a).await), vec!["PM-POMPE-001"]);
+    assert_eq!(codes(app.get_ok("/api/procedures?q=POMPES", &a).await), vec!["PM-POMPE-001"], "French plural stems");
+    assert_eq!(codes(app.get_ok("/api/procedures?q=verifier", &a).await), vec!["PM-POMPE-001"], "accents folded");
+    assert_eq!(codes(app.get_ok("/api/procedures?q=revision", &a).await), vec!["PM-POMPE-001"]);
+    assert_eq!(codes(app.get_ok("/api/procedures?q=belt", &a).await), vec!["PM-FAN-002"], "English stemming");
+    assert_eq!(codes(app.get_ok("/api/procedures?q=cracked", &a).await), vec!["PM-FAN-002"]);
+    assert_eq!(codes(app.get_ok("/api/procedures?q=pom", &a).await), vec!["PM-POMPE-001"], "prefix while typing");
+    assert_eq!(codes(app.get_ok("/api/procedures?q=PM-FAN-002", &a).await), vec!["PM-FAN-002"], "by code");
+    assert!(codes(app.get_ok("/api/procedures?q=turbine", &a).await).is_empty());
+
+    // Filters: asset with descendants, tag, status.
+    let by_site = app.get_ok(&format!("/api/procedures?asset={}", site["id"].as_str().unwrap()), &a).await;
+    assert_eq!(codes(by_site), vec!["PM-POMPE-001"]);
+    assert_eq!(codes(app.get_ok("/api/procedures?tag=Hydraulique", &a).await), vec!["PM-POMPE-001"]);
+    assert_eq!(codes(app.get_ok("/api/procedures?status=draft", &a).await), vec!["PM-FAN-002", "PM-VANNE-003"]);
+    let _ = p3;
+    // Readers find only the published one.
+    let tech = app.user("Théo", Role::Technician);
+    assert!(codes(app.get_ok("/api/procedures?q=belt", &tech).await).is_empty());
+    assert_eq!(codes(app.get_ok("/api/procedures?q=pompe", &tech).await), vec!["PM-POMPE-001"]);
+    problem(app.get("/api/procedures?limit=1000", &a).await, StatusCode::BAD_REQUEST).await;
+    problem(app.get("/api/procedures?cursor=garbage", &a).await, StatusCode::BAD_REQUEST).await;
+}
+
+#[tokio::test]
+async fn a_cursor_walk_over_500_procedures_returns_each_exactly_once() {
+    let app = spawn_app().await;
+    let a = app.user("Alice", Role::Editor);
+    let mut created = HashSet::new();
+    for chunk in (0..500).collect::<Vec<_>>().chunks(25) {
+        let calls = chunk.iter().map(|i| {
+            let (app, a) = (&app, &a);
+            async move {
+                let title = if i % 2 == 0 { format!("Contrôle pompe {i}") } else { format!("Pompe et vanne {i}") };
+                app.procedure(a, &format!("PM-{i:04}"), &title, json!([step("instruction", "Vérifier la pompe")])).await
+            }
+        });
+        for p in futures_util::future::join_all(calls).await {
+            created.insert(p["id"].as_str().unwrap().to_owned());
+        }
+    }
+    for query in ["", "&q=pompe"] {
+        let mut seen = HashSet::new();
+        let mut cursor: Option<String> = None;
+        let mut pages = 0;
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/api/procedures?limit=37{query}&cursor={c}"),
+                None => format!("/api/procedures?limit=37{query}"),
+            };
+            let page = app.get_ok(&path, &a).await;
+            for item in page["items"].as_array().unwrap() {
+                assert!(seen.insert(item["id"].as_str().unwrap().to_owned()), "returned twice: {item}");
+            }
+            pages += 1;
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
+                None => break,
+            }
+            assert!(pages < 100);
+        }
+        assert_eq!(seen, created, "query {query:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_audit_chain_verifies_and_an_edited_row_breaks_it() {
+    let app = spawn_app().await;
+    let (a, b) = (app.user("Alice", Role::Editor), app.user("Bruno", Role::Editor));
+    let p = app.procedure(&a, "PM-8", "Audit", every_kind()).await;
+    let id = p["id"].as_str().unwrap();
+    app.publish(id, 1, &a, &b).await;
+    let trail = app.get_ok(&format!("/api/procedures/{id}/audit"), &a).await;
+    let actions: Vec<&str> = trail["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, vec!["procedure.created", "revision.submitted", "revision.approved"]);
+    assert_eq!(trail["items"][2]["actor_id"], b.id.to_string());
+    assert_eq!(trail["items"][2]["before"]["status"], "in_review");
+    assert_eq!(trail["items"][2]["after"]["status"], "published");
+    let tech = app.user("Théo", Role::Technician);
+    problem(app.get(&format!("/api/procedures/{id}/audit"), &tech).await, StatusCode::FORBIDDEN).await;
+
+    let report = app.get_ok("/api/procedures/audit/verify", &a).await;
+    assert_eq!(report["valid"], true, "{report}");
+    assert_eq!(report["entries_checked"], 3);
+
+    {
+        use diesel::RunQueryDsl;
+        let mut conn = app.db.connect();
+        // The table refuses updates; an attacker with the database's superuser turns triggers off.
+        assert!(diesel::sql_query("UPDATE audit_events SET actor_id = gen_random_uuid() WHERE seq = 2")
+            .execute(&mut conn)
+            .is_err());
+        diesel::sql_query("SET session_replication_role = replica").execute(&mut conn).unwrap();
+        diesel::sql_query("UPDATE audit_events SET after = jsonb_set(after, '{status}', '\"draft\"') WHERE action = 'revision.submitted'")
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let report = app.get_ok("/api/procedures/audit/verify", &a).await;
+    assert_eq!(report["valid"], false);
+    let seq = trail["items"][1]["seq"].as_i64().unwrap();
+    assert_eq!(report["broken_at_seq"], seq);
+}
+
+#[tokio::test]
+async fn a_deleted_audit_row_breaks_the_chain() {
+    let app = spawn_app().await;
+    let a = app.user("Alice", Role::Editor);
+    let p = app.procedure(&a, "PM-9", "Audit", json!([step("instruction", "X")])).await;
+    ok(app
+        .patch(&format!("/api/procedures/{}/revisions/1", p["id"].as_str().unwrap()), &a, &json!({ "title": "Y" }))
+        .await)
+    .await;
+    ok(app
+        .patch(&format!("/api/procedures/{}/revisions/1", p["id"].as_str().unwrap()), &a, &json!({ "title": "Z" }))
+        .await)
+    .await;
+    {
+        use diesel::RunQueryDsl;
+        let mut conn = app.db.connect();
+        diesel::sql_query("SET session_replication_role = replica").execute(&mut conn).unwrap();
+        diesel::sql_query("DELETE FROM audit_events WHERE seq = (SELECT min(seq) + 1 FROM audit_events)")
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let report = app.get_ok("/api/procedures/audit/verify", &a).await;
+    assert_eq!(report["valid"], false);
+    assert!(report["reason"].as_str().unwrap().contains("removed"));
+}
+
+#[tokio::test]
+async fn assets_form_a_tree_that_cannot_loop() {
+    let app = spawn_app().await;
+    let a = app.user("Alice", Role::Editor);
+    let site = app.asset(&a, "site", None, "LYON", "Lyon").await;
+    let area = app.asset(&a, "area", site["id"].as_str(), "ZONE-A", "Zone A").await;
+    let sub = app.asset(&a, "area", area["id"].as_str(), "ZONE-A1", "Zone A1").await;
+    let pump = app.asset(&a, "equipment", sub["id"].as_str(), "P-1", "Pompe").await;
+
+    let res = app.post("/api/assets", &a, &json!({ "kind": "equipment", "code": "P-2", "name": "Sans parent" })).await;
+    problem(res, StatusCode::BAD_REQUEST).await;
+    let res = app
+        .post(
+            "/api/assets",
+            &a,
+            &json!({ "kind": "equipment", "parent_id": site["id"], "code": "P-3", "name": "Sur le site" }),
+        )
+        .await;
+    problem(res, StatusCode::BAD_REQUEST).await;
+    let res = app.post("/api/assets", &a, &json!({ "kind": "site", "code": "lyon", "name": "Doublon" })).await;
+    assert_eq!(problem(res, StatusCode::CONFLICT).await["code"], "code_taken");
+    // Moving an area under its own child is refused.
+    let res = app
+        .patch(&format!("/api/assets/{}", area["id"].as_str().unwrap()), &a, &json!({ "parent_id": sub["id"] }))
+        .await;
+    problem(res, StatusCode::BAD_REQUEST).await;
+
+    let detail = app.get_ok(&format!("/api/assets/{}", pump["id"].as_str().unwrap()), &a).await;
+    let path: Vec<&str> = detail["ancestors"].as_array().unwrap().iter().map(|x| x["code"].as_str().unwrap()).collect();
+    assert_eq!(path, vec!["LYON", "ZONE-A", "ZONE-A1"]);
+
+    // Move the pump up to zone A, edit it, then archive; an area with children cannot be archived.
+    let moved = ok(app
+        .patch(
+            &format!("/api/assets/{}", pump["id"].as_str().unwrap()),
+            &a,
+            &json!({ "parent_id": area["id"], "serial_number": "SN-42" }),
+        )
+        .await)
+    .await;
+    assert_eq!(moved["parent_id"], area["id"]);
+    assert_eq!(moved["serial_number"], "SN-42");
+    let res = app.post(&format!("/api/assets/{}/archive", area["id"].as_str().unwrap()), &a, &json!({})).await;
+    assert_eq!(problem(res, StatusCode::CONFLICT).await["code"], "asset_has_children");
+    let archived =
+        ok(app.post(&format!("/api/assets/{}/archive", sub["id"].as_str().unwrap()), &a, &json!({})).await).await;
+    assert_eq!(archived["archived"], true);
+    let children = app.get_ok(&format!("/api/assets?parent={}", area["id"].as_str().unwrap()), &a).await;
+    assert_eq!(children["items"].as_array().unwrap().len(), 1);
+    let roots = app.get_ok("/api/assets", &a).await;
+    assert_eq!(roots["items"][0]["code"], "LYON");
+    let tech = app.user("Théo", Role::Technician);
+    let res = app.post("/api/assets", &tech, &json!({ "kind": "site", "code": "X", "name": "X" })).await;
+    problem(res, StatusCode::FORBIDDEN).await;
+}
+
+#[tokio::test]
+async fn export_then_import_makes_a_new_draft_with_the_same_steps() {
+    let app = spawn_app().await;
+    let (a, b) = (app.user("Alice", Role::Editor), app.user("Bruno", Role::Editor));
+    let p = app.procedure(&a, "PM-10", "Export", every_kind()).await;
+    let id = p["id"].as_str().unwrap();
+    app.publish(id, 1, &a, &b).await;
+    let doc = app.get_ok(&format!("/api/procedures/{id}/export"), &a).await;
+    assert_eq!(doc["format"], "gamme.procedure");
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["revision"]["content"]["sections"][0]["steps"].as_array().unwrap().len(), 8);
+
+    // Same code: a new draft of this procedure.
+    let res = app.post("/api/procedures/import", &a, &doc).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let imported: Value = res.json().await.unwrap();
+    assert_eq!(imported["latest_revision"]["number"], 2);
+    assert_eq!(imported["latest_revision"]["status"], "draft");
+    // Another code: a new procedure.
+    let mut other = doc.clone();
+    other["procedure"]["code"] = json!("PM-11");
+    let res = app.post("/api/procedures/import", &a, &other).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let created: Value = res.json().await.unwrap();
+    assert_eq!(steps_of(&created["revision"]).len(), 8);
+    // A document of another format is refused.
+    let mut wrong = doc.clone();
+    wrong["version"] = json!(99);
+    problem(app.post("/api/procedures/import", &a, &wrong).await, StatusCode::BAD_REQUEST).await;
+}
+
+#[tokio::test]
+async fn health_and_openapi_answer() {
+    let app = spawn_app().await;
+    let res = app.client.get(format!("{}/readyz", app.address)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let doc: Value = app
+        .client
+        .get(format!("{}/api/procedures/openapi.json", app.address))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["paths"]["/api/runs/{id}/steps/{step_id}"]["put"].is_object());
+}
+
+#[test]
+fn the_committed_openapi_document_is_current() {
+    gamme_service_kit::openapi::assert_committed("procedures", &gamme_procedures::openapi::document());
+}
+
+#[tokio::test]
+async fn an_export_carries_the_attachments_metadata_and_the_files_service_sees_the_reference() {
+    let app = spawn_app().await;
+    let (a, b) = (app.user("Alice", Role::Editor), app.user("Bruno", Role::Editor));
+    let photo = app.file(&a);
+    let p = app
+        .procedure(
+            &a,
+            "PM-12",
+            "Avec photo",
+            json!([{ "kind": "instruction", "title": "Repérer la vanne", "attachments": [photo] }]),
+        )
+        .await;
+    let id = p["id"].as_str().unwrap();
+    assert_eq!(steps_of(&p["revision"])[0]["attachments"], json!([photo]));
+    let references = format!("SELECT count(*) AS n FROM file_references WHERE file_id = '{photo}' AND protected");
+    assert_eq!(app.count(&references), 0, "a draft does not protect its files");
+    app.publish(id, 1, &a, &b).await;
+    assert_eq!(app.count(&references), 1, "a published revision does");
+    let doc = app.get_ok(&format!("/api/procedures/{id}/export"), &a).await;
+    assert_eq!(doc["attachments"][0]["file_id"], photo.as_str());
+    assert_eq!(doc["attachments"][0]["name"], "photo.jpg");
+    assert_eq!(doc["attachments"][0]["media_type"], "image/jpeg");
+    assert_eq!(doc["attachments"][0]["sha256"].as_str().unwrap().len(), 64);
+}
