@@ -1,61 +1,108 @@
-//! Gamme's files service. For now a skeleton: it starts, reaches Postgres and RabbitMQ,
-//! serves health, readiness and metrics, and answers every API route with 401 without a valid
-//! token and 501 with one, until uploads and downloads are built.
+//! Gamme's files service: streamed uploads typed from their bytes and kept once per content,
+//! downloads sent by nginx, signed links, thumbnails and document text.
 
-use std::net::TcpListener;
+pub mod config;
+pub mod error;
+pub mod links;
+pub mod metadata;
+pub mod openapi;
+pub mod processing;
+pub mod routes;
+pub mod sniff;
+pub mod storage;
+pub mod sweeper;
+pub mod text;
+pub mod thumbnails;
+pub mod worker;
 
-use actix_web::{web, HttpResponse};
+use std::{net::TcpListener, sync::Arc};
+
+use actix_web::web;
 use anyhow::Context;
-use gamme_auth_token::{AuthUser, TokenConfig};
+use gamme_auth_token::TokenConfig;
 use gamme_bus::Backbone;
-use gamme_service_kit::{config::CommonConfig, server, Env, Problem};
+use gamme_db::PgPool;
+use gamme_service_kit::{server, Env};
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+pub use config::FilesConfig;
+
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8183";
-const API_PREFIXES: [&str; 1] = ["/api/files"];
+
+/// What handlers share.
+pub struct AppState {
+    pub pool: PgPool,
+    pub storage: Arc<dyn storage::Storage>,
+    pub links: links::LinkSigner,
+    pub config: FilesConfig,
+    /// Wakes the outbox relay after a commit that added a message.
+    pub outbox: Arc<Notify>,
+}
+
+impl AppState {
+    pub fn link_ttl(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.config.link_ttl).unwrap_or_else(|_| chrono::Duration::minutes(15))
+    }
+}
 
 pub struct Application {
     service: server::Service,
 }
 
-async fn not_built_yet(_user: AuthUser) -> Result<HttpResponse, Problem> {
-    Err(Problem::new(
-        actix_web::http::StatusCode::NOT_IMPLEMENTED,
-        "not_implemented",
-        "Files are not available in this version of Gamme yet.",
-    ))
-}
-
-async fn openapi() -> HttpResponse {
-    HttpResponse::Ok().json(serde_json::json!({
-        "openapi": "3.1.0",
-        "info": { "title": "Gamme files", "version": env!("CARGO_PKG_VERSION") },
-        "paths": {}
-    }))
-}
-
 impl Application {
     pub async fn build(env: &Env) -> anyhow::Result<Self> {
-        let common = CommonConfig::from_env(env, "files", 8183)?;
-        let listener =
-            server::bind(&common.http_addr).with_context(|| format!("cannot listen on {}", common.http_addr))?;
-        Self::build_with(common, TokenConfig::from_env(env), listener).await
+        let config = FilesConfig::from_env(env)?;
+        let listener = server::bind(&config.common.http_addr)
+            .with_context(|| format!("cannot listen on {}", config.common.http_addr))?;
+        Self::build_with(config, TokenConfig::from_env(env), listener).await
     }
 
-    pub async fn build_with(common: CommonConfig, tokens: TokenConfig, listener: TcpListener) -> anyhow::Result<Self> {
-        let backbone = Backbone::start(&common);
-        let authenticator = web::Data::new(tokens.authenticator(backbone.pool.clone()));
+    pub async fn build_with(config: FilesConfig, tokens: TokenConfig, listener: TcpListener) -> anyhow::Result<Self> {
+        let storage: Arc<dyn storage::Storage> = Arc::new(
+            storage::LocalDisk::open(&config.files_dir)
+                .with_context(|| format!("cannot use {} for files (GAMME_FILES_DIR)", config.files_dir.display()))?,
+        );
+        let backbone = Backbone::start(&config.common);
+        let pool = backbone.pool.clone();
+        let authenticator = web::Data::new(tokens.authenticator(pool.clone()));
+        let state = web::Data::new(AppState {
+            pool: pool.clone(),
+            storage: storage.clone(),
+            links: links::LinkSigner::new(&config.url_secret),
+            config: config.clone(),
+            outbox: backbone.outbox.clone(),
+        });
+
+        // With the broker up, the queue exists before the first upload; with it down, the
+        // consumer keeps trying, and the outbox holds the events meanwhile.
+        if let Err(err) = tokio::time::timeout(std::time::Duration::from_secs(10), processing::declare(&backbone.bus))
+            .await
+            .map_err(|_| "timed out".to_owned())
+            .and_then(|r| r.map_err(|e| e.to_string()))
+        {
+            tracing::warn!(error = %err, "the processing queue is not declared yet");
+        }
+        let processor = processing::Processor {
+            pool: pool.clone(),
+            storage: storage.clone(),
+            outbox: backbone.outbox.clone(),
+            runner: worker::Runner::detect(),
+        };
+        tokio::spawn(processing::catch_up(processor.clone(), backbone.shutdown.clone()));
+        tokio::spawn(processing::run(processor, backbone.bus.clone(), backbone.shutdown.clone()));
+        tokio::spawn(sweeper::run(pool, storage, config.sweep_interval, backbone.shutdown.clone()));
+
         let service = server::Service::start(
             listener,
             backbone.shutdown.clone(),
-            common.shutdown_timeout,
+            config.common.shutdown_timeout,
             backbone.readiness(),
-            256 * 1024,
+            64 * 1024,
             move |cfg: &mut web::ServiceConfig| {
-                cfg.app_data(authenticator.clone()).route("/api/files/openapi.json", web::get().to(openapi));
-                for prefix in API_PREFIXES {
-                    cfg.service(web::scope(prefix).default_service(web::to(not_built_yet)));
-                }
+                cfg.app_data(state.clone())
+                    .app_data(authenticator.clone())
+                    .service(web::scope("/api/files").configure(routes::configure));
             },
         )?;
         tracing::info!(port = service.port(), "gamme-files listening");
@@ -66,6 +113,7 @@ impl Application {
         self.service.port()
     }
 
+    /// Cancelling it stops the service as SIGTERM would.
     pub fn shutdown_token(&self) -> CancellationToken {
         self.service.shutdown_token()
     }

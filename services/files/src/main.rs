@@ -10,6 +10,11 @@ async fn main() -> ExitCode {
     if std::env::args().nth(1).as_deref() == Some("healthcheck") {
         return server::healthcheck(&env.get_or("GAMME_HTTP_ADDR", gamme_files::DEFAULT_ADDR));
     }
+    // The service runs its thumbnail and text work in children of itself.
+    if std::env::args().nth(1).as_deref() == Some("work") {
+        let args: Vec<String> = std::env::args().skip(2).collect();
+        return gamme_files::worker::child_main(&args);
+    }
     telemetry::init(&env);
     let app = match gamme_files::Application::build(&env).await {
         Ok(app) => app,

@@ -1,0 +1,96 @@
+//! The files service's settings, from `GAMME_*` variables.
+
+use std::{path::PathBuf, time::Duration};
+
+use gamme_service_kit::{
+    config::{reject_development_secret, CommonConfig},
+    ConfigError, Env,
+};
+use secrecy::SecretString;
+
+/// Signs download links in development only; production refuses to start with it.
+pub const DEVELOPMENT_URL_SECRET: &str = "gamme-development-files-url-secret";
+
+/// 512 MiB: a big equipment manual fits, a runaway upload does not.
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 512 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct FilesConfig {
+    pub common: CommonConfig,
+    /// Root of the storage: `tmp/`, `sha256/`, `thumbnails/` live under it.
+    pub files_dir: PathBuf,
+    /// Largest request body, enforced here as well as by nginx.
+    pub max_upload_bytes: u64,
+    /// HMAC key of signed download links.
+    pub url_secret: SecretString,
+    /// How long a signed link handed out with a file's metadata stays valid.
+    pub link_ttl: Duration,
+    /// How often orphaned temporary files, blobs and thumbnails are swept.
+    pub sweep_interval: Duration,
+}
+
+impl FilesConfig {
+    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let common = CommonConfig::from_env(env, "files", 8183)?;
+        Self::with_common(env, common)
+    }
+
+    /// The files-specific part, around a `CommonConfig` the caller already has (tests).
+    pub fn with_common(env: &Env, common: CommonConfig) -> Result<Self, ConfigError> {
+        let url_secret = env.secret("GAMME_FILES_URL_SECRET")?;
+        reject_development_secret(
+            common.environment,
+            "GAMME_FILES_URL_SECRET",
+            url_secret.as_ref(),
+            DEVELOPMENT_URL_SECRET,
+        )?;
+        let max_upload_bytes = env.parse("GAMME_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)?;
+        if max_upload_bytes == 0 {
+            return Err(ConfigError::Invalid {
+                key: "GAMME_MAX_UPLOAD_BYTES".into(),
+                reason: "must be more than 0".into(),
+            });
+        }
+        Ok(Self {
+            common,
+            files_dir: PathBuf::from(env.get_or("GAMME_FILES_DIR", "./data/files")),
+            max_upload_bytes,
+            url_secret: url_secret.unwrap_or_else(|| SecretString::from(DEVELOPMENT_URL_SECRET)),
+            link_ttl: env.seconds("GAMME_FILES_LINK_TTL_SECS", 15 * 60)?,
+            sweep_interval: env.seconds("GAMME_FILES_SWEEP_INTERVAL_SECS", 3600)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn production(extra: &[(&str, &str)]) -> Env {
+        let mut env = Env::from_pairs([
+            ("GAMME_ENV", "production"),
+            ("GAMME_DATABASE_URL", "postgres://gamme:Zt7-long-password@db/gamme"),
+            ("GAMME_AMQP_URL", "amqp://gamme:Qq9-long-password@mq/%2f"),
+        ]);
+        for (k, v) in extra {
+            env.set(*k, *v);
+        }
+        env
+    }
+
+    #[test]
+    fn production_refuses_a_missing_or_development_url_secret() {
+        assert!(matches!(FilesConfig::from_env(&production(&[])), Err(ConfigError::Missing { .. })));
+        let dev = production(&[("GAMME_FILES_URL_SECRET", DEVELOPMENT_URL_SECRET)]);
+        assert!(matches!(FilesConfig::from_env(&dev), Err(ConfigError::DevelopmentSecret { .. })));
+        let real = production(&[("GAMME_FILES_URL_SECRET", "a-real-and-long-random-secret-value")]);
+        assert!(FilesConfig::from_env(&real).is_ok());
+    }
+
+    #[test]
+    fn development_has_working_defaults() {
+        let config = FilesConfig::from_env(&Env::default()).unwrap();
+        assert_eq!(config.max_upload_bytes, DEFAULT_MAX_UPLOAD_BYTES);
+        assert_eq!(config.sweep_interval, Duration::from_secs(3600));
+    }
+}

@@ -1,0 +1,247 @@
+//! What happens after an upload, off the request path: this service consumes its own
+//! `file.uploaded` events, makes the thumbnail of a photo and extracts the text of a PDF or
+//! text file, then announces `file.text_extracted` through the outbox. A message is acked
+//! only once its results are committed; a redelivered one finds the work done and is acked.
+
+use std::{sync::Arc, time::Duration};
+
+use diesel::{prelude::*, Connection};
+use gamme_bus::{consumer, outbox, Bus, Envelope, Event, Incoming, Outcome, SCHEMA_VERSION};
+use gamme_db::{schema::file_texts, PgPool};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use crate::{
+    error::FilesError,
+    metadata::StoredFile,
+    storage::{BlobKey, Storage},
+    text::Extracted,
+    thumbnails::Thumbnail,
+    worker::{Job, Output, Runner},
+};
+
+/// Two files at a time per replica: a big PDF does not hold up a run's photos, and memory
+/// stays bounded.
+const PREFETCH: u16 = 2;
+
+#[derive(Clone)]
+pub struct Processor {
+    pub pool: PgPool,
+    pub storage: Arc<dyn Storage>,
+    pub outbox: Arc<Notify>,
+    pub runner: Runner,
+}
+
+pub fn queue_name(bus: &Bus) -> String {
+    format!("{}.files.uploaded", bus.topology().prefix())
+}
+
+/// Declares the queue this service consumes its own `file.uploaded` from. Until it exists,
+/// the broker drops those events, so the service declares it before it takes uploads.
+pub async fn declare(bus: &Bus) -> Result<(), gamme_bus::BusError> {
+    let channel = bus.channel().await?;
+    bus.topology().declare_event_queue(&channel, &queue_name(bus), &["file.uploaded"]).await?;
+    let _ = channel.close(200, "declared").await;
+    Ok(())
+}
+
+/// Declares the queue (retrying while the broker is away), then consumes until `shutdown`.
+pub async fn run(processor: Processor, bus: Bus, shutdown: CancellationToken) {
+    let mut delay = Duration::from_millis(200);
+    while let Err(err) = declare(&bus).await {
+        tracing::warn!(error = %err, "cannot declare the processing queue yet");
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tokio::time::sleep(delay) => {}
+        }
+        delay = (delay * 2).min(Duration::from_secs(10));
+    }
+    consumer::run(bus.clone(), queue_name(&bus), PREFETCH, shutdown, move |incoming| {
+        let processor = processor.clone();
+        async move { processor.handle(incoming).await }
+    })
+    .await;
+}
+
+/// A file still pending this long after its upload lost its message (the broker went away at
+/// the wrong moment): it is picked up again.
+const STALE_AFTER: Duration = Duration::from_secs(10 * 60);
+
+/// Every few minutes, processes files whose `file.uploaded` never arrived.
+pub async fn catch_up(processor: Processor, shutdown: CancellationToken) {
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            _ = tokio::time::sleep(STALE_AFTER / 2) => {}
+        }
+        let before = chrono::Utc::now() - chrono::Duration::from_std(STALE_AFTER).unwrap_or_default();
+        if let Err(err) = processor.process_stale(before).await {
+            tracing::warn!(error = %gamme_service_kit::problem::error_chain(&err), "catch-up failed");
+        }
+    }
+}
+
+impl Processor {
+    async fn handle(&self, incoming: Incoming) -> Outcome {
+        let envelope: Envelope = match serde_json::from_slice(&incoming.body) {
+            Ok(e) => e,
+            Err(err) => {
+                tracing::warn!(error = %err, message_id = ?incoming.message_id, "unreadable message dropped");
+                return Outcome::DeadLetter;
+            }
+        };
+        if envelope.schema_version != SCHEMA_VERSION {
+            return Outcome::Ack;
+        }
+        let Event::FileUploaded { file_id, .. } = envelope.event else { return Outcome::Ack };
+        let span = tracing::info_span!("process_file", %file_id, correlation_id = ?envelope.correlation_id);
+        let _entered = span.enter();
+        match self.process(file_id, envelope.correlation_id).await {
+            Ok(()) => Outcome::Ack,
+            Err(err) => {
+                tracing::warn!(error = %gamme_service_kit::problem::error_chain(&err), "processing failed; retrying");
+                // The database or the disk is the trouble: give it a moment before the retry.
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                Outcome::Requeue
+            }
+        }
+    }
+
+    /// Processes files uploaded before `before` that are still pending; returns how many.
+    pub async fn process_stale(&self, before: chrono::DateTime<chrono::Utc>) -> Result<usize, FilesError> {
+        let ids = gamme_db::run(&self.pool, move |conn| {
+            StoredFile::stale_pending(conn, before, 100).map_err(FilesError::from)
+        })
+        .await?;
+        for id in &ids {
+            tracing::info!(file_id = %id, "processing a file whose upload event was lost");
+            self.process(*id, None).await?;
+        }
+        Ok(ids.len())
+    }
+
+    /// Makes whatever of the thumbnail and the text is still pending. Safe to run twice.
+    pub async fn process(&self, file_id: Uuid, correlation_id: Option<String>) -> Result<(), FilesError> {
+        let found =
+            gamme_db::run(&self.pool, move |conn| StoredFile::find(conn, file_id).map_err(FilesError::from)).await?;
+        // Deleted before we got to it: nothing to do.
+        let Some((file, _)) = found else { return Ok(()) };
+        if file.thumbnail_status == "pending" {
+            self.thumbnail(&file).await?;
+        }
+        if file.text_status == "pending" {
+            self.text(&file, correlation_id).await?;
+        }
+        Ok(())
+    }
+
+    /// Runs `job` on the file's bytes; bytes gone missing are the file's verdict, not a
+    /// reason to retry for ever.
+    async fn work(&self, job: Job, file: &StoredFile) -> Result<Output, FilesError> {
+        let storage = self.storage.clone();
+        let key = BlobKey::Original(file.sha256.clone());
+        let path = tokio::task::spawn_blocking(move || storage.local_path(&key))
+            .await
+            .map_err(|e| FilesError::Unexpected(anyhow::anyhow!("storage task failed: {e}")))?;
+        let path = match path {
+            Ok(p) => p,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let why = "the stored bytes are missing".to_owned();
+                return Ok(match job {
+                    Job::Thumbnail => Output::Thumbnail(Thumbnail::Failed(why)),
+                    Job::Text => Output::Text(Extracted::Failed(why)),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        self.runner
+            .run(job, &path, &file.media_type, self.storage.staging_dir())
+            .await
+            .map_err(|why| FilesError::Unexpected(anyhow::anyhow!(why)))
+    }
+
+    async fn thumbnail(&self, file: &StoredFile) -> Result<(), FilesError> {
+        let outcome = match self.work(Job::Thumbnail, file).await? {
+            Output::Thumbnail(t) => t,
+            Output::Text(_) => Thumbnail::Failed("the worker answered for another job".into()),
+        };
+        if let Thumbnail::Ready(bytes) = &outcome {
+            let storage = self.storage.clone();
+            let (sha256, bytes) = (file.sha256.clone(), bytes.clone());
+            tokio::task::spawn_blocking(move || storage.put_bytes(&BlobKey::Thumbnail(sha256), &bytes))
+                .await
+                .map_err(|e| FilesError::Unexpected(anyhow::anyhow!("thumbnail task failed: {e}")))??;
+        }
+        let (status, note) = match outcome {
+            Thumbnail::Ready(_) => ("ready", None),
+            Thumbnail::NotApplicable => ("not_applicable", None),
+            Thumbnail::Refused(why) => ("refused", Some(why)),
+            Thumbnail::Failed(why) => ("failed", Some(why)),
+        };
+        if let Some(note) = &note {
+            tracing::info!(status, note, "no thumbnail");
+        }
+        let id = file.id;
+        gamme_db::run(&self.pool, move |conn| {
+            StoredFile::set_thumbnail(conn, id, status, note.as_deref()).map_err(FilesError::from)
+        })
+        .await?;
+        Ok(())
+    }
+
+    async fn text(&self, file: &StoredFile, correlation_id: Option<String>) -> Result<(), FilesError> {
+        let extracted = match self.work(Job::Text, file).await? {
+            Output::Text(e) => e,
+            Output::Thumbnail(_) => Extracted::Failed("the worker answered for another job".into()),
+        };
+        let id = file.id;
+        gamme_db::run(&self.pool, move |conn| {
+            conn.transaction(|conn| {
+                // Locked, and still pending: a redelivered message finds the work done.
+                let Some(current) = StoredFile::find_for_update(conn, id)? else { return Ok(()) };
+                if current.text_status != "pending" {
+                    return Ok(());
+                }
+                diesel::delete(file_texts::table.filter(file_texts::file_id.eq(id))).execute(conn)?;
+                let (status, pages, chunks, note) = match &extracted {
+                    Extracted::Text { pages, chunks, note } => {
+                        for batch in chunks.chunks(500) {
+                            let rows: Vec<_> = batch
+                                .iter()
+                                .map(|c| {
+                                    (
+                                        file_texts::file_id.eq(id),
+                                        file_texts::page.eq(c.page),
+                                        file_texts::chunk.eq(c.chunk),
+                                        file_texts::body.eq(&c.body),
+                                    )
+                                })
+                                .collect();
+                            diesel::insert_into(file_texts::table).values(&rows).execute(conn)?;
+                        }
+                        ("extracted", Some(*pages), chunks.len(), note.clone())
+                    }
+                    Extracted::NoTextLayer { pages } => ("no_text_layer", Some(*pages), 0, None),
+                    Extracted::NotApplicable => ("not_applicable", None, 0, None),
+                    Extracted::Failed(why) => ("failed", None, 0, Some(why.clone())),
+                };
+                StoredFile::set_text(conn, id, status, pages, note.as_deref())?;
+                if status != "not_applicable" {
+                    let event = Event::FileTextExtracted {
+                        file_id: id,
+                        status: status.to_owned(),
+                        pages: pages.unwrap_or(0),
+                        chunks: i32::try_from(chunks).unwrap_or(i32::MAX),
+                    };
+                    outbox::enqueue(conn, &Envelope::new(event, correlation_id))?;
+                }
+                tracing::info!(status, pages, chunks, "text extracted");
+                Ok::<_, FilesError>(())
+            })
+        })
+        .await?;
+        self.outbox.notify_one();
+        Ok(())
+    }
+}
