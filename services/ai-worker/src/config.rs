@@ -1,0 +1,48 @@
+//! The AI worker's settings, from `GAMME_*` variables.
+
+use std::time::Duration;
+
+use gamme_service_kit::{config::CommonConfig, Env};
+
+use crate::provider::openai::OpenAiConfig;
+
+#[derive(Debug, Clone)]
+pub struct AiConfig {
+    pub common: CommonConfig,
+    /// Jobs one worker runs at once (`GAMME_AI_CONCURRENCY`, 2).
+    pub concurrency: u16,
+    /// Jobs one person may have queued or running (`GAMME_AI_MAX_OPEN_JOBS_PER_USER`, 10).
+    pub max_open_jobs_per_user: i64,
+    /// The model, when `GAMME_LLM_API_KEY(_FILE)` is set; otherwise the offline provider.
+    pub llm: Option<OpenAiConfig>,
+    /// First pause before a job that failed for a transient reason goes back to the queue;
+    /// doubled per attempt, at most 30 s (`GAMME_AI_REQUEUE_PAUSE_MS`, 2000).
+    pub requeue_pause: Duration,
+    /// Consume jobs in this process (`GAMME_AI_CONSUME`, true); tests of the API alone turn it off.
+    pub consume: bool,
+}
+
+impl AiConfig {
+    pub fn from_env(env: &Env) -> anyhow::Result<Self> {
+        let common = CommonConfig::from_env(env, "ai-worker", 8184)?;
+        let llm = match env.secret("GAMME_LLM_API_KEY")? {
+            Some(api_key) => Some(OpenAiConfig {
+                base_url: env.get_or("GAMME_LLM_BASE_URL", "https://api.openai.com/v1"),
+                model: env.get_or("GAMME_LLM_MODEL", "gpt-4o-mini"),
+                api_key,
+                timeout: env.seconds("GAMME_LLM_TIMEOUT_SECS", 120)?,
+                max_tries: env.parse("GAMME_LLM_MAX_TRIES", 4u32)?.max(1),
+                backoff: Duration::from_millis(env.parse("GAMME_LLM_BACKOFF_MS", 1000)?),
+            }),
+            None => None,
+        };
+        Ok(Self {
+            common,
+            concurrency: env.parse("GAMME_AI_CONCURRENCY", 2u16)?.clamp(1, 64),
+            max_open_jobs_per_user: env.parse("GAMME_AI_MAX_OPEN_JOBS_PER_USER", 10)?,
+            llm,
+            requeue_pause: Duration::from_millis(env.parse("GAMME_AI_REQUEUE_PAUSE_MS", 2000)?),
+            consume: env.parse("GAMME_AI_CONSUME", true)?,
+        })
+    }
+}

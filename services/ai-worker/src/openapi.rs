@@ -1,0 +1,35 @@
+//! The AI worker's OpenAPI document, served at `/api/ai/openapi.json` and committed at
+//! `docs/openapi/ai.json`.
+
+use actix_web::HttpResponse;
+use gamme_service_kit::openapi::BearerAuth;
+use utoipa::OpenApi;
+
+use crate::{proposal, routes};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Gamme AI assistant", description = "Jobs that draft, translate and review procedures and answer questions about documents."),
+    paths(routes::provider, routes::create, routes::get, routes::list, routes::cancel),
+    components(schemas(
+        gamme_service_kit::Problem,
+        proposal::DraftProposal,
+        proposal::ProposedSection,
+        proposal::ProposedStep,
+        proposal::Citation,
+        proposal::ReviewResult,
+        proposal::Finding,
+        proposal::Answer,
+        proposal::Passage,
+    )),
+    modifiers(&BearerAuth),
+)]
+struct AiApi;
+
+pub fn document() -> utoipa::openapi::OpenApi {
+    AiApi::openapi()
+}
+
+pub async fn serve() -> HttpResponse {
+    HttpResponse::Ok().json(document())
+}
