@@ -124,6 +124,34 @@ request GET /metrics
 expect_status 404
 echo "    ok"
 
+step "upload a manual, download it through nginx, draft a procedure from it (offline assistant)"
+manual=$(mktemp --suffix=.txt)
+printf '%s\n' '# Consignation' 'DANGER : tension 400 V.' '1. Consigner la pompe.' \
+    '2. Serrer les vis à 45–55 N·m.' >"$manual"
+request POST /api/files "" -H "Authorization: Bearer $token" -F "files=@$manual;filename=manuel.txt"
+rm -f "$manual"
+expect_status 201
+file_id=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["files"][0]["id"])' <<<"$body")
+headers=$(curl -sS -D - -o /dev/null -H "Authorization: Bearer $token" "$base/api/files/$file_id/content")
+grep -q '^HTTP/1.1 200' <<<"$headers" || fail "download through nginx: $headers"
+grep -qi '^X-Content-Type-Options: nosniff' <<<"$headers" || fail "download without nosniff: $headers"
+request POST /api/ai/jobs "{\"kind\":\"draft_procedure\",\"file_ids\":[\"$file_id\"],\"language\":\"fr\"}" \
+    -H "Authorization: Bearer $token"
+expect_status 202
+job_id=$(json_field id <<<"$body")
+deadline=$((SECONDS + 120))
+while :; do
+    request GET "/api/ai/jobs/$job_id" "" -H "Authorization: Bearer $token"
+    job_status=$(json_field status <<<"$body")
+    [[ $job_status == succeeded ]] && break
+    [[ $job_status == failed ]] && fail "the AI job failed: $body"
+    ((SECONDS < deadline)) || fail "the AI job did not finish within 120 s"
+    sleep 2
+done
+request POST /api/procedures "{\"code\":\"SMOKE-1\",\"title\":\"Pompe\",\"language\":\"fr\"}" \
+    -H "Authorization: Bearer $token"
+expect_status 201
+
 step "${compose[*]} up -d --scale ai-worker=$workers"
 "${compose[@]}" up -d --scale "ai-worker=$workers"
 

@@ -15,6 +15,8 @@
 #   GAMME_STACK_DB (gamme_stack)       database, created if missing
 #   GAMME_STACK_RESET_DB=1             drop and recreate the database first
 #   GAMME_STACK_AMQP_URL (amqp://guest:guest@127.0.0.1:5672/%2f)
+#   GAMME_BUS_PREFIX (gamme-<database>)  broker names: two stacks on one broker never take
+#                                      each other's events (a file id means nothing in the other database)
 #   GAMME_STACK_PORT_BASE (18180)      services listen on base+1 (auth) .. base+4 (ai-worker)
 #   GAMME_STACK_PROFILE (debug)        cargo profile; `up --release` means release
 #   GAMME_STACK_NO_BUILD=1             use the binaries already in $CARGO_TARGET_DIR
@@ -206,6 +208,7 @@ service_env() {
         "GAMME_AMQP_URL=$amqp_url" \
         "GAMME_AUTH_JWKS_URL=http://127.0.0.1:$(service_port auth)/api/auth/jwks.json" \
         "GAMME_FILES_DIR=$files_dir" \
+        "GAMME_BUS_PREFIX=${GAMME_BUS_PREFIX:-gamme-$db_name}" \
         "GAMME_MAX_UPLOAD_BYTES=$max_upload" \
         "GAMME_PUBLIC_URL=${GAMME_PUBLIC_URL:-http://127.0.0.1:$port}" \
         "GAMME_LOG_FORMAT=json"

@@ -1,24 +1,10 @@
 //! The auth service's OpenAPI document, served at `/api/auth/openapi.json` and committed at
 //! `docs/openapi/auth.json`, from which the web UI's client is generated.
 
-use utoipa::{
-    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
-    Modify, OpenApi,
-};
+use gamme_service_kit::openapi::BearerAuth;
+use utoipa::OpenApi;
 
 use crate::routes;
-
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
-        );
-    }
-}
 
 #[derive(OpenApi)]
 #[openapi(
