@@ -12,7 +12,8 @@ export default defineConfig({
   },
   build: {
     outDir: 'dist',
-    assetsDir: 'assets',
+    // Not assets/: /assets/… are the app's own pages (the equipment tree).
+    assetsDir: 'static',
     sourcemap: false,
     rolldownOptions: {
       output: {

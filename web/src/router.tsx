@@ -5,8 +5,12 @@ import { AccountScreen } from './screens/account/AccountScreen';
 import { AssetsScreen } from './screens/assets/AssetsScreen';
 import { AssistantScreen } from './screens/assistant/AssistantScreen';
 import { ChangePasswordScreen } from './screens/change-password/ChangePasswordScreen';
+import { EditorScreen } from './screens/editor/EditorScreen';
 import { LibraryScreen } from './screens/library/LibraryScreen';
 import { NotFoundScreen } from './screens/not-found/NotFoundScreen';
+import { PrintProcedureScreen } from './screens/procedure/PrintProcedureScreen';
+import { ProcedureScreen } from './screens/procedure/ProcedureScreen';
+import { RunScreen } from './screens/runs/RunScreen';
 import { RunsScreen } from './screens/runs/RunsScreen';
 import { SetupScreen } from './screens/setup/SetupScreen';
 import { SignInScreen } from './screens/sign-in/SignInScreen';
@@ -34,12 +38,19 @@ export const router = createBrowserRouter([
   {
     element: <SignedIn />,
     children: [
+      // Paper layouts, without the app frame.
+      { path: 'procedures/:id/print', element: <PrintProcedureScreen /> },
       {
         element: <AppLayout />,
         children: [
           { index: true, element: <LibraryScreen /> },
+          { path: 'procedures/new', element: <EditorScreen /> },
+          { path: 'procedures/:id', element: <ProcedureScreen /> },
+          { path: 'procedures/:id/edit', element: <EditorScreen /> },
           { path: 'assets', element: <AssetsScreen /> },
+          { path: 'assets/:id', element: <AssetsScreen /> },
           { path: 'runs', element: <RunsScreen /> },
+          { path: 'runs/:id', element: <RunScreen /> },
           { path: 'assistant', element: <AssistantScreen /> },
           { path: 'account', element: <AccountScreen /> },
           {

@@ -1,6 +1,9 @@
 // The one place that talks HTTP to Gamme: typed client, bearer header, silent refresh.
 import createClient from 'openapi-fetch';
+import type { paths as aiPaths } from './ai';
 import type { components, paths } from './auth';
+import type { paths as filesPaths } from './files';
+import type { paths as proceduresPaths } from './procedures';
 
 export type User = components['schemas']['User'];
 export type Role = components['schemas']['Role'];
@@ -104,11 +107,18 @@ async function authFetch(request: Request): Promise<Response> {
   return fetch(withToken(spare));
 }
 
-export const api = createClient<paths>({
-  baseUrl: window.location.origin,
-  credentials: 'same-origin',
-  fetch: authFetch,
-});
+const clientOptions = { baseUrl: window.location.origin, credentials: 'same-origin', fetch: authFetch } as const;
+
+/** One typed client per service, generated from its OpenAPI document; all share the session. */
+export const api = createClient<paths>(clientOptions);
+export const proceduresApi = createClient<proceduresPaths>(clientOptions);
+export const filesApi = createClient<filesPaths>(clientOptions);
+export const aiApi = createClient<aiPaths>(clientOptions);
+
+/** The `Authorization` header value, for the few requests openapi-fetch cannot make (upload progress). */
+export function bearer(): string | null {
+  return accessToken ? `Bearer ${accessToken}` : null;
+}
 
 /**
  * Turns openapi-fetch's `{data, error, response}` into a value or a thrown ApiError,

@@ -1,4 +1,13 @@
 // English strings: the reference shape every other language must match key for key.
+// Each screen folder keeps its own strings in i18n.ts; they are gathered here under its key.
+import { en as library } from '../screens/library/i18n';
+import { en as assets } from '../screens/assets/i18n';
+import { en as procedure } from '../screens/procedure/i18n';
+import { en as editor } from '../screens/editor/i18n';
+import { en as runs } from '../screens/runs/i18n';
+import { en as assistant } from '../screens/assistant/i18n';
+import type { Widen } from './types';
+
 export const en = {
   app: {
     name: 'Gamme',
@@ -11,6 +20,49 @@ export const en = {
     copy: 'Copy',
     copied: 'Copied',
     done: 'Done',
+    save: 'Save',
+    edit: 'Edit',
+    delete: 'Delete',
+    back: 'Back',
+    retry: 'Try again',
+    search: 'Search',
+    none: 'None',
+    all: 'All',
+    loadMore: 'Show more',
+    enlarge: 'Enlarge {{name}}',
+    print: 'Print',
+    minutes: '{{count}} min',
+  },
+  domain: {
+    status: {
+      draft: 'Draft',
+      in_review: 'In review',
+      published: 'Published',
+      superseded: 'Superseded',
+      archived: 'Archived',
+    },
+    stepKind: {
+      instruction: 'Instruction',
+      checkbox: 'Checkbox',
+      pass_fail: 'Pass / fail',
+      number: 'Reading',
+      text: 'Text',
+      choice: 'Choice',
+      photo: 'Photo',
+      signature: 'Signature',
+    },
+    warningLevel: {
+      note: 'Note',
+      caution: 'Caution',
+      warning: 'Warning',
+      danger: 'Danger',
+    },
+    assetKind: {
+      site: 'Site',
+      area: 'Area',
+      equipment: 'Equipment',
+    },
+    required: 'Required',
   },
   language: {
     label: 'Language',
@@ -68,22 +120,6 @@ export const en = {
     intro: 'Changing your password signs you out everywhere else.',
     submit: 'Change password',
     success: 'Password changed. Your other sessions were signed out.',
-  },
-  library: {
-    title: 'Library',
-    intro: 'Procedures arrive with the procedures service: this is where you will find, open and run them.',
-  },
-  assets: {
-    title: 'Assets',
-    intro: 'The site, area and equipment tree arrives with the procedures service.',
-  },
-  runs: {
-    title: 'Runs',
-    intro: 'Checklists in progress and completed runs arrive with the procedures service.',
-  },
-  assistant: {
-    title: 'AI assistant',
-    intro: 'Drafting, translating and reviewing procedures from your manuals arrives with the AI worker.',
   },
   account: {
     title: 'My account',
@@ -153,8 +189,13 @@ export const en = {
       password_unchanged: 'Choose a password different from the current one.',
     },
   },
+  library,
+  assets,
+  procedure,
+  editor,
+  runs,
+  assistant,
 };
 
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 /** Every language must provide exactly these keys; the compiler checks it. */
 export type Translations = Widen<typeof en>;

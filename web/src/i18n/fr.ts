@@ -1,4 +1,10 @@
 // Chaînes françaises : mêmes clés que en.ts, vérifiées par le compilateur.
+import { fr as library } from '../screens/library/i18n';
+import { fr as assets } from '../screens/assets/i18n';
+import { fr as procedure } from '../screens/procedure/i18n';
+import { fr as editor } from '../screens/editor/i18n';
+import { fr as runs } from '../screens/runs/i18n';
+import { fr as assistant } from '../screens/assistant/i18n';
 import type { Translations } from './en';
 
 export const fr: Translations = {
@@ -13,6 +19,49 @@ export const fr: Translations = {
     copy: 'Copier',
     copied: 'Copié',
     done: 'Terminé',
+    save: 'Enregistrer',
+    edit: 'Modifier',
+    delete: 'Supprimer',
+    back: 'Retour',
+    retry: 'Réessayer',
+    search: 'Rechercher',
+    none: 'Aucun',
+    all: 'Tous',
+    loadMore: 'Afficher plus',
+    enlarge: 'Agrandir {{name}}',
+    print: 'Imprimer',
+    minutes: '{{count}} min',
+  },
+  domain: {
+    status: {
+      draft: 'Brouillon',
+      in_review: 'En relecture',
+      published: 'Publiée',
+      superseded: 'Remplacée',
+      archived: 'Archivée',
+    },
+    stepKind: {
+      instruction: 'Instruction',
+      checkbox: 'Case à cocher',
+      pass_fail: 'Conforme / non conforme',
+      number: 'Mesure',
+      text: 'Texte',
+      choice: 'Choix',
+      photo: 'Photo',
+      signature: 'Signature',
+    },
+    warningLevel: {
+      note: 'Remarque',
+      caution: 'Prudence',
+      warning: 'Avertissement',
+      danger: 'Danger',
+    },
+    assetKind: {
+      site: 'Site',
+      area: 'Zone',
+      equipment: 'Équipement',
+    },
+    required: 'Obligatoire',
   },
   language: {
     label: 'Langue',
@@ -70,22 +119,6 @@ export const fr: Translations = {
     intro: 'Changer de mot de passe vous déconnecte de tous vos autres appareils.',
     submit: 'Changer le mot de passe',
     success: 'Mot de passe changé. Vos autres sessions ont été fermées.',
-  },
-  library: {
-    title: 'Bibliothèque',
-    intro: 'Les gammes arrivent avec le service des procédures : c’est ici que vous les trouverez, les ouvrirez et les exécuterez.',
-  },
-  assets: {
-    title: 'Équipements',
-    intro: 'L’arborescence site, zone, équipement arrive avec le service des procédures.',
-  },
-  runs: {
-    title: 'Exécutions',
-    intro: 'Les check-lists en cours et les exécutions terminées arrivent avec le service des procédures.',
-  },
-  assistant: {
-    title: 'Assistant IA',
-    intro: 'La rédaction, la traduction et la relecture de gammes à partir de vos manuels arrivent avec le worker IA.',
   },
   account: {
     title: 'Mon compte',
@@ -155,4 +188,10 @@ export const fr: Translations = {
       password_unchanged: 'Choisissez un mot de passe différent de l’actuel.',
     },
   },
+  library,
+  assets,
+  procedure,
+  editor,
+  runs,
+  assistant,
 };

@@ -162,7 +162,7 @@ pub fn create_procedure(
 }
 
 /// Search and list procedures.
-#[utoipa::path(get, path = "/api/procedures", tag = "procedures", params(SearchParams), security(("bearer" = [])),
+#[utoipa::path(operation_id = "procedures_list", get, path = "/api/procedures", tag = "procedures", params(SearchParams), security(("bearer" = [])),
     responses((status = 200, body = ProcedurePage), (status = 400, body = Problem), (status = 401, body = Problem)))]
 pub async fn list(
     user: AuthUser,
@@ -181,7 +181,7 @@ pub async fn list(
 }
 
 /// Create a procedure and its first draft (editors and admins).
-#[utoipa::path(post, path = "/api/procedures", tag = "procedures", request_body = CreateProcedure, security(("bearer" = [])),
+#[utoipa::path(operation_id = "procedures_create", post, path = "/api/procedures", tag = "procedures", request_body = CreateProcedure, security(("bearer" = [])),
     responses((status = 201, body = crate::procedures::ProcedureView), (status = 400, body = Problem), (status = 403, body = Problem),
         (status = 409, description = "`code_taken`", body = Problem)))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
@@ -207,7 +207,7 @@ pub async fn create(
 
 /// A procedure with the revision the reader sees: the published one (editors: the newest when
 /// nothing is published).
-#[utoipa::path(get, path = "/api/procedures/{id}", tag = "procedures", security(("bearer" = [])),
+#[utoipa::path(operation_id = "procedures_get", get, path = "/api/procedures/{id}", tag = "procedures", security(("bearer" = [])),
     responses((status = 200, body = crate::procedures::ProcedureView), (status = 404, body = Problem)))]
 pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, Problem> {
     let id = id.into_inner();
@@ -216,7 +216,7 @@ pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>
 }
 
 /// Link the procedure to assets (editors and admins).
-#[utoipa::path(patch, path = "/api/procedures/{id}", tag = "procedures", request_body = UpdateProcedure, security(("bearer" = [])),
+#[utoipa::path(operation_id = "procedures_update", patch, path = "/api/procedures/{id}", tag = "procedures", request_body = UpdateProcedure, security(("bearer" = [])),
     responses((status = 200, body = crate::procedures::ProcedureView), (status = 400, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem)))]
 pub async fn update(
@@ -255,7 +255,7 @@ pub async fn update(
 }
 
 /// Archive a procedure: it leaves the library and can no longer be run (editors and admins).
-#[utoipa::path(post, path = "/api/procedures/{id}/archive", tag = "procedures", security(("bearer" = [])),
+#[utoipa::path(operation_id = "procedures_archive", post, path = "/api/procedures/{id}/archive", tag = "procedures", security(("bearer" = [])),
     responses((status = 200, body = crate::procedures::ProcedureView), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn archive(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, Problem> {
     require_editor(&user)?;
@@ -297,7 +297,7 @@ pub async fn archive(user: AuthUser, state: web::Data<AppState>, id: web::Path<U
 }
 
 /// The audit trail of a procedure, its revisions and its runs, oldest first (editors and admins).
-#[utoipa::path(get, path = "/api/procedures/{id}/audit", tag = "audit", params(AuditQuery), security(("bearer" = [])),
+#[utoipa::path(operation_id = "procedures_audit", get, path = "/api/procedures/{id}/audit", tag = "audit", params(AuditQuery), security(("bearer" = [])),
     responses((status = 200, body = AuditPage), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn audit(
     user: AuthUser,
@@ -327,7 +327,7 @@ pub async fn audit(
 
 /// Checks the whole audit chain; reports the first entry that was changed or removed (admins
 /// and editors).
-#[utoipa::path(get, path = "/api/procedures/audit/verify", tag = "audit", security(("bearer" = [])),
+#[utoipa::path(operation_id = "procedures_verify_audit", get, path = "/api/procedures/audit/verify", tag = "audit", security(("bearer" = [])),
     responses((status = 200, body = Verification), (status = 403, body = Problem)))]
 pub async fn verify_audit(user: AuthUser, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
     require_editor(&user)?;
@@ -346,7 +346,7 @@ pub struct ExportQuery {
 }
 
 /// The procedure as a versioned JSON document (the open format), with its attachments' metadata.
-#[utoipa::path(get, path = "/api/procedures/{id}/export", tag = "procedures", params(ExportQuery), security(("bearer" = [])),
+#[utoipa::path(operation_id = "procedures_export", get, path = "/api/procedures/{id}/export", tag = "procedures", params(ExportQuery), security(("bearer" = [])),
     responses((status = 200, body = ProcedureDocument), (status = 404, body = Problem)))]
 pub async fn export(
     user: AuthUser,
@@ -377,7 +377,7 @@ pub async fn export(
 
 /// Import a document as a new draft: of the procedure with the same code when it has no
 /// draft open, else of a new procedure (editors and admins).
-#[utoipa::path(post, path = "/api/procedures/import", tag = "procedures", request_body = ProcedureDocument, security(("bearer" = [])),
+#[utoipa::path(operation_id = "procedures_import", post, path = "/api/procedures/import", tag = "procedures", request_body = ProcedureDocument, security(("bearer" = [])),
     responses((status = 201, body = crate::procedures::ProcedureView), (status = 400, body = Problem), (status = 403, body = Problem),
         (status = 409, body = Problem)))]
 pub async fn import(

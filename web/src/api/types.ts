@@ -1,0 +1,62 @@
+// Short names for the schemas the screens use, straight from the generated API types.
+import type { components as Ai } from './ai';
+import type { components as Files } from './files';
+import type { components as Procedures } from './procedures';
+
+type P = Procedures['schemas'];
+export type AssetDetail = P['AssetDetail'];
+export type AssetKind = P['AssetKind'];
+export type AssetView = P['AssetView'];
+export type AssetRef = P['AssetRef'];
+export type AuditEvent = P['AuditEvent'];
+export type ProcedureSummary = P['ProcedureSummary'];
+export type ProcedureView = P['ProcedureView'];
+export type ProcedureDocument = P['ProcedureDocument'];
+export type RevisionView = P['RevisionView'];
+export type RevisionSummary = P['RevisionSummary'];
+export type RevisionStatus = P['RevisionStatus'];
+export type RevisionDiff = P['RevisionDiff'];
+export type RevisionPatch = P['RevisionPatch'];
+export type SectionView = P['SectionView'];
+export type StepView = P['StepView'];
+export type StepKind = P['StepKind'];
+export type StepInput = P['StepInput'];
+export type SectionInput = P['SectionInput'];
+export type ContentInput = P['ContentInput'];
+export type WarningLevel = P['WarningLevel'];
+export type RunView = P['RunView'];
+export type RunSummary = P['RunSummary'];
+export type ResultView = P['ResultView'];
+export type ResultInput = P['ResultInput'];
+export type FlaggedStep = P['FlaggedStep'];
+export type StepStats = P['StepStats'];
+
+type F = Files['schemas'];
+export type FileView = F['FileView'];
+export type UploadLimits = F['UploadLimits'];
+
+type A = Ai['schemas'];
+export type JobView = A['JobView'];
+export type JobInput = A['JobInput'];
+export type JobStatus = A['JobStatus'];
+export type DraftProposal = A['DraftProposal'];
+export type ProposedStep = A['ProposedStep'];
+export type ProposedSection = A['ProposedSection'];
+export type ReviewResult = A['ReviewResult'];
+export type Finding = A['Finding'];
+export type Answer = A['Answer'];
+export type Citation = A['Citation'];
+export type Passage = A['Passage'];
+export type ProviderInfo = A['ProviderInfo'];
+
+export const STEP_KINDS: readonly StepKind[] = [
+  'instruction',
+  'checkbox',
+  'pass_fail',
+  'number',
+  'text',
+  'choice',
+  'photo',
+  'signature',
+];
+export const WARNING_LEVELS: readonly WarningLevel[] = ['note', 'caution', 'warning', 'danger'];
