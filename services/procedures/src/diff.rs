@@ -17,9 +17,9 @@ use crate::{
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
 pub struct FieldChange {
     pub field: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Value)]
     pub before: Value,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Value)]
     pub after: Value,
 }
 

@@ -61,7 +61,7 @@ pub struct ResultInput {
     /// By kind: checkbox `true`/`false`; pass_fail `"pass"`/`"fail"`; number a number; text a
     /// string; choice one of the options; signature the file id of the drawn signature;
     /// instruction `true` (done) or nothing; photo nothing (see `photo_ids`).
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Value>)]
     pub value: Option<Value>,
     pub note: Option<String>,
     #[serde(default)]
@@ -72,7 +72,7 @@ pub struct ResultInput {
 pub struct ResultView {
     pub result_id: Uuid,
     pub step_id: Uuid,
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Value>)]
     pub value: Option<Value>,
     pub note: Option<String>,
     pub photo_ids: Vec<Uuid>,

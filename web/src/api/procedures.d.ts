@@ -585,8 +585,8 @@ export interface components {
             status: components["schemas"]["RevisionStatus"];
         };
         FieldChange: {
-            after: Record<string, never>;
-            before: Record<string, never>;
+            after: unknown;
+            before: unknown;
             field: string;
         };
         FlaggedStep: {
@@ -683,7 +683,7 @@ export interface components {
              *     string; choice one of the options; signature the file id of the drawn signature;
              *     instruction `true` (done) or nothing; photo nothing (see `photo_ids`).
              */
-            value?: Record<string, never> | null;
+            value?: unknown;
         };
         ResultView: {
             /** @description What is wrong with the entry, for the technician. */
@@ -704,7 +704,7 @@ export interface components {
             result_id: string;
             /** Format: uuid */
             step_id: string;
-            value?: Record<string, never> | null;
+            value?: unknown;
         };
         ReviewDecision: {
             /** @description Required to reject: what the author must change. */
