@@ -26,8 +26,20 @@ pub fn assert_committed(name: &str, document: &utoipa::openapi::OpenApi) {
     let mut ids = std::collections::HashSet::new();
     for (path, item) in &document.paths.paths {
         let operations = [&item.get, &item.put, &item.post, &item.delete, &item.patch];
-        for id in operations.into_iter().flatten().filter_map(|op| op.operation_id.as_deref()) {
-            assert!(ids.insert(id.to_owned()), "operationId `{id}` of {path} is used twice in the {name} API");
+        let templated: Vec<&str> = path.split('{').skip(1).filter_map(|s| s.split('}').next()).collect();
+        for op in operations.into_iter().flatten() {
+            if let Some(id) = op.operation_id.as_deref() {
+                assert!(ids.insert(id.to_owned()), "operationId `{id}` of {path} is used twice in the {name} API");
+            }
+            // An undeclared path parameter makes typed clients refuse to fill it in.
+            for var in &templated {
+                let declared = op
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| p.name == *var && matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Path));
+                assert!(declared, "{path} does not declare its path parameter `{var}` in the {name} API");
+            }
         }
     }
     let path = format!("{}/../../docs/openapi/{name}.json", env!("CARGO_MANIFEST_DIR"));

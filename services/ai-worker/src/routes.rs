@@ -218,7 +218,8 @@ fn visible(user: &AuthUser, job: Option<Job>) -> Result<Job, Problem> {
 }
 
 /// A job: its status, attempts, result or error, and the tokens it used.
-#[utoipa::path(get, path = "/api/ai/jobs/{id}", tag = "ai", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/ai/jobs/{id}",
+    params(("id" = Uuid, Path,)), tag = "ai", security(("bearer" = [])),
     responses((status = 200, body = JobView), (status = 404, body = Problem)))]
 pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, Problem> {
     let id = id.into_inner();
@@ -252,7 +253,8 @@ pub async fn list(
 }
 
 /// Cancel a job that has not started.
-#[utoipa::path(post, path = "/api/ai/jobs/{id}/cancel", tag = "ai", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/ai/jobs/{id}/cancel",
+    params(("id" = Uuid, Path,)), tag = "ai", security(("bearer" = [])),
     responses((status = 200, body = JobView), (status = 404, body = Problem), (status = 409, description = "`not_queued`", body = Problem)))]
 pub async fn cancel(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, Problem> {
     let id = id.into_inner();

@@ -74,6 +74,34 @@ async fn nginx_gives_request_ids_and_security_headers_and_hides_internals() {
 }
 
 #[tokio::test]
+async fn the_web_ui_is_revalidated_its_hashed_files_cached_for_good_and_every_page_deep_links() {
+    let index = client().get(format!("{}/", base_url())).send().await.unwrap();
+    assert_eq!(index.headers().get("cache-control").unwrap(), "no-cache");
+    let html = index.text().await.unwrap();
+    let script = html
+        .split("src=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .find(|s| s.starts_with("/static/") && s.ends_with(".js"))
+        .expect("index.html loads a hashed script from /static/")
+        .to_owned();
+    let res = client().get(format!("{}{script}", base_url())).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers().get("cache-control").unwrap(), "public, max-age=31536000, immutable");
+    assert!(res.headers().get("content-type").unwrap().to_str().unwrap().contains("javascript"));
+
+    let missing = client().get(format!("{}/static/gone-0000.js", base_url())).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND, "a missing hashed file is not index.html");
+
+    // The app's own pages, /assets/… (equipment) included, all load the app.
+    for page in ["/assets/0190b1e2-0000-7000-8000-000000000000", "/procedures/new", "/runs/x", "/assistant"] {
+        let res = client().get(format!("{}{page}", base_url())).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{page}");
+        assert!(res.text().await.unwrap().contains("<div id=\"root\""), "{page}");
+    }
+}
+
+#[tokio::test]
 async fn a_body_over_the_limit_is_refused_by_nginx_with_a_problem() {
     let big = "x".repeat(2 * 1024 * 1024);
     let res = client()

@@ -128,7 +128,8 @@ pub async fn list(
 }
 
 /// One asset with its place in the tree.
-#[utoipa::path(operation_id = "assets_get", get, path = "/api/assets/{id}", tag = "assets", security(("bearer" = [])),
+#[utoipa::path(operation_id = "assets_get", get, path = "/api/assets/{id}",
+    params(("id" = Uuid, Path,)), tag = "assets", security(("bearer" = [])),
     responses((status = 200, body = AssetDetail), (status = 404, body = Problem)))]
 pub async fn get(_user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, Problem> {
     let id = id.into_inner();
@@ -185,7 +186,8 @@ pub async fn create(
 }
 
 /// Edit or move an asset (editors and admins).
-#[utoipa::path(operation_id = "assets_update", patch, path = "/api/assets/{id}", tag = "assets", request_body = UpdateAsset, security(("bearer" = [])),
+#[utoipa::path(operation_id = "assets_update", patch, path = "/api/assets/{id}",
+    params(("id" = Uuid, Path,)), tag = "assets", request_body = UpdateAsset, security(("bearer" = [])),
     responses((status = 200, body = AssetView), (status = 400, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, body = Problem)))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
@@ -238,7 +240,8 @@ pub async fn update(
 }
 
 /// Archive an asset with no active children (editors and admins).
-#[utoipa::path(operation_id = "assets_archive", post, path = "/api/assets/{id}/archive", tag = "assets", security(("bearer" = [])),
+#[utoipa::path(operation_id = "assets_archive", post, path = "/api/assets/{id}/archive",
+    params(("id" = Uuid, Path,)), tag = "assets", security(("bearer" = [])),
     responses((status = 200, body = AssetView), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "`asset_has_children`", body = Problem)))]
 pub async fn archive(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, Problem> {
@@ -276,7 +279,8 @@ pub struct AssetProcedures {
 }
 
 /// Procedures linked to this asset or to anything under it.
-#[utoipa::path(operation_id = "assets_procedures", get, path = "/api/assets/{id}/procedures", tag = "assets", security(("bearer" = [])),
+#[utoipa::path(operation_id = "assets_procedures", get, path = "/api/assets/{id}/procedures",
+    params(("id" = Uuid, Path,)), tag = "assets", security(("bearer" = [])),
     responses((status = 200, body = AssetProcedures), (status = 404, body = Problem)))]
 pub async fn procedures(
     user: AuthUser,
@@ -310,7 +314,7 @@ pub struct AssetRuns {
 }
 
 /// Runs done on this asset, newest first.
-#[utoipa::path(operation_id = "assets_runs", get, path = "/api/assets/{id}/runs", tag = "assets", params(RunFilter), security(("bearer" = [])),
+#[utoipa::path(operation_id = "assets_runs", get, path = "/api/assets/{id}/runs", tag = "assets", params(("id" = Uuid, Path,), RunFilter), security(("bearer" = [])),
     responses((status = 200, body = AssetRuns), (status = 404, body = Problem)))]
 pub async fn runs(
     _user: AuthUser,

@@ -207,7 +207,8 @@ pub async fn create(
 
 /// A procedure with the revision the reader sees: the published one (editors: the newest when
 /// nothing is published).
-#[utoipa::path(operation_id = "procedures_get", get, path = "/api/procedures/{id}", tag = "procedures", security(("bearer" = [])),
+#[utoipa::path(operation_id = "procedures_get", get, path = "/api/procedures/{id}",
+    params(("id" = Uuid, Path,)), tag = "procedures", security(("bearer" = [])),
     responses((status = 200, body = crate::procedures::ProcedureView), (status = 404, body = Problem)))]
 pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, Problem> {
     let id = id.into_inner();
@@ -216,7 +217,8 @@ pub async fn get(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>
 }
 
 /// Link the procedure to assets (editors and admins).
-#[utoipa::path(operation_id = "procedures_update", patch, path = "/api/procedures/{id}", tag = "procedures", request_body = UpdateProcedure, security(("bearer" = [])),
+#[utoipa::path(operation_id = "procedures_update", patch, path = "/api/procedures/{id}",
+    params(("id" = Uuid, Path,)), tag = "procedures", request_body = UpdateProcedure, security(("bearer" = [])),
     responses((status = 200, body = crate::procedures::ProcedureView), (status = 400, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem)))]
 pub async fn update(
@@ -255,7 +257,8 @@ pub async fn update(
 }
 
 /// Archive a procedure: it leaves the library and can no longer be run (editors and admins).
-#[utoipa::path(operation_id = "procedures_archive", post, path = "/api/procedures/{id}/archive", tag = "procedures", security(("bearer" = [])),
+#[utoipa::path(operation_id = "procedures_archive", post, path = "/api/procedures/{id}/archive",
+    params(("id" = Uuid, Path,)), tag = "procedures", security(("bearer" = [])),
     responses((status = 200, body = crate::procedures::ProcedureView), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn archive(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, Problem> {
     require_editor(&user)?;
@@ -297,7 +300,7 @@ pub async fn archive(user: AuthUser, state: web::Data<AppState>, id: web::Path<U
 }
 
 /// The audit trail of a procedure, its revisions and its runs, oldest first (editors and admins).
-#[utoipa::path(operation_id = "procedures_audit", get, path = "/api/procedures/{id}/audit", tag = "audit", params(AuditQuery), security(("bearer" = [])),
+#[utoipa::path(operation_id = "procedures_audit", get, path = "/api/procedures/{id}/audit", tag = "audit", params(("id" = Uuid, Path,), AuditQuery), security(("bearer" = [])),
     responses((status = 200, body = AuditPage), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn audit(
     user: AuthUser,
@@ -346,7 +349,7 @@ pub struct ExportQuery {
 }
 
 /// The procedure as a versioned JSON document (the open format), with its attachments' metadata.
-#[utoipa::path(operation_id = "procedures_export", get, path = "/api/procedures/{id}/export", tag = "procedures", params(ExportQuery), security(("bearer" = [])),
+#[utoipa::path(operation_id = "procedures_export", get, path = "/api/procedures/{id}/export", tag = "procedures", params(("id" = Uuid, Path,), ExportQuery), security(("bearer" = [])),
     responses((status = 200, body = ProcedureDocument), (status = 404, body = Problem)))]
 pub async fn export(
     user: AuthUser,

@@ -81,7 +81,8 @@ fn status_change(before: &Revision, after: &Revision) -> (serde_json::Value, ser
 }
 
 /// The revisions of a procedure (readers: published and superseded ones).
-#[utoipa::path(operation_id = "revisions_list", get, path = "/api/procedures/{id}/revisions", tag = "revisions", security(("bearer" = [])),
+#[utoipa::path(operation_id = "revisions_list", get, path = "/api/procedures/{id}/revisions",
+    params(("id" = Uuid, Path,)), tag = "revisions", security(("bearer" = [])),
     responses((status = 200, body = RevisionList), (status = 404, body = Problem)))]
 pub async fn list(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, Problem> {
     let id = id.into_inner();
@@ -99,7 +100,8 @@ pub async fn list(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid
 }
 
 /// One revision, whole.
-#[utoipa::path(operation_id = "revisions_get", get, path = "/api/procedures/{id}/revisions/{n}", tag = "revisions", security(("bearer" = [])),
+#[utoipa::path(operation_id = "revisions_get", get, path = "/api/procedures/{id}/revisions/{n}",
+    params(("id" = Uuid, Path,), ("n" = i32, Path,)), tag = "revisions", security(("bearer" = [])),
     responses((status = 200, body = RevisionView), (status = 404, body = Problem)))]
 pub async fn get(
     user: AuthUser,
@@ -117,7 +119,8 @@ pub async fn get(
 }
 
 /// Start a new draft copied from the newest revision (editors and admins).
-#[utoipa::path(operation_id = "revisions_new_draft", post, path = "/api/procedures/{id}/revisions", tag = "revisions", security(("bearer" = [])),
+#[utoipa::path(operation_id = "revisions_new_draft", post, path = "/api/procedures/{id}/revisions",
+    params(("id" = Uuid, Path,)), tag = "revisions", security(("bearer" = [])),
     responses((status = 201, body = RevisionView), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "`draft_exists` or `procedure_archived`", body = Problem)))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
@@ -171,7 +174,8 @@ pub async fn new_draft(
 }
 
 /// Edit a draft's title, description, tags, language, duration, tools, parts or PPE.
-#[utoipa::path(operation_id = "revisions_update", patch, path = "/api/procedures/{id}/revisions/{n}", tag = "revisions", request_body = RevisionPatch,
+#[utoipa::path(operation_id = "revisions_update", patch, path = "/api/procedures/{id}/revisions/{n}",
+    params(("id" = Uuid, Path,), ("n" = i32, Path,)), tag = "revisions", request_body = RevisionPatch,
     security(("bearer" = [])),
     responses((status = 200, body = RevisionView), (status = 400, body = Problem), (status = 403, body = Problem),
         (status = 409, description = "`not_a_draft`", body = Problem)))]
@@ -203,7 +207,8 @@ pub async fn update(
 
 /// Replace a draft's sections and steps in one call: reorder, insert and delete together.
 /// Steps sent with their `id` keep it; steps left out are deleted.
-#[utoipa::path(operation_id = "revisions_replace_content", put, path = "/api/procedures/{id}/revisions/{n}/content", tag = "revisions", request_body = ContentInput,
+#[utoipa::path(operation_id = "revisions_replace_content", put, path = "/api/procedures/{id}/revisions/{n}/content",
+    params(("id" = Uuid, Path,), ("n" = i32, Path,)), tag = "revisions", request_body = ContentInput,
     security(("bearer" = [])),
     responses((status = 200, body = RevisionView), (status = 400, body = Problem), (status = 403, body = Problem),
         (status = 409, description = "`not_a_draft`", body = Problem)))]
@@ -236,7 +241,8 @@ pub async fn replace_content(
 }
 
 /// Submit a draft for review.
-#[utoipa::path(operation_id = "revisions_submit", post, path = "/api/procedures/{id}/revisions/{n}/submit", tag = "revisions", security(("bearer" = [])),
+#[utoipa::path(operation_id = "revisions_submit", post, path = "/api/procedures/{id}/revisions/{n}/submit",
+    params(("id" = Uuid, Path,), ("n" = i32, Path,)), tag = "revisions", security(("bearer" = [])),
     responses((status = 200, body = RevisionView), (status = 403, body = Problem), (status = 409, body = Problem),
         (status = 422, description = "`no_steps`", body = Problem)))]
 pub async fn submit(
@@ -273,7 +279,8 @@ pub async fn submit(
 
 /// Approve a revision in review: it is published and the one before is superseded. The
 /// author of a revision cannot approve it.
-#[utoipa::path(operation_id = "revisions_approve", post, path = "/api/procedures/{id}/revisions/{n}/approve", tag = "revisions", request_body = ReviewDecision,
+#[utoipa::path(operation_id = "revisions_approve", post, path = "/api/procedures/{id}/revisions/{n}/approve",
+    params(("id" = Uuid, Path,), ("n" = i32, Path,)), tag = "revisions", request_body = ReviewDecision,
     security(("bearer" = [])),
     responses((status = 200, body = RevisionView), (status = 403, description = "`forbidden`: own revision or not a reviewer", body = Problem),
         (status = 409, description = "`not_in_review`", body = Problem)))]
@@ -359,7 +366,8 @@ pub async fn approve(
 }
 
 /// Send a revision in review back to draft, with a comment for the author.
-#[utoipa::path(operation_id = "revisions_reject", post, path = "/api/procedures/{id}/revisions/{n}/reject", tag = "revisions", request_body = ReviewDecision,
+#[utoipa::path(operation_id = "revisions_reject", post, path = "/api/procedures/{id}/revisions/{n}/reject",
+    params(("id" = Uuid, Path,), ("n" = i32, Path,)), tag = "revisions", request_body = ReviewDecision,
     security(("bearer" = [])),
     responses((status = 200, body = RevisionView), (status = 400, description = "no comment", body = Problem),
         (status = 403, body = Problem), (status = 409, description = "`not_in_review`", body = Problem)))]
@@ -404,7 +412,8 @@ pub async fn reject(
 }
 
 /// Abandon a draft or a revision in review.
-#[utoipa::path(operation_id = "revisions_archive", post, path = "/api/procedures/{id}/revisions/{n}/archive", tag = "revisions", security(("bearer" = [])),
+#[utoipa::path(operation_id = "revisions_archive", post, path = "/api/procedures/{id}/revisions/{n}/archive",
+    params(("id" = Uuid, Path,), ("n" = i32, Path,)), tag = "revisions", security(("bearer" = [])),
     responses((status = 200, body = RevisionView), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn archive(
     user: AuthUser,
@@ -464,7 +473,8 @@ pub async fn diff(
 
 /// For each step of a revision: how often it failed, read out of limits, got a note, and the
 /// median time technicians spent on it (completed runs only).
-#[utoipa::path(operation_id = "revisions_statistics", get, path = "/api/procedures/{id}/revisions/{n}/stats", tag = "revisions", security(("bearer" = [])),
+#[utoipa::path(operation_id = "revisions_statistics", get, path = "/api/procedures/{id}/revisions/{n}/stats",
+    params(("id" = Uuid, Path,), ("n" = i32, Path,)), tag = "revisions", security(("bearer" = [])),
     responses((status = 200, body = RevisionStats), (status = 404, body = Problem)))]
 pub async fn statistics(
     user: AuthUser,

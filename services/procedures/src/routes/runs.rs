@@ -273,7 +273,8 @@ pub async fn start(
 }
 
 /// A run with the revision it follows, its results, what is missing and what was flagged.
-#[utoipa::path(operation_id = "runs_get", get, path = "/api/runs/{id}", tag = "runs", security(("bearer" = [])),
+#[utoipa::path(operation_id = "runs_get", get, path = "/api/runs/{id}",
+    params(("id" = Uuid, Path,)), tag = "runs", security(("bearer" = [])),
     responses((status = 200, body = RunView), (status = 404, body = Problem)))]
 pub async fn get(_user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, Problem> {
     let id = id.into_inner();
@@ -296,7 +297,8 @@ fn require_own_run(user: &AuthUser, run: &Run) -> Result<(), ProcError> {
 
 /// Record a step's result. `result_id` is the client's: sending the same call again returns
 /// the stored result and changes nothing; a new `result_id` replaces the step's result.
-#[utoipa::path(operation_id = "runs_record_step", put, path = "/api/runs/{id}/steps/{step_id}", tag = "runs", request_body = ResultInput, security(("bearer" = [])),
+#[utoipa::path(operation_id = "runs_record_step", put, path = "/api/runs/{id}/steps/{step_id}",
+    params(("id" = Uuid, Path,), ("step_id" = Uuid, Path,)), tag = "runs", request_body = ResultInput, security(("bearer" = [])),
     responses((status = 200, description = "stored (or already stored)", body = ResultView), (status = 400, body = Problem),
         (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "`run_completed` or `result_id_conflict`", body = Problem)))]
@@ -372,7 +374,8 @@ pub async fn record_step(
 
 /// Sign off a run. Every required step needs a result, and failed checks or out-of-limit
 /// readings a note; then the run never changes.
-#[utoipa::path(operation_id = "runs_complete", post, path = "/api/runs/{id}/complete", tag = "runs", request_body = CompleteRun, security(("bearer" = [])),
+#[utoipa::path(operation_id = "runs_complete", post, path = "/api/runs/{id}/complete",
+    params(("id" = Uuid, Path,)), tag = "runs", request_body = CompleteRun, security(("bearer" = [])),
     responses((status = 200, body = RunView), (status = 400, body = Problem), (status = 403, body = Problem),
         (status = 409, description = "`run_completed`", body = Problem),
         (status = 422, description = "`missing_steps` (named in `errors`) or `notes_required`", body = Problem)))]
