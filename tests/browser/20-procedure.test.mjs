@@ -197,17 +197,22 @@ async function seed() {
   });
   await call('PUT', `/api/procedures/${id}/revisions/2/content`, { token: editorA.token, body: next });
   await call('POST', `/api/procedures/${id}/revisions/2/submit`, { token: editorA.token });
-  return { id, asset };
+  const alignment = draft.content.sections[1].steps[2];
+  return { id, asset, alignmentKey: alignment.key };
 }
 
-before(async () => {
-  browser = await launchBrowser();
-  team = await ensureTeam('proc');
-  procedure = await seed();
-  sessions.technician = await signedIn(team.technician, { acceptDownloads: true });
-  sessions.editorA = await signedIn(team.editorA);
-  sessions.editorB = await signedIn(team.editorB);
-});
+// Sign-ins may wait out the shared rate limit: the set-up gets more time than a test.
+before(
+  async () => {
+    browser = await launchBrowser();
+    team = await ensureTeam('proc');
+    procedure = await seed();
+    sessions.technician = await signedIn(team.technician, { acceptDownloads: true });
+    sessions.editorA = await signedIn(team.editorA);
+    sessions.editorB = await signedIn(team.editorB);
+  },
+  { timeout: 180_000 },
+);
 after(async () => {
   await browser?.close();
 });
@@ -242,7 +247,7 @@ async function screenshotFromTop(page, name) {
   await screenshot(page, name);
 }
 
-test('a reader sees the steps, their warnings by level, readings, choices and the enlargeable photo', async () => {
+test('a reader sees the steps, their warnings by level, readings, choices and the enlargeable photo', { timeout: 60_000 }, async () => {
   const page = await sessions.technician.newPage();
   try {
     await page.goto(`/procedures/${procedure.id}`);
@@ -288,7 +293,24 @@ test('a reader sees the steps, their warnings by level, readings, choices and th
   }
 });
 
-test('the revision history compares revisions and names the changed step; audit and statistics follow', async () => {
+test('a link to a step opens the page scrolled to that step', { timeout: 60_000 }, async () => {
+  const page = await sessions.technician.newPage();
+  try {
+    await page.goto(`/procedures/${procedure.id}#step-${procedure.alignmentKey}`);
+    const step = page.getByRole('article', { name: /Contrôler l’alignement de l’arbre/ });
+    await expectVisible(step);
+    await page.waitForFunction(() => {
+      const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      const box = target?.getBoundingClientRect();
+      // Scrolled down to it; the step's heading shows (the page's end may stop it short of the top).
+      return window.scrollY > 0 && box !== undefined && box.top >= 0 && box.top + 60 < window.innerHeight;
+    });
+  } finally {
+    await page.close();
+  }
+});
+
+test('the revision history compares revisions and names the changed step; audit and statistics follow', { timeout: 60_000 }, async () => {
   const page = await sessions.editorB.newPage();
   try {
     await page.goto(`/procedures/${procedure.id}`);
@@ -315,7 +337,7 @@ test('the revision history compares revisions and names the changed step; audit 
     assert.equal(await details.getAttribute('aria-expanded'), 'true');
     await expectVisible(page.getByText(CODE).last());
 
-    await page.getByRole('tab', { name: 'Statistiques des étapes' }).click();
+    await page.getByRole('tab', { name: 'Statistiques' }).click();
     await expectVisible(page.getByText('D’après 1 exécution terminée.'));
     const reading = page.getByRole('row', { name: /Relever la pression résiduelle/ });
     await expectVisible(reading.getByText('100 % (élevé)'));
@@ -327,7 +349,7 @@ test('the revision history compares revisions and names the changed step; audit 
   }
 });
 
-test('a reviewer cannot send a revision back without a comment', async () => {
+test('a reviewer cannot send a revision back without a comment', { timeout: 60_000 }, async () => {
   const page = await sessions.editorB.newPage();
   try {
     await page.goto(`/procedures/${procedure.id}?revision=2`);
@@ -345,7 +367,7 @@ test('a reviewer cannot send a revision back without a comment', async () => {
   }
 });
 
-test('the author of a revision is told why they cannot approve it', async () => {
+test('the author of a revision is told why they cannot approve it', { timeout: 60_000 }, async () => {
   const page = await sessions.editorA.newPage();
   try {
     await page.goto(`/procedures/${procedure.id}?revision=2`);
@@ -362,7 +384,7 @@ test('the author of a revision is told why they cannot approve it', async () => 
   }
 });
 
-test('export downloads the JSON document, and the print view lays the procedure out on A4', async () => {
+test('export downloads the JSON document, and the print view lays the procedure out on A4', { timeout: 60_000 }, async () => {
   const page = await sessions.technician.newPage();
   try {
     await page.goto(`/procedures/${procedure.id}`);

@@ -22,7 +22,7 @@ export const en = {
     steps: 'Steps',
     history: 'Revisions',
     audit: 'Audit trail',
-    stats: 'Step statistics',
+    stats: 'Statistics',
   },
   step: {
     number: 'Step {{number}}',
@@ -197,7 +197,7 @@ export const fr: Widen<typeof en> = {
     steps: 'Étapes',
     history: 'Révisions',
     audit: 'Journal d’audit',
-    stats: 'Statistiques des étapes',
+    stats: 'Statistiques',
   },
   step: {
     number: 'Étape {{number}}',
