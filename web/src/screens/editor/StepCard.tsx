@@ -88,7 +88,7 @@ export function StepCard(props: Props) {
             <Title order={3} size="h5">
               {heading}
             </Title>
-            <Text size="sm" c="dimmed" truncate>
+            <Text size="sm" c="dimmed" truncate visibleFrom="xs">
               {step.title}
             </Text>
           </Group>
@@ -232,7 +232,7 @@ export function StepCard(props: Props) {
             <NativeSelect
               label={t('editor.step.warningLevel')}
               data={[
-                { value: '', label: t('common.none') },
+                { value: '', label: t('editor.step.noWarning') },
                 ...WARNING_LEVELS.map((level) => ({ value: level, label: t(`domain.warningLevel.${level}`) })),
               ]}
               value={step.warning_level ?? ''}

@@ -74,11 +74,13 @@ export function StepsEditor({ form }: Props) {
   };
 
   // Steps are numbered over the whole procedure, as technicians see them.
-  const firstNumbers = sections.reduce<number[]>(
-    (starts, group, s) => [...starts, s === 0 ? 1 : (starts[s - 1] ?? 1) + (sections[s - 1]?.steps.length ?? 0)],
-    [],
-  );
-  const total = sections.reduce((sum, group) => sum + group.steps.length, 0);
+  const firstNumbers: number[] = [];
+  let next = 1;
+  for (const group of sections) {
+    firstNumbers.push(next);
+    next += group.steps.length;
+  }
+  const total = next - 1;
   return (
     <Stack gap="md">
       <VisuallyHidden aria-live="polite">{announcement}</VisuallyHidden>
