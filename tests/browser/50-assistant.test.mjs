@@ -134,7 +134,7 @@ test('an editor drafts a procedure from an uploaded manual and saves it', { time
   }
 });
 
-test('a safety review of the saved draft links its findings to the steps', { timeout: 60_000 }, async () => {
+test('a safety review of the saved draft links its findings to the steps; translating needs a model', { timeout: 60_000 }, async () => {
   assert.ok(saved, 'the drafting test saved a procedure');
   const { context, page } = await newPage(browser);
   try {
@@ -156,6 +156,15 @@ test('a safety review of the saved draft links its findings to the steps', { tim
     const step = saved.revision.content.sections.flatMap((section) => section.steps)[4];
     assert.equal(await link.getAttribute('href'), `/procedures/${saved.id}?revision=1#step-${step.key}`);
     await screenshot(page, 'assistant-review');
+
+    // Without a language model the worker cannot translate, and says so in the reader's words.
+    await page.getByRole('tab', { name: 'Traduire' }).click();
+    await page.getByRole('textbox', { name: 'Procédure' }).fill(CODE);
+    await page.getByRole('option', { name: new RegExp(`^${CODE} · `) }).click();
+    assert.equal(await page.getByLabel('Traduire en').inputValue(), 'en');
+    await page.getByRole('button', { name: 'Traduire', exact: true }).click();
+    const failure = page.getByRole('alert').filter({ hasText: 'L’assistant n’a pas pu terminer' });
+    await expectVisible(failure.getByText(/^La traduction nécessite un modèle de langue/));
   } finally {
     await context.close();
   }

@@ -80,6 +80,8 @@ export function AssistantScreen() {
           if (isTab(value)) setParams({ tab: value });
         }}
         keepMounted={false}
+        // Pills wrap into tidy rows on a phone, where five underlined tabs would not fit.
+        variant="pills"
       >
         <Tabs.List aria-label={t('assistant.tabs.label')}>
           {tabs.map((value) => (

@@ -48,7 +48,7 @@ function JobFailure({ job }: { job: JobView }) {
   );
 }
 
-function JobProgress({ job }: { job: JobView }) {
+function JobProgress({ job, onReset }: { job: JobView; onReset: () => void }) {
   const { t } = useTranslation();
   const cancel = useCancelJob();
   const finished = isFinished(job.status);
@@ -64,20 +64,25 @@ function JobProgress({ job }: { job: JobView }) {
             </Text>
             {job.provider && <ProviderBadge provider={job.provider} model={job.model} />}
           </Group>
-          {job.status === 'queued' && (
-            <Button
-              size="xs"
-              variant="light"
-              color="red"
-              leftSection={<IconX size={14} aria-hidden />}
-              loading={cancel.isPending}
-              onClick={() => {
-                cancel.mutate(job.id);
-              }}
-            >
-              {t('assistant.job.cancel')}
+          <Group gap="xs">
+            {job.status === 'queued' && (
+              <Button
+                size="xs"
+                variant="light"
+                color="red"
+                leftSection={<IconX size={14} aria-hidden />}
+                loading={cancel.isPending}
+                onClick={() => {
+                  cancel.mutate(job.id);
+                }}
+              >
+                {t('assistant.job.cancel')}
+              </Button>
+            )}
+            <Button size="xs" variant="default" leftSection={<IconPlus size={14} aria-hidden />} onClick={onReset}>
+              {t('assistant.job.newRequest')}
             </Button>
-          )}
+          </Group>
         </Group>
         <Progress
           value={PROGRESS[job.status]}
@@ -106,23 +111,22 @@ export function JobPanel({ id, onReset, children }: Props) {
   const job = useQuery(jobQuery(id));
   return (
     <Stack gap="md">
-      <Group justify="flex-end">
-        <Button variant="default" leftSection={<IconPlus size={16} aria-hidden />} onClick={onReset}>
-          {t('assistant.job.newRequest')}
-        </Button>
-      </Group>
       <ProblemAlert error={job.error} />
       {job.data ? (
         <>
-          <JobProgress job={job.data} />
+          <JobProgress job={job.data} onReset={onReset} />
           {job.data.status === 'succeeded' && children(job.data)}
         </>
+      ) : job.isPending ? (
+        <Center py="xl">
+          <Loader aria-label={t('common.loading')} />
+        </Center>
       ) : (
-        job.isPending && (
-          <Center py="xl">
-            <Loader aria-label={t('common.loading')} />
-          </Center>
-        )
+        <Group>
+          <Button variant="default" leftSection={<IconPlus size={16} aria-hidden />} onClick={onReset}>
+            {t('assistant.job.newRequest')}
+          </Button>
+        </Group>
       )}
     </Stack>
   );

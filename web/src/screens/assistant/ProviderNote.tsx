@@ -23,7 +23,9 @@ export function ProviderBadge({ provider, model }: { provider: string; model: st
       variant="light"
       color={offline ? 'gray' : 'violet'}
       leftSection={offline ? <IconPlugConnectedX size={14} aria-hidden /> : <IconCpu size={14} aria-hidden />}
-      styles={{ label: { textTransform: 'none' } }}
+      h="auto"
+      // Model names can be long: let them wrap on a phone rather than be cut.
+      styles={{ label: { textTransform: 'none', whiteSpace: 'normal' } }}
     >
       {label(provider, model)}
     </Badge>

@@ -7,7 +7,7 @@ export const en = {
   readOnlyNote: 'Drafting, translating and reviewing are for editors; you can ask questions about documents.',
   provider: {
     label: 'Answered by',
-    offline: 'offline assistant (no language model)',
+    offline: 'the offline assistant',
     model: 'language model {{model}}',
     offlineHint:
       'Without a language model, Gamme drafts from the numbered steps of the documents and cannot translate.',
@@ -34,7 +34,6 @@ export const en = {
     cancelled: 'Cancelled',
   },
   job: {
-    heading: 'Request',
     attempts_one: '{{count}} attempt',
     attempts_other: '{{count}} attempts',
     progress: 'Request progress',
@@ -45,7 +44,6 @@ export const en = {
       'Translating needs a language model, and none is configured. Ask your administrator, or translate the revision by hand.',
     serverSaid: 'Details: {{message}}',
     newRequest: 'New request',
-    tokens: '{{count}} tokens',
   },
   documents: {
     label: 'Documents',
@@ -173,7 +171,7 @@ export const fr: Widen<typeof en> = {
     'La rédaction, la traduction et la relecture sont réservées aux rédacteurs ; vous pouvez interroger les documents.',
   provider: {
     label: 'Réponses fournies par',
-    offline: 'l’assistant hors ligne (sans modèle de langue)',
+    offline: 'l’assistant hors ligne',
     model: 'le modèle de langue {{model}}',
     offlineHint:
       'Sans modèle de langue, Gamme rédige à partir des étapes numérotées des documents et ne peut pas traduire.',
@@ -200,7 +198,6 @@ export const fr: Widen<typeof en> = {
     cancelled: 'Annulée',
   },
   job: {
-    heading: 'Demande',
     attempts_one: '{{count}} tentative',
     attempts_other: '{{count}} tentatives',
     progress: 'Avancement de la demande',
@@ -211,7 +208,6 @@ export const fr: Widen<typeof en> = {
       'La traduction nécessite un modèle de langue, et aucun n’est configuré. Adressez-vous à votre administrateur, ou traduisez la révision à la main.',
     serverSaid: 'Détail : {{message}}',
     newRequest: 'Nouvelle demande',
-    tokens: '{{count}} jetons',
   },
   documents: {
     label: 'Documents',
