@@ -7,14 +7,6 @@ import type { FileView, JobInput, JobStatus, JobView } from '../../api/types';
 
 export type CreateProcedure = Procedures['schemas']['CreateProcedure'];
 
-/**
- * The ai and procedures OpenAPI documents do not declare their path parameters yet, so the
- * generated types forbid them; openapi-fetch fills `{id}` and `{n}` in all the same.
- */
-function inPath(path: Record<string, string | number>) {
-  return { path } as unknown as { path?: never };
-}
-
 const FINISHED: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
 
 export function isFinished(status: JobStatus): boolean {
@@ -33,7 +25,7 @@ export const providerQuery = queryOptions({
 export function jobQuery(id: string) {
   return queryOptions({
     queryKey: ['assistant', 'jobs', id],
-    queryFn: () => unwrap(aiApi.GET('/api/ai/jobs/{id}', { params: inPath({ id }) })),
+    queryFn: () => unwrap(aiApi.GET('/api/ai/jobs/{id}', { params: { path: { id } } })),
     refetchInterval: (query) => {
       const status = query.state.data?.status;
       return status && isFinished(status) ? false : POLL_MS;
@@ -64,7 +56,7 @@ export function useCreateJob() {
 export function useCancelJob() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => unwrap(aiApi.POST('/api/ai/jobs/{id}/cancel', { params: inPath({ id }) })),
+    mutationFn: (id: string) => unwrap(aiApi.POST('/api/ai/jobs/{id}/cancel', { params: { path: { id } } })),
     onSuccess: (job: JobView) => {
       queryClient.setQueryData(jobQuery(job.id).queryKey, job);
       return queryClient.invalidateQueries({ queryKey: recentJobsQuery.queryKey });
@@ -107,7 +99,7 @@ export function procedureSearchQuery(search: string) {
 export function procedureQuery(id: string) {
   return queryOptions({
     queryKey: ['assistant', 'procedure', id],
-    queryFn: () => unwrap(proceduresApi.GET('/api/procedures/{id}', { params: inPath({ id }) })),
+    queryFn: () => unwrap(proceduresApi.GET('/api/procedures/{id}', { params: { path: { id } } })),
   });
 }
 
@@ -115,7 +107,7 @@ export function revisionsQuery(procedureId: string) {
   return queryOptions({
     queryKey: ['assistant', 'procedure', procedureId, 'revisions'],
     queryFn: () =>
-      unwrap(proceduresApi.GET('/api/procedures/{id}/revisions', { params: inPath({ id: procedureId }) })),
+      unwrap(proceduresApi.GET('/api/procedures/{id}/revisions', { params: { path: { id: procedureId } } })),
     select: (list) => list.items,
   });
 }
@@ -126,7 +118,7 @@ export function revisionQuery(procedureId: string, number: number) {
     queryFn: () =>
       unwrap(
         proceduresApi.GET('/api/procedures/{id}/revisions/{n}', {
-          params: inPath({ id: procedureId, n: number }),
+          params: { path: { id: procedureId, n: number } },
         }),
       ),
   });

@@ -7,14 +7,6 @@ import type { components } from '../../api/procedures';
 
 type CreateProcedure = components['schemas']['CreateProcedure'];
 
-/**
- * docs/openapi/procedures.json does not declare its path parameters, so the generated types
- * refuse `params.path`; openapi-fetch fills them in all the same.
- */
-function inPath(path: Record<string, string | number>): { params: Record<string, never> } {
-  return { params: { path } } as unknown as { params: Record<string, never> };
-}
-
 /** One thing wrong in a content the server refused: a step by number, or a section by index. */
 export interface ContentProblem {
   step?: number;
@@ -45,13 +37,13 @@ async function unwrapContent<T>(call: Promise<{ data?: T; error?: unknown; respo
 export const procedureQuery = (id: string) =>
   queryOptions({
     queryKey: ['editor', 'procedure', id],
-    queryFn: () => unwrap(proceduresApi.GET('/api/procedures/{id}', inPath({ id }))),
+    queryFn: () => unwrap(proceduresApi.GET('/api/procedures/{id}', { params: { path: { id } } })),
   });
 
 export const revisionQuery = (id: string, n: number) =>
   queryOptions({
     queryKey: ['editor', 'revision', id, n],
-    queryFn: () => unwrap(proceduresApi.GET('/api/procedures/{id}/revisions/{n}', inPath({ id, n }))),
+    queryFn: () => unwrap(proceduresApi.GET('/api/procedures/{id}/revisions/{n}', { params: { path: { id, n } } })),
   });
 
 export const uploadLimitsQuery = queryOptions({
@@ -109,7 +101,7 @@ export function useSaveDraft() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async ({ id, number: n, patch, assetIds, content }: SaveDraft) => {
-      const path = inPath({ id, n });
+      const path = { params: { path: { id, n } } };
       let revision: RevisionView | undefined;
       let procedure: ProcedureView | undefined;
       if (patch) {
@@ -117,7 +109,7 @@ export function useSaveDraft() {
       }
       if (assetIds) {
         procedure = await unwrap(
-          proceduresApi.PATCH('/api/procedures/{id}', { ...inPath({ id }), body: { asset_ids: assetIds } }),
+          proceduresApi.PATCH('/api/procedures/{id}', { ...{ params: { path: { id } } }, body: { asset_ids: assetIds } }),
         );
       }
       if (content) {
@@ -139,7 +131,7 @@ export function useStartDraft() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (id: string) =>
-      unwrap(proceduresApi.POST('/api/procedures/{id}/revisions', inPath({ id }))),
+      unwrap(proceduresApi.POST('/api/procedures/{id}/revisions', { params: { path: { id } } })),
     onSuccess: (_, id) => queryClient.invalidateQueries({ queryKey: procedureQuery(id).queryKey }),
   });
 }
@@ -148,7 +140,7 @@ export function useSubmitForReview() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ id, number: n }: { id: string; number: number }) =>
-      unwrap(proceduresApi.POST('/api/procedures/{id}/revisions/{n}/submit', inPath({ id, n }))),
+      unwrap(proceduresApi.POST('/api/procedures/{id}/revisions/{n}/submit', { params: { path: { id, n } } })),
     // Other screens (library, procedure page) show the status too.
     onSuccess: () => queryClient.invalidateQueries(),
   });

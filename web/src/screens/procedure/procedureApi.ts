@@ -13,15 +13,6 @@ import type { RevisionView } from '../../api/types';
 
 const AUDIT_PAGE_SIZE = 50;
 
-/**
- * The procedures OpenAPI document declares path parameters only on the diff route, so the
- * generated types refuse `{id}` and `{n}` elsewhere; openapi-fetch substitutes them all the
- * same. Drop this once the document declares them.
- */
-function inPath(values: Record<string, string | number>): never {
-  return values as never;
-}
-
 const keys = {
   all: (id: string) => ['procedure', id] as const,
   procedure: (id: string) => ['procedure', id, 'view'] as const,
@@ -35,20 +26,20 @@ const keys = {
 export const procedureQuery = (id: string) =>
   queryOptions({
     queryKey: keys.procedure(id),
-    queryFn: () => unwrap(proceduresApi.GET('/api/procedures/{id}', { params: { path: inPath({ id }) } })),
+    queryFn: () => unwrap(proceduresApi.GET('/api/procedures/{id}', { params: { path: { id } } })),
   });
 
 export const revisionQuery = (id: string, n: number) =>
   queryOptions({
     queryKey: keys.revision(id, n),
     queryFn: () =>
-      unwrap(proceduresApi.GET('/api/procedures/{id}/revisions/{n}', { params: { path: inPath({ id, n }) } })),
+      unwrap(proceduresApi.GET('/api/procedures/{id}/revisions/{n}', { params: { path: { id, n } } })),
   });
 
 export const revisionsQuery = (id: string) =>
   queryOptions({
     queryKey: keys.revisions(id),
-    queryFn: () => unwrap(proceduresApi.GET('/api/procedures/{id}/revisions', { params: { path: inPath({ id }) } })),
+    queryFn: () => unwrap(proceduresApi.GET('/api/procedures/{id}/revisions', { params: { path: { id } } })),
     select: (list) => list.items,
   });
 
@@ -68,7 +59,7 @@ export const auditQuery = (id: string) =>
     queryFn: ({ pageParam }) =>
       unwrap(
         proceduresApi.GET('/api/procedures/{id}/audit', {
-          params: { path: inPath({ id }), query: { after: pageParam, limit: AUDIT_PAGE_SIZE } },
+          params: { path: { id }, query: { after: pageParam, limit: AUDIT_PAGE_SIZE } },
         }),
       ),
     getNextPageParam: (page) => page.next_after ?? undefined,
@@ -78,7 +69,7 @@ export const statsQuery = (id: string, n: number) =>
   queryOptions({
     queryKey: keys.stats(id, n),
     queryFn: () =>
-      unwrap(proceduresApi.GET('/api/procedures/{id}/revisions/{n}/stats', { params: { path: inPath({ id, n }) } })),
+      unwrap(proceduresApi.GET('/api/procedures/{id}/revisions/{n}/stats', { params: { path: { id, n } } })),
   });
 
 /**
@@ -115,7 +106,7 @@ export function useSubmitRevision(id: string) {
   const invalidate = useInvalidateProcedure(id);
   return useMutation({
     mutationFn: (n: number) =>
-      unwrap(proceduresApi.POST('/api/procedures/{id}/revisions/{n}/submit', { params: { path: inPath({ id, n }) } })),
+      unwrap(proceduresApi.POST('/api/procedures/{id}/revisions/{n}/submit', { params: { path: { id, n } } })),
     onSuccess: invalidate,
   });
 }
@@ -126,7 +117,7 @@ export function useApproveRevision(id: string) {
     mutationFn: (n: number) =>
       unwrap(
         proceduresApi.POST('/api/procedures/{id}/revisions/{n}/approve', {
-          params: { path: inPath({ id, n }) },
+          params: { path: { id, n } },
           body: {},
         }),
       ),
@@ -140,7 +131,7 @@ export function useRejectRevision(id: string) {
     mutationFn: ({ n, comment }: { n: number; comment: string }) =>
       unwrap(
         proceduresApi.POST('/api/procedures/{id}/revisions/{n}/reject', {
-          params: { path: inPath({ id, n }) },
+          params: { path: { id, n } },
           body: { comment },
         }),
       ),
@@ -154,7 +145,7 @@ export function useExportProcedure(id: string) {
     mutationFn: async ({ code, revision }: { code: string; revision: number | null }) => {
       const document = await unwrap(
         proceduresApi.GET('/api/procedures/{id}/export', {
-          params: { path: inPath({ id }), query: revision === null ? {} : { revision } },
+          params: { path: { id }, query: revision === null ? {} : { revision } },
         }),
       );
       const blob = new Blob([JSON.stringify(document, null, 2)], { type: 'application/json' });
