@@ -122,12 +122,16 @@ async function signIn(page, { email, password }) {
   throw new Error(`${email} could not sign in: rate limited`);
 }
 
-/** Waits until a field shows `value` (the URL, then the field, follow a click). */
-async function expectValue(locator, value) {
-  await locator.page().waitForFunction(
-    ([element, expected]) => element.value === expected,
-    [await locator.elementHandle(), value],
-  );
+/** Waits until a field shows `expected` (a string or a pattern): fields follow the URL and the data. */
+async function expectValue(locator, expected) {
+  const matches = (value) => (expected instanceof RegExp ? expected.test(value) : value === expected);
+  let value;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    value = await locator.inputValue();
+    if (matches(value)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`the field shows ${JSON.stringify(value)}, not ${expected}`);
 }
 
 async function search(page, text) {
@@ -190,8 +194,8 @@ test('search is instant and accent-insensitive, filters narrow it, and the URL k
     await expectVisible(card(page, titles.draft));
     await expectVisible(card(page, titles.pump));
     await expectHidden(card(page, titles.compressor));
-    assert.equal(await page.getByRole('searchbox', { name: 'Rechercher' }).inputValue(), SUFFIX);
-    assert.equal(await page.getByRole('textbox', { name: 'Étiquette' }).inputValue(), TAG);
+    await expectValue(page.getByRole('searchbox', { name: 'Rechercher' }), SUFFIX);
+    await expectValue(page.getByRole('textbox', { name: 'Étiquette' }), TAG);
 
     // Back undoes the last filter.
     await page.goBack();
@@ -294,7 +298,7 @@ test('an editor creates an asset, cannot move an asset into itself, and archives
     const dialog = page.getByRole('dialog', { name: 'Nouvel équipement' });
     await expectVisible(dialog);
     assert.equal(await dialog.getByLabel('Type').inputValue(), 'equipment');
-    assert.match(await dialog.getByRole('textbox', { name: 'Emplacement' }).inputValue(), new RegExp(names.pump));
+    await expectValue(dialog.getByRole('textbox', { name: 'Emplacement' }), new RegExp(names.pump));
     await dialog.getByRole('button', { name: 'Créer' }).click();
     await expectVisible(dialog.getByText('Ce champ est obligatoire.'));
     await dialog.getByLabel(/^Code/).fill(`LT-${CODE}`);
@@ -328,6 +332,49 @@ test('an editor creates an asset, cannot move an asset into itself, and archives
     await confirm.getByRole('button', { name: 'Archiver' }).click();
     await expectVisible(heading(page, names.pump, 2));
     await expectHidden(tree.getByRole('treeitem', { name: sensor }));
+  } finally {
+    await context.close();
+  }
+});
+
+test('an editor imports a procedure file, and a file that is not one is refused clearly', async () => {
+  const { context, page } = await newPage(browser);
+  const importFile = async (name, content) => {
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Importer' }).click();
+    await (await chooser).setFiles({ name, mimeType: 'application/json', buffer: Buffer.from(content) });
+  };
+  try {
+    await signIn(page, team.editorA);
+    await expectVisible(heading(page, 'Bibliothèque'));
+
+    await importFile('notes.json', '{"hello": "world"}');
+    const problem = page.getByRole('alert').filter({ hasText: 'Import impossible' });
+    await expectVisible(problem.getByText('Ce fichier n’est pas une procédure Gamme'));
+    await problem.getByRole('button', { name: 'Fermer' }).click();
+    await expectHidden(problem);
+
+    const title = `Graissage des paliers ${SUFFIX}`;
+    const document = {
+      format: 'gamme.procedure',
+      version: 1,
+      procedure: { code: `PM-IMP-${CODE}`, asset_codes: [] },
+      revision: {
+        number: 3,
+        status: 'published',
+        title,
+        language: 'fr',
+        tags: ['graissage'],
+        estimated_minutes: 15,
+        content: { sections: [{ steps: [{ kind: 'instruction', title: 'Graisser les paliers' }] }] },
+      },
+    };
+    await importFile('paliers.json', JSON.stringify(document));
+    await page.waitForURL(/\/procedures\/[0-9a-f-]{36}$/);
+    await expectVisible(page.getByText(`PM-IMP-${CODE} importée en brouillon.`));
+
+    await page.goto(`/?q=${encodeURIComponent(`paliers ${SUFFIX}`)}`);
+    await expectVisible(card(page, title).getByText('Brouillon'));
   } finally {
     await context.close();
   }

@@ -158,11 +158,11 @@ function AssetHeader({ asset, canEdit, onAddChild }: { asset: AssetDetail; canEd
 function AssetFacts({ asset }: { asset: AssetView }) {
   const { t } = useTranslation();
   const facts = [
-    { label: t('assets.fields.manufacturer'), value: asset.manufacturer },
-    { label: t('assets.fields.model'), value: asset.model },
-    { label: t('assets.fields.serialNumber'), value: asset.serial_number },
-    { label: t('assets.fields.location'), value: asset.location },
-  ];
+    { label: t('assets.fields.manufacturer'), value: asset.manufacturer, equipment: true },
+    { label: t('assets.fields.model'), value: asset.model, equipment: true },
+    { label: t('assets.fields.serialNumber'), value: asset.serial_number, equipment: true },
+    { label: t('assets.fields.location'), value: asset.location, equipment: false },
+  ].filter((fact) => asset.kind === 'equipment' || !fact.equipment || fact.value);
   return (
     <SimpleGrid component="dl" cols={{ base: 1, xs: 2 }} spacing="sm" verticalSpacing="xs" m={0}>
       {facts.map((fact) => (

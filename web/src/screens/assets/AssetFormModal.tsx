@@ -77,15 +77,21 @@ function AssetForm({ asset, parent, onCancel, onSaved }: FormProps) {
     },
   });
 
+  const kind = form.values.kind;
+  const showMachineFields =
+    kind === 'equipment' || Boolean(asset?.manufacturer ?? asset?.model ?? asset?.serial_number);
+
   const submit = form.onSubmit((values) => {
-    // An emptied optional field is cleared (null), not saved as an empty string.
+    // An emptied optional field is cleared (null), not saved as an empty string; a hidden
+    // one (typed in, then the kind changed) is not saved at all.
     const optional = (value: string) => value.trim() || null;
+    const machine = (value: string) => (showMachineFields ? optional(value) : null);
     const details = {
       code: values.code.trim(),
       name: values.name.trim(),
-      manufacturer: optional(values.manufacturer),
-      model: optional(values.model),
-      serial_number: optional(values.serial_number),
+      manufacturer: machine(values.manufacturer),
+      model: machine(values.model),
+      serial_number: machine(values.serial_number),
       location: optional(values.location),
     };
     if (asset) {
@@ -96,7 +102,6 @@ function AssetForm({ asset, parent, onCancel, onSaved }: FormProps) {
     }
   });
 
-  const kind = form.values.kind;
   return (
     <form onSubmit={submit} noValidate>
       <Stack>
@@ -136,9 +141,14 @@ function AssetForm({ asset, parent, onCancel, onSaved }: FormProps) {
             {...form.getInputProps('code')}
           />
           <TextInput label={t('assets.fields.name')} required autoComplete="off" {...form.getInputProps('name')} />
-          <TextInput label={t('assets.fields.manufacturer')} {...form.getInputProps('manufacturer')} />
-          <TextInput label={t('assets.fields.model')} {...form.getInputProps('model')} />
-          <TextInput label={t('assets.fields.serialNumber')} {...form.getInputProps('serial_number')} />
+          {/* Maker, model and serial describe a machine, not a site or an area. */}
+          {showMachineFields && (
+            <>
+              <TextInput label={t('assets.fields.manufacturer')} {...form.getInputProps('manufacturer')} />
+              <TextInput label={t('assets.fields.model')} {...form.getInputProps('model')} />
+              <TextInput label={t('assets.fields.serialNumber')} {...form.getInputProps('serial_number')} />
+            </>
+          )}
           <TextInput label={t('assets.fields.location')} {...form.getInputProps('location')} />
         </SimpleGrid>
         <Group justify="flex-end">

@@ -36,7 +36,10 @@ export function AssetProcedures({ assetId }: { assetId: string }) {
                     {procedure.title}
                   </Anchor>
                 </div>
-                <StatusBadge status={procedure.status} />
+                {/* Never squeezed into an ellipsis by a long title. */}
+                <div style={{ flex: 'none' }}>
+                  <StatusBadge status={procedure.status} />
+                </div>
               </Group>
             </Paper>
           ))}

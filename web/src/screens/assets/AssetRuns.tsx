@@ -51,7 +51,9 @@ export function AssetRuns({ assetId }: { assetId: string }) {
                     {t('assets.runBy', { name: run.technician_name })}
                   </Text>
                 </div>
-                <RunOutcome run={run} />
+                <div style={{ flex: 'none' }}>
+                  <RunOutcome run={run} />
+                </div>
               </Group>
             </Paper>
           ))}

@@ -128,7 +128,8 @@ export function AssetTree({ label, selectedId, expanded, onToggle, onSelect }: P
         className={classes.tree}
         onKeyDown={onKeyDown}
         onFocus={(event) => {
-          if (event.target === event.currentTarget) setFocused(true);
+          // Mark the active item for keyboard users only, like :focus-visible does.
+          if (event.target === event.currentTarget) setFocused(event.currentTarget.matches(':focus-visible'));
         }}
         onBlur={() => {
           setFocused(false);

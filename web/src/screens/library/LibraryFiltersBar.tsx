@@ -24,8 +24,14 @@ export function LibraryFiltersBar({ filters, onChange, knownTags, showStatus, se
     onChange({ q }, { replace: true });
   });
   const searchSoon = useDebouncedCallback(search.commit, 250);
+  // Each change is one navigation carrying the search as typed so far: two separate
+  // updates in a row would each start from the same URL, and the second would undo the first.
+  const change = (changes: Partial<LibraryFilters>) => {
+    searchSoon.cancel();
+    onChange({ q: search.take(), ...changes });
+  };
   const tag = useUrlText(filters.tag ?? '', (value) => {
-    onChange({ tag: value.trim() || null });
+    change({ tag: value.trim() || null });
   });
 
   return (
@@ -55,7 +61,7 @@ export function LibraryFiltersBar({ filters, onChange, knownTags, showStatus, se
           clearButtonProps={{ 'aria-label': t('library.filters.clearAsset') }}
           value={filters.asset}
           onChange={(asset) => {
-            onChange({ asset });
+            change({ asset });
           }}
         />
       </Grid.Col>
@@ -90,7 +96,7 @@ export function LibraryFiltersBar({ filters, onChange, knownTags, showStatus, se
               ...FILTER_STATUSES.map((status) => ({ value: status, label: t(`domain.status.${status}`) })),
             ]}
             onChange={(event) => {
-              onChange({ status: (event.currentTarget.value || null) as RevisionStatus | null });
+              change({ status: (event.currentTarget.value || null) as RevisionStatus | null });
             }}
           />
         </Grid.Col>

@@ -69,5 +69,10 @@ export function useUrlText(value: string, onCommit: (text: string) => void) {
     setCommitted(next);
     onCommit(next);
   };
-  return { text, setText, commit };
+  /** The text as it stands, counted as committed: for another change to carry it along. */
+  const take = () => {
+    setCommitted(text);
+    return text;
+  };
+  return { text, setText, commit, take };
 }
