@@ -231,6 +231,8 @@ test('a technician sees only published procedures, without editing actions, on a
     await page.goto(`/?q=${SUFFIX}&status=draft`);
     await expectVisible(card(page, titles.pump));
     await expectHidden(card(page, titles.draft));
+    // The asset filter is ready once the whole tree has loaded.
+    await expectVisible(page.getByPlaceholder('Tous les équipements'));
     await screenshot(page, 'library-phone');
   } finally {
     await context.close();

@@ -14,6 +14,7 @@ import { usePageTitle } from '../../components/usePageTitle';
 import { AssetDetails } from './AssetDetails';
 import { AssetFormModal } from './AssetFormModal';
 import { AssetTree } from './AssetTree';
+import treeClasses from './AssetTree.module.css';
 import { assetQuery, childrenQuery } from './assetsApi';
 
 export function AssetsScreen() {
@@ -85,7 +86,7 @@ export function AssetsScreen() {
         <Grid gutter="lg">
           {/* On a phone the chosen asset comes first; the tree follows. */}
           <Grid.Col span={{ base: 12, md: 5, lg: 4 }} order={{ base: id ? 2 : 1, md: 1 }}>
-            <Paper withBorder p="xs">
+            <Paper withBorder p="xs" className={treeClasses.panel}>
               <AssetTree
                 label={t('assets.treeLabel')}
                 selectedId={id}
