@@ -93,7 +93,7 @@ export function RunMode({ run }: { run: RunView }) {
       <Stack gap={6}>
         <Group justify="space-between" wrap="nowrap">
           <Text fw={600} id="run-progress-label">
-            {t('runs.mode.progress', { done, total: steps.length })}
+            {t('runs.mode.progress', { count: done, total: steps.length })}
           </Text>
           <Button
             variant="default"
@@ -151,7 +151,7 @@ export function RunMode({ run }: { run: RunView }) {
         }}
       >
         <Button
-          size="lg"
+          size="md"
           h={56}
           variant="default"
           leftSection={<IconArrowLeft aria-hidden />}
@@ -164,7 +164,7 @@ export function RunMode({ run }: { run: RunView }) {
         </Button>
         {!atSignOff && (
           <Button
-            size="lg"
+            size="md"
             h={56}
             rightSection={position === steps.length - 1 ? <IconSignature aria-hidden /> : <IconArrowRight aria-hidden />}
             onClick={() => {

@@ -69,6 +69,7 @@ export function SignOffPanel({ run, steps, current, waiting, onJump }: Props) {
         type="button"
         fz="md"
         py={6}
+        ta="left"
         onClick={() => {
           onJump(steps.indexOf(step));
         }}

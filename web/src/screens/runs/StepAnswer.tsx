@@ -58,7 +58,7 @@ export function StepAnswer({ step, entry, note, onRecord }: Props) {
       );
     case 'pass_fail':
       return (
-        <SimpleGrid cols={2} spacing="md" role="group" aria-label={t('runs.answer.passFail')}>
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="md" role="group" aria-label={t('runs.answer.passFail')}>
           <Button
             size="xl"
             h={TOUCH + 16}

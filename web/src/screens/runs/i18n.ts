@@ -96,7 +96,8 @@ export const en = {
   },
   mode: {
     stepOf: 'Step {{number}} of {{total}}',
-    progress: '{{done}} of {{total}} steps done',
+    progress_one: '{{count}} of {{total}} steps done',
+    progress_other: '{{count}} of {{total}} steps done',
     steps: 'Steps',
     previous: 'Previous',
     next: 'Next',
@@ -254,7 +255,8 @@ export const fr: Widen<typeof en> = {
   },
   mode: {
     stepOf: 'Étape {{number}} sur {{total}}',
-    progress: '{{done}} étapes faites sur {{total}}',
+    progress_one: '{{count}} étape faite sur {{total}}',
+    progress_other: '{{count}} étapes faites sur {{total}}',
     steps: 'Étapes',
     previous: 'Précédente',
     next: 'Suivante',
