@@ -202,8 +202,9 @@ test('a technician runs a procedure on a phone, offline included, and signs it o
     // Jump to the missing step, tick it, come back through the step list and sign.
     await missing.getByRole('button', { name: 'Étape 4 : Carter remis en place' }).click();
     await expectVisible(stepHeading(page, 'Carter remis en place'));
-    await page.getByLabel('Vérifié').check();
+    await page.getByLabel('Vérifié').click();
     await expectVisible(page.getByText('Enregistré'));
+    assert.equal(await page.getByLabel('Vérifié').isChecked(), true);
     await page.getByRole('button', { name: 'Étapes' }).click();
     await page.getByRole('dialog', { name: 'Étapes' }).getByRole('button', { name: 'Clôture et signature' }).click();
     await expectVisible(stepHeading(page, 'Clôture et signature'));

@@ -153,6 +153,7 @@ export function RunMode({ run }: { run: RunView }) {
         <Button
           size="md"
           h={56}
+          px="xs"
           variant="default"
           leftSection={<IconArrowLeft aria-hidden />}
           disabled={position === 0}
@@ -166,6 +167,7 @@ export function RunMode({ run }: { run: RunView }) {
           <Button
             size="md"
             h={56}
+            px="xs"
             rightSection={position === steps.length - 1 ? <IconSignature aria-hidden /> : <IconArrowRight aria-hidden />}
             onClick={() => {
               go(position + 1);

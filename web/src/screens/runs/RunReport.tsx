@@ -128,7 +128,13 @@ function ReportStep({ step, result }: { step: RunStep; result: ResultView | unde
   const problem = entry ? limitProblem(step, entry.value) : null;
   const flagged = result ? result.passed === false || result.out_of_limit : false;
   const text = entry ? formatValue(step, entry, t, i18n.language) : null;
-  const message = problem ? limitMessage(step, problem, t, i18n.language) : (result?.message ?? null);
+  // Readings get the sentence in the reader's language; a failed check speaks for itself (badge
+  // and note), other server remarks are shown as sent.
+  const message = problem
+    ? limitMessage(step, problem, t, i18n.language)
+    : step.kind === 'pass_fail'
+      ? null
+      : (result?.message ?? null);
   return (
     <Paper
       withBorder

@@ -1,6 +1,6 @@
 // Run history: every run, filtered by procedure, equipment, technician, dates, outcome and
 // status (kept in the URL), newest first, a page at a time, each opening its report.
-import { Anchor, Button, Center, Collapse, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Center, Collapse, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { IconFilter } from '@tabler/icons-react';
 import { useInfiniteQuery } from '@tanstack/react-query';
@@ -35,7 +35,7 @@ export function RunsScreen() {
     if (value) values[key] = value;
   }
   const runs = useInfiniteQuery(runsQuery(toApiFilters(values)));
-  const wide = useMediaQuery('(min-width: 48em)');
+  const wide = useMediaQuery('(min-width: 48em)', undefined, { getInitialValueInEffect: false });
   const [filtersOpened, filters] = useDisclosure(false);
   const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -87,7 +87,9 @@ export function RunsScreen() {
         <Center py="xl">
           <Loader aria-label={t('common.loading')} />
         </Center>
-      ) : (
+      ) : items.length === 0 ? (
+        <Text>{active > 0 ? t('runs.emptyFiltered') : t('runs.empty')}</Text>
+      ) : wide ? (
         <Table.ScrollContainer minWidth={680}>
           <Table striped highlightOnHover verticalSpacing="sm">
             <Table.Thead>
@@ -96,20 +98,25 @@ export function RunsScreen() {
                 <Table.Th scope="col">{t('runs.columns.procedure')}</Table.Th>
                 <Table.Th scope="col">{t('runs.columns.asset')}</Table.Th>
                 <Table.Th scope="col">{t('runs.columns.technician')}</Table.Th>
-                <Table.Th scope="col">{t('runs.columns.state')}</Table.Th>
+                <Table.Th scope="col" miw={150}>
+                  {t('runs.columns.state')}
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {items.length > 0 ? (
-                items.map((run) => <RunRow key={run.id} run={run} date={date} />)
-              ) : (
-                <Table.Tr>
-                  <Table.Td colSpan={5}>{active > 0 ? t('runs.emptyFiltered') : t('runs.empty')}</Table.Td>
-                </Table.Tr>
-              )}
+              {items.map((run) => (
+                <RunRow key={run.id} run={run} date={date} />
+              ))}
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
+      ) : (
+        // A phone has no room for a table: one card per run, the same facts.
+        <Stack gap="sm" component="ul" p={0} m={0} style={{ listStyle: 'none' }}>
+          {items.map((run) => (
+            <RunCard key={run.id} run={run} date={date} />
+          ))}
+        </Stack>
       )}
       {runs.hasNextPage && (
         <Group justify="center">
@@ -122,9 +129,15 @@ export function RunsScreen() {
   );
 }
 
+function useAssetLabel(id: string | null | undefined): string {
+  const asset = useAsset(id);
+  if (!id) return '—';
+  return asset.data ? `${asset.data.code} · ${asset.data.name}` : '…';
+}
+
 function RunRow({ run, date }: { run: RunSummary; date: Intl.DateTimeFormat }) {
   const { t } = useTranslation();
-  const asset = useAsset(run.asset_id);
+  const asset = useAssetLabel(run.asset_id);
   return (
     <Table.Tr>
       <Table.Td>{date.format(new Date(run.started_at))}</Table.Td>
@@ -136,11 +149,33 @@ function RunRow({ run, date }: { run: RunSummary; date: Intl.DateTimeFormat }) {
           {run.procedure_code} · {t('runs.revision', { number: run.revision_number })}
         </Text>
       </Table.Td>
-      <Table.Td>{run.asset_id ? (asset.data ? `${asset.data.code} · ${asset.data.name}` : '…') : '—'}</Table.Td>
+      <Table.Td>{asset}</Table.Td>
       <Table.Td>{run.technician_name}</Table.Td>
       <Table.Td>
         <OutcomeBadge status={run.status} outcome={run.outcome} />
       </Table.Td>
     </Table.Tr>
+  );
+}
+
+function RunCard({ run, date }: { run: RunSummary; date: Intl.DateTimeFormat }) {
+  const { t } = useTranslation();
+  const asset = useAssetLabel(run.asset_id);
+  return (
+    <Paper component="li" withBorder p="sm" radius="md">
+      <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
+        <Anchor component={Link} to={`/runs/${run.id}`} fw={600} miw={0}>
+          {run.title}
+        </Anchor>
+        <OutcomeBadge status={run.status} outcome={run.outcome} />
+      </Group>
+      <Text size="sm" c="dimmed">
+        {run.procedure_code} · {t('runs.revision', { number: run.revision_number })}
+      </Text>
+      <Text size="sm" mt={4}>
+        {date.format(new Date(run.started_at))} · {run.technician_name}
+      </Text>
+      {run.asset_id && <Text size="sm">{asset}</Text>}
+    </Paper>
   );
 }

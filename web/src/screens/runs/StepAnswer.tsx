@@ -152,7 +152,11 @@ function ReadingInput({
   onRecord: (value: number) => void;
 }) {
   const { t, i18n } = useTranslation();
-  const [text, setText] = useState(typeof entry?.value === 'number' ? String(entry.value) : '');
+  const [text, setText] = useState(() =>
+    typeof entry?.value === 'number'
+      ? new Intl.NumberFormat(i18n.language, { useGrouping: false, maximumFractionDigits: 10 }).format(entry.value)
+      : '',
+  );
   const reading = parseReading(text);
   const invalid = reading !== null && Number.isNaN(reading);
   // Checked on every keystroke: the warning must not wait for the network.
