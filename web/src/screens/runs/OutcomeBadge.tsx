@@ -2,6 +2,9 @@
 import { Badge, type MantineSize } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 
+// Beside a long title the badge keeps its full width: a truncated outcome says nothing.
+const NO_SHRINK = { flexShrink: 0 };
+
 export function OutcomeBadge({
   status,
   outcome,
@@ -14,14 +17,14 @@ export function OutcomeBadge({
   const { t } = useTranslation();
   if (status !== 'completed') {
     return (
-      <Badge color="blue" variant="light" size={size}>
+      <Badge color="blue" variant="light" size={size} style={NO_SHRINK}>
         {t('runs.status.in_progress')}
       </Badge>
     );
   }
   const passed = outcome === 'passed';
   return (
-    <Badge color={passed ? 'green' : 'red'} variant="filled" size={size}>
+    <Badge color={passed ? 'green' : 'red'} variant="filled" size={size} style={NO_SHRINK}>
       {t(passed ? 'runs.outcome.passed' : 'runs.outcome.failed')}
     </Badge>
   );
