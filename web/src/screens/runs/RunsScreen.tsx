@@ -1,9 +1,181 @@
-// Checklist runs (waiting for the procedures service).
-import { IconChecklist } from '@tabler/icons-react';
+// Run history: every run, filtered by procedure, equipment, technician, dates, outcome and
+// status (kept in the URL), newest first, a page at a time, each opening its report.
+import { Anchor, Button, Center, Collapse, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
+import { IconFilter } from '@tabler/icons-react';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { UpcomingScreen } from '../../components/UpcomingScreen';
+import { Link, useSearchParams } from 'react-router';
+import type { RunSummary } from '../../api/types';
+import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePageTitle } from '../../components/usePageTitle';
+import { OutcomeBadge } from './OutcomeBadge';
+import { FILTER_KEYS, RunFilters, type FilterKey, type FilterValues } from './RunFilters';
+import { runsQuery, useAsset, type RunFilters as ApiFilters } from './runsApi';
+
+/** Dates are days in the URL; the API takes instants, "to" exclusive, so the whole last day counts. */
+function toApiFilters(values: FilterValues): ApiFilters {
+  const { from, to, ...rest } = values;
+  const day = (text: string, offset: number) => {
+    const date = new Date(`${text}T00:00:00`);
+    if (Number.isNaN(date.getTime())) return undefined;
+    date.setDate(date.getDate() + offset);
+    return date.toISOString();
+  };
+  return { ...rest, from: from ? day(from, 0) : undefined, to: to ? day(to, 1) : undefined };
+}
 
 export function RunsScreen() {
+  const { t, i18n } = useTranslation();
+  usePageTitle(t('runs.title'));
+  const [params, setParams] = useSearchParams();
+  const values: FilterValues = {};
+  for (const key of FILTER_KEYS) {
+    const value = params.get(key);
+    if (value) values[key] = value;
+  }
+  const runs = useInfiniteQuery(runsQuery(toApiFilters(values)));
+  const wide = useMediaQuery('(min-width: 48em)', undefined, { getInitialValueInEffect: false });
+  const [filtersOpened, filters] = useDisclosure(false);
+  const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
+
+  const change = (key: FilterKey, value: string | null) => {
+    setParams(
+      (previous) => {
+        const next = new URLSearchParams(previous);
+        if (value) next.set(key, value);
+        else next.delete(key);
+        return next;
+      },
+      { replace: true },
+    );
+  };
+
+  const items = runs.data?.pages.flatMap((page) => page.items) ?? [];
+  const active = Object.keys(values).length;
+
+  return (
+    <Stack gap="lg">
+      <div>
+        <Title order={1}>{t('runs.title')}</Title>
+        <Text c="dimmed">{t('runs.intro')}</Text>
+      </div>
+
+      {!wide && (
+        <Button
+          variant="default"
+          leftSection={<IconFilter size={18} aria-hidden />}
+          onClick={filters.toggle}
+          aria-expanded={filtersOpened}
+          aria-controls="run-filters"
+        >
+          {active > 0 ? t('runs.filters.toggleActive', { count: active }) : t('runs.filters.toggle')}
+        </Button>
+      )}
+      <Collapse in={wide || filtersOpened} id="run-filters">
+        <RunFilters
+          values={values}
+          onChange={change}
+          onReset={() => {
+            setParams(new URLSearchParams(), { replace: true });
+          }}
+        />
+      </Collapse>
+
+      <ProblemAlert error={runs.error} />
+      {runs.isPending ? (
+        <Center py="xl">
+          <Loader aria-label={t('common.loading')} />
+        </Center>
+      ) : items.length === 0 ? (
+        <Text>{active > 0 ? t('runs.emptyFiltered') : t('runs.empty')}</Text>
+      ) : wide ? (
+        <Table.ScrollContainer minWidth={680}>
+          <Table striped highlightOnHover verticalSpacing="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('runs.columns.started')}</Table.Th>
+                <Table.Th scope="col">{t('runs.columns.procedure')}</Table.Th>
+                <Table.Th scope="col">{t('runs.columns.asset')}</Table.Th>
+                <Table.Th scope="col">{t('runs.columns.technician')}</Table.Th>
+                <Table.Th scope="col" miw={150}>
+                  {t('runs.columns.state')}
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((run) => (
+                <RunRow key={run.id} run={run} date={date} />
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      ) : (
+        // A phone has no room for a table: one card per run, the same facts.
+        <Stack gap="sm" component="ul" p={0} m={0} style={{ listStyle: 'none' }}>
+          {items.map((run) => (
+            <RunCard key={run.id} run={run} date={date} />
+          ))}
+        </Stack>
+      )}
+      {runs.hasNextPage && (
+        <Group justify="center">
+          <Button variant="default" loading={runs.isFetchingNextPage} onClick={() => void runs.fetchNextPage()}>
+            {t('common.loadMore')}
+          </Button>
+        </Group>
+      )}
+    </Stack>
+  );
+}
+
+function useAssetLabel(id: string | null | undefined): string {
+  const asset = useAsset(id);
+  if (!id) return '—';
+  return asset.data ? `${asset.data.code} · ${asset.data.name}` : '…';
+}
+
+function RunRow({ run, date }: { run: RunSummary; date: Intl.DateTimeFormat }) {
   const { t } = useTranslation();
-  return <UpcomingScreen icon={<IconChecklist size={28} />} title={t('runs.title')} body={t('runs.intro')} />;
+  const asset = useAssetLabel(run.asset_id);
+  return (
+    <Table.Tr>
+      <Table.Td>{date.format(new Date(run.started_at))}</Table.Td>
+      <Table.Td>
+        <Anchor component={Link} to={`/runs/${run.id}`} fw={600}>
+          {run.title}
+        </Anchor>
+        <Text size="sm" c="dimmed">
+          {run.procedure_code} · {t('runs.revision', { number: run.revision_number })}
+        </Text>
+      </Table.Td>
+      <Table.Td>{asset}</Table.Td>
+      <Table.Td>{run.technician_name}</Table.Td>
+      <Table.Td>
+        <OutcomeBadge status={run.status} outcome={run.outcome} />
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+function RunCard({ run, date }: { run: RunSummary; date: Intl.DateTimeFormat }) {
+  const { t } = useTranslation();
+  const asset = useAssetLabel(run.asset_id);
+  return (
+    <Paper component="li" withBorder p="sm" radius="md">
+      <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
+        <Anchor component={Link} to={`/runs/${run.id}`} fw={600} miw={0}>
+          {run.title}
+        </Anchor>
+        <OutcomeBadge status={run.status} outcome={run.outcome} />
+      </Group>
+      <Text size="sm" c="dimmed">
+        {run.procedure_code} · {t('runs.revision', { number: run.revision_number })}
+      </Text>
+      <Text size="sm" mt={4}>
+        {date.format(new Date(run.started_at))} · {run.technician_name}
+      </Text>
+      {run.asset_id && <Text size="sm">{asset}</Text>}
+    </Paper>
+  );
 }
