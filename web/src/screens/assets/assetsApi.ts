@@ -26,11 +26,6 @@ export const PARENT_KINDS: Record<AssetKind, readonly AssetKind[]> = {
 
 const ROOT = 'assets';
 
-// The OpenAPI document leaves out the `{id}` path parameter of the asset operations (the
-// service's annotations do not declare it), so the generated types forbid `path`;
-// openapi-fetch still fills the URL from it.
-const pathId = (id: string) => ({ path: { id } }) as unknown as { path?: never };
-
 /** The sites (`parent` null) or the children of one asset, archived ones left out. */
 export const childrenQuery = (parent: string | null) =>
   queryOptions({
@@ -47,14 +42,14 @@ export const childrenQuery = (parent: string | null) =>
 export const assetQuery = (id: string) =>
   queryOptions({
     queryKey: [ROOT, 'detail', id],
-    queryFn: () => unwrap(proceduresApi.GET('/api/assets/{id}', { params: pathId(id) })),
+    queryFn: () => unwrap(proceduresApi.GET('/api/assets/{id}', { params: { path: { id } } })),
   });
 
 export const assetProceduresQuery = (id: string) =>
   queryOptions({
     queryKey: [ROOT, 'procedures', id],
     queryFn: async () => {
-      const list = await unwrap(proceduresApi.GET('/api/assets/{id}/procedures', { params: pathId(id) }));
+      const list = await unwrap(proceduresApi.GET('/api/assets/{id}/procedures', { params: { path: { id } } }));
       return list.items;
     },
   });
@@ -65,7 +60,7 @@ export const assetRunsQuery = (id: string) =>
     queryFn: ({ pageParam }) =>
       unwrap(
         proceduresApi.GET('/api/assets/{id}/runs', {
-          params: { ...pathId(id), query: pageParam ? { cursor: pageParam, limit: 20 } : { limit: 20 } },
+          params: { path: { id }, query: pageParam ? { cursor: pageParam, limit: 20 } : { limit: 20 } },
         }),
       ),
     initialPageParam: null as string | null,
@@ -140,7 +135,7 @@ export function useUpdateAsset() {
   const invalidate = useInvalidateAssets();
   return useMutation({
     mutationFn: ({ id, changes }: { id: string; changes: UpdateAsset }) =>
-      unwrap(proceduresApi.PATCH('/api/assets/{id}', { params: pathId(id), body: changes })),
+      unwrap(proceduresApi.PATCH('/api/assets/{id}', { params: { path: { id } }, body: changes })),
     onSuccess: invalidate,
   });
 }
@@ -148,7 +143,7 @@ export function useUpdateAsset() {
 export function useArchiveAsset() {
   const invalidate = useInvalidateAssets();
   return useMutation({
-    mutationFn: (id: string) => unwrap(proceduresApi.POST('/api/assets/{id}/archive', { params: pathId(id) })),
+    mutationFn: (id: string) => unwrap(proceduresApi.POST('/api/assets/{id}/archive', { params: { path: { id } } })),
     onSuccess: invalidate,
   });
 }

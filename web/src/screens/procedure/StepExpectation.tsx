@@ -1,13 +1,14 @@
 // What a step asks of the technician beyond reading it: a reading's unit and limits, the
 // options of a choice.
 import { Badge, Group, Text } from '@mantine/core';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { StepView } from '../../api/types';
 import { useFormat } from './format';
 
 export function numberLimits(
   step: Pick<StepView, 'min' | 'max' | 'unit'>,
-  t: ReturnType<typeof useTranslation>['t'],
+  t: TFunction,
   format: (value: number) => string,
 ): string | null {
   const unit = step.unit ?? '';

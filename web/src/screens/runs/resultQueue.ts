@@ -5,7 +5,6 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import { ApiError, proceduresApi, unwrap } from '../../api/client';
 import type { ResultView } from '../../api/types';
-import { pathParams } from './runsApi';
 import { toResultInput, type Entry } from './runSteps';
 
 export interface QueuedEntry extends Entry {
@@ -114,7 +113,7 @@ class RunQueue {
         try {
           const result = await unwrap(
             proceduresApi.PUT('/api/runs/{id}/steps/{step_id}', {
-              params: { path: pathParams({ id: this.runId, step_id: next.stepId }) },
+              params: { path: { id: this.runId, step_id: next.stepId } },
               body: toResultInput(next.resultId, next),
             }),
           );

@@ -6,15 +6,6 @@ import type { components } from '../../api/procedures';
 
 type CompleteRun = components['schemas']['CompleteRun'];
 
-/**
- * The procedures OpenAPI document does not declare its path parameters yet, so the generated
- * types forbid `params.path` although openapi-fetch fills `{id}` from it. Remove this once the
- * document declares them (it compiles either way).
- */
-export function pathParams(values: Record<string, string>): never {
-  return values as never;
-}
-
 export function runQueryKey(id: string) {
   return ['runs', 'run', id] as const;
 }
@@ -22,7 +13,7 @@ export function runQueryKey(id: string) {
 export function runQuery(id: string) {
   return queryOptions({
     queryKey: runQueryKey(id),
-    queryFn: () => unwrap(proceduresApi.GET('/api/runs/{id}', { params: { path: pathParams({ id }) } })),
+    queryFn: () => unwrap(proceduresApi.GET('/api/runs/{id}', { params: { path: { id } } })),
   });
 }
 
@@ -72,7 +63,7 @@ export function useAsset(id: string | null | undefined) {
     queryKey: ['runs', 'asset', id ?? ''],
     enabled: Boolean(id),
     staleTime: 5 * 60_000,
-    queryFn: () => unwrap(proceduresApi.GET('/api/assets/{id}', { params: { path: pathParams({ id: id ?? '' }) } })),
+    queryFn: () => unwrap(proceduresApi.GET('/api/assets/{id}', { params: { path: { id: id ?? '' } } })),
   });
 }
 
@@ -80,7 +71,7 @@ export function useAsset(id: string | null | undefined) {
 export function procedureQuery(id: string) {
   return queryOptions({
     queryKey: ['runs', 'procedure', id],
-    queryFn: () => unwrap(proceduresApi.GET('/api/procedures/{id}', { params: { path: pathParams({ id }) } })),
+    queryFn: () => unwrap(proceduresApi.GET('/api/procedures/{id}', { params: { path: { id } } })),
   });
 }
 
@@ -100,7 +91,7 @@ export function useCompleteRun(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: CompleteRun) =>
-      unwrap(proceduresApi.POST('/api/runs/{id}/complete', { params: { path: pathParams({ id }) }, body })),
+      unwrap(proceduresApi.POST('/api/runs/{id}/complete', { params: { path: { id } }, body })),
     onSuccess: (run: RunView) => {
       queryClient.setQueryData(runQueryKey(id), run);
       return queryClient.invalidateQueries({ queryKey: ['runs', 'list'] });
