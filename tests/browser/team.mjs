@@ -79,11 +79,26 @@ export async function ensureTeam(tag) {
   };
 }
 
-/** Signs `user` in through the sign-in page (French labels) and waits for the library. */
-export async function signInPage(page, { email, password }) {
+/**
+ * Signs `user` in through the sign-in page (French labels), waiting out nginx's sign-in rate
+ * limit as a person would, and waits for the app (or, with `landing: 'change-password'`, for
+ * the forced password change of a first sign-in).
+ */
+export async function signInPage(page, { email, password }, { landing = 'app' } = {}) {
   await page.goto('/sign-in');
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel(/^Mot de passe/).fill(password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('button', { name: /^Menu du compte de / }).waitFor({ state: 'visible' });
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/auth/login')),
+      page.getByRole('button', { name: 'Se connecter' }).click(),
+    ]);
+    if (response.status() !== 429) break;
+    await sleep(1000 * Number(response.headers()['retry-after'] || 3));
+  }
+  if (landing === 'change-password') {
+    await page.waitForURL(/\/change-password$/);
+  } else {
+    await page.getByRole('button', { name: /^Menu du compte de / }).waitFor({ state: 'visible' });
+  }
 }

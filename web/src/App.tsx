@@ -30,7 +30,8 @@ onSessionChange((session) => {
 export function App() {
   return (
     <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
-      <Notifications position="bottom-right" />
+      {/* Top: the editor's save bar and run mode's step buttons sit at the bottom of the screen. */}
+      <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <ModalsProvider>
           <RouterProvider router={router} />

@@ -19,6 +19,8 @@ export class ApiError extends Error {
   readonly detail: string | undefined;
   /** Seconds from a `Retry-After` header, when the server sent one (rate limiting). */
   readonly retryAfter: number | undefined;
+  /** The problem's details by field or item (e.g. which steps are missing), when it has them. */
+  readonly errors: unknown;
 
   constructor(status: number, problem: Partial<Problem> | undefined, retryAfter?: number) {
     super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
@@ -27,6 +29,7 @@ export class ApiError extends Error {
     this.code = problem?.code;
     this.detail = problem?.detail;
     this.retryAfter = retryAfter;
+    this.errors = (problem as { errors?: unknown } | undefined)?.errors;
   }
 }
 

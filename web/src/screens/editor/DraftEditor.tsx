@@ -24,7 +24,7 @@ import {
   validateDraft,
   type DraftValues,
 } from './draft';
-import { ContentRefused, useCreateProcedure, useSaveDraft, useSubmitForReview } from './editorApi';
+import { contentProblems, useCreateProcedure, useSaveDraft, useSubmitForReview, type ContentProblem } from './editorApi';
 
 export interface DraftTarget {
   id: string;
@@ -46,7 +46,7 @@ function focusFirstInvalid() {
 }
 
 /** Puts the server's per-step problems beside the steps; false when none could be placed. */
-function placeProblems(form: UseFormReturnType<DraftValues>, failure: ContentRefused): boolean {
+function placeProblems(form: UseFormReturnType<DraftValues>, problems: ContentProblem[]): boolean {
   const { sections } = form.getValues();
   // An empty untitled first group is not sent, so the server counts sections from the next one.
   const first = sections[0];
@@ -55,7 +55,7 @@ function placeProblems(form: UseFormReturnType<DraftValues>, failure: ContentRef
   const add = (path: string, problem: string) => {
     errors[path] = errors[path] ? `${errors[path]}; ${problem}` : problem;
   };
-  for (const { step, section, problem } of failure.problems) {
+  for (const { step, section, problem } of problems) {
     const place = step === undefined ? null : placeOfNumber(sections, step);
     if (place) add(stepPath(place.section, place.index), problem);
     else if (section !== undefined) add(`sections.${String(section + sectionOffset)}.title`, problem);
@@ -105,7 +105,7 @@ export function DraftEditor({ initial, target, linked }: Props) {
     if (failure instanceof ApiError && failure.code === 'code_taken') {
       form.setFieldError('code', t('editor.problems.code_taken'));
       focusFirstInvalid();
-    } else if (failure instanceof ContentRefused && placeProblems(form, failure)) {
+    } else if (placeProblems(form, contentProblems(failure))) {
       setNeedsFixing(true);
     } else {
       setProblem(failure);

@@ -1,7 +1,7 @@
 // Server state of the editor: the procedure and its draft, the assets to link, upload limits,
 // and the writes (create, save, new draft, submit for review).
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, filesApi, proceduresApi, unwrap, type Problem } from '../../api/client';
+import { ApiError, filesApi, proceduresApi, unwrap } from '../../api/client';
 import type { AssetView, ContentInput, ProcedureView, RevisionPatch, RevisionView } from '../../api/types';
 import type { components } from '../../api/procedures';
 
@@ -14,24 +14,9 @@ export interface ContentProblem {
   problem: string;
 }
 
-/** An ApiError that keeps the problem's `errors`, which say which steps are at fault. */
-export class ContentRefused extends ApiError {
-  readonly problems: ContentProblem[];
-
-  constructor(failure: ApiError, body: unknown) {
-    super(failure.status, body as Partial<Problem>);
-    const errors = (body as { errors?: unknown } | undefined)?.errors;
-    this.problems = Array.isArray(errors) ? (errors as ContentProblem[]) : [];
-  }
-}
-
-async function unwrapContent<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
-  const result = await call;
-  try {
-    return await unwrap(Promise.resolve(result));
-  } catch (failure) {
-    throw failure instanceof ApiError ? new ContentRefused(failure, result.error) : failure;
-  }
+/** The steps or sections a refused content names, from the problem's `errors`. */
+export function contentProblems(failure: unknown): ContentProblem[] {
+  return failure instanceof ApiError && Array.isArray(failure.errors) ? (failure.errors as ContentProblem[]) : [];
 }
 
 export const procedureQuery = (id: string) =>
@@ -84,7 +69,7 @@ export function useAllAssets(enabled: boolean) {
 
 export function useCreateProcedure() {
   return useMutation({
-    mutationFn: (body: CreateProcedure) => unwrapContent(proceduresApi.POST('/api/procedures', { body })),
+    mutationFn: (body: CreateProcedure) => unwrap(proceduresApi.POST('/api/procedures', { body })),
   });
 }
 
@@ -113,7 +98,7 @@ export function useSaveDraft() {
         );
       }
       if (content) {
-        revision = await unwrapContent(
+        revision = await unwrap(
           proceduresApi.PUT('/api/procedures/{id}/revisions/{n}/content', { ...path, body: content }),
         );
       }
