@@ -4,7 +4,7 @@
 // phone, enters an out-of-limit reading, reloads mid-run, signs off, and reads the report.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { expectVisible, launchBrowser, newPage, screenshot } from './harness.mjs';
+import { drawSignature, expectVisible, launchBrowser, newPage, screenshot } from './harness.mjs';
 import { ADMIN, call, login, signInPage } from './team.mjs';
 
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true };
@@ -52,18 +52,6 @@ async function firstSignIn(page, user) {
   await page.getByLabel('Confirmer le nouveau mot de passe').fill(user.password);
   await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
   await expectVisible(heading(page, 'Bibliothèque'));
-}
-
-/** Draws a stroke across a signature canvas with the mouse (a finger on a tablet). */
-async function sign(page, canvas) {
-  await canvas.scrollIntoViewIfNeeded();
-  const box = await canvas.boundingBox();
-  await page.mouse.move(box.x + 30, box.y + box.height * 0.5);
-  await page.mouse.down();
-  for (let i = 1; i <= 12; i++) {
-    await page.mouse.move(box.x + 30 + i * 18, box.y + box.height * (0.5 - 0.3 * Math.sin(i / 2)), { steps: 3 });
-  }
-  await page.mouse.up();
 }
 
 test('the admin creates two editors and a technician', { timeout: 90_000 }, async () => {
@@ -193,7 +181,7 @@ test('the technician runs it on a phone, reloads mid-run, signs off, and the rep
 
     await page.getByRole('button', { name: 'Clôturer', exact: true }).click();
     await expectVisible(heading(page, 'Clôture et signature', 2));
-    await sign(page, page.getByRole('img', { name: 'Signature' }));
+    await drawSignature(page, page.getByRole('img', { name: 'Signature' }));
     await page.getByRole('button', { name: "Clôturer l'exécution" }).click();
 
     await expectVisible(page.getByText("Rapport d'exécution"));

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { expectHidden, expectVisible, launchBrowser, newPage, screenshot } from './harness.mjs';
-import { call, ensureTeam } from './team.mjs';
+import { call, ensureTeam, signInPage } from './team.mjs';
 
 const SUFFIX = Math.random().toString(36).slice(2, 8);
 const CODE = SUFFIX.toUpperCase();
@@ -101,27 +101,6 @@ after(async () => {
 const heading = (page, name, level = 1) => page.getByRole('heading', { level, name });
 const card = (page, title) => page.getByRole('article').filter({ has: page.getByRole('link', { name: title }) });
 
-/**
- * Signs in through the sign-in page. Every browser test on this machine shares nginx's
- * sign-in rate limit (it answers "too many attempts"): wait a little and try again.
- */
-async function signIn(page, { email, password }) {
-  await page.goto('/sign-in');
-  for (let attempt = 0; attempt < 8; attempt++) {
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel(/^Mot de passe/).fill(password);
-    const answer = page.waitForResponse((response) => response.url().endsWith('/api/auth/login'));
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    if ((await answer).status() !== 429) {
-      await expectVisible(page.getByRole('button', { name: /^Menu du compte de / }));
-      return;
-    }
-    await expectVisible(page.getByRole('alert').filter({ hasText: /Trop de tentatives|Too many attempts/ }));
-    await page.waitForTimeout(3000);
-  }
-  throw new Error(`${email} could not sign in: rate limited`);
-}
-
 /** Waits until a field shows `expected` (a string or a pattern): fields follow the URL and the data. */
 async function expectValue(locator, expected) {
   const matches = (value) => (expected instanceof RegExp ? expected.test(value) : value === expected);
@@ -141,7 +120,7 @@ async function search(page, text) {
 test('search is instant and accent-insensitive, filters narrow it, and the URL keeps it', async () => {
   const { context, page } = await newPage(browser);
   try {
-    await signIn(page, team.editorA);
+    await signInPage(page, team.editorA);
     await expectVisible(heading(page, 'Bibliothèque'));
     await expectVisible(page.getByRole('link', { name: 'Nouvelle procédure' }));
     await expectVisible(page.getByRole('button', { name: 'Importer' }));
@@ -217,7 +196,7 @@ test('search is instant and accent-insensitive, filters narrow it, and the URL k
 test('a technician sees only published procedures, without editing actions, on a phone', async () => {
   const { context, page } = await newPage(browser, { viewport: { width: 390, height: 844 } });
   try {
-    await signIn(page, team.technician);
+    await signInPage(page, team.technician);
     await expectVisible(heading(page, 'Bibliothèque'));
     await search(page, SUFFIX);
     await expectVisible(card(page, titles.pump));
@@ -242,7 +221,7 @@ test('a technician sees only published procedures, without editing actions, on a
 test('the asset tree opens from the keyboard and shows an asset, its procedures and runs', async () => {
   const { context, page } = await newPage(browser);
   try {
-    await signIn(page, team.technician);
+    await signInPage(page, team.technician);
     await page.goto('/assets');
     await expectVisible(heading(page, 'Équipements'));
     const tree = page.getByRole('tree', { name: 'Arborescence des équipements' });
@@ -291,7 +270,7 @@ test('an editor creates an asset, cannot move an asset into itself, and archives
   const { context, page } = await newPage(browser);
   const sensor = `Capteur de niveau ${SUFFIX}`;
   try {
-    await signIn(page, team.editorA);
+    await signInPage(page, team.editorA);
     await page.goto(`/assets/${seeded.pump.id}`);
     await expectVisible(heading(page, names.pump, 2));
     await screenshot(page, 'assets-desktop');
@@ -347,7 +326,7 @@ test('an editor imports a procedure file, and a file that is not one is refused 
     await (await chooser).setFiles({ name, mimeType: 'application/json', buffer: Buffer.from(content) });
   };
   try {
-    await signIn(page, team.editorA);
+    await signInPage(page, team.editorA);
     await expectVisible(heading(page, 'Bibliothèque'));
 
     await importFile('notes.json', '{"hello": "world"}');

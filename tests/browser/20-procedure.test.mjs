@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import { BASE_URL, expectHidden, expectVisible, launchBrowser, newPage, screenshot } from './harness.mjs';
-import { call, ensureTeam } from './team.mjs';
+import { call, ensureTeam, signInContext } from './team.mjs';
 
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
 const suffix = Math.random().toString(36).slice(2, 7).toUpperCase();
@@ -218,27 +218,12 @@ after(async () => {
 });
 
 const heading = (page, name) => page.getByRole('heading', { level: 1, name });
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * A browser context (French, no other state) signed in through the API: the refresh cookie
- * it receives restores the session when the app loads. Signing in through the form is
- * 00-auth's subject; here, one sign-in per person keeps clear of the sign-in rate limit
- * (30 a minute per address) that every test of the team shares. Its pages are opened one at
- * a time: each load rotates the refresh cookie.
- */
-async function signedIn({ email, password }, options = {}) {
+/** A fresh browser context (French, no other state) signed in as `user`. */
+async function signedIn(user, options = {}) {
   const { context, page } = await newPage(browser, options);
   await page.close();
-  for (let attempt = 0; ; attempt++) {
-    const response = await context.request.post('/api/auth/login', { data: { email, password } });
-    if (response.status() === 429 && attempt < 30) {
-      await sleep(1000 * Number(response.headers()['retry-after'] || 2) + Math.random() * 1000);
-      continue;
-    }
-    assert.ok(response.ok(), `sign-in of ${email}: ${response.status()}`);
-    return context;
-  }
+  return signInContext(context, user);
 }
 
 /** Full-page screenshots from the top, so the sticky header sits where a person sees it. */

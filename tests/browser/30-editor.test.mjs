@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { expectHidden, expectVisible, launchBrowser, newPage, screenshot } from './harness.mjs';
-import { call, ensureTeam } from './team.mjs';
+import { call, ensureTeam, signInContext } from './team.mjs';
 
 const TAG = 'editor';
 const suffix = () => Math.random().toString(36).slice(2, 8).toUpperCase();
@@ -24,44 +24,15 @@ let team;
 let editorA;
 before(async () => {
   browser = await launchBrowser();
-  team = await waitOutRateLimit(() => ensureTeam(TAG));
+  team = await ensureTeam(TAG);
   const first = await newPage(browser);
   editorA = first.context;
   await first.page.close();
-  await signIn(editorA, team.editorA);
+  await signInContext(editorA, team.editorA);
 });
 after(async () => {
   await browser?.close();
 });
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// The stack's sign-in rate limit (nginx, per address) is shared by everyone testing on this
-// machine: its 429s are waited out, and each person signs in once for the whole file.
-async function waitOutRateLimit(action) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await action();
-    } catch (error) {
-      if (!/: 429 /.test(error.message) || attempt >= 5) throw error;
-      await sleep(5000);
-    }
-  }
-}
-
-/**
- * Signs `user` in for every page of `context`: the refresh cookie lands in the context's jar
- * and each page restores the session from it, as after a reload. The sign-in page itself is
- * tested in 00-auth.
- */
-async function signIn(context, { email, password }) {
-  for (let attempt = 0; ; attempt++) {
-    const response = await context.request.post('/api/auth/login', { data: { email, password } });
-    if (response.ok()) return;
-    if (response.status() !== 429 || attempt >= 30) throw new Error(`sign-in: ${response.status()} ${await response.text()}`);
-    await sleep(1000 * Number(response.headers()['retry-after'] || 2));
-  }
-}
 
 async function openPage(context, path) {
   const page = await context.newPage();
@@ -214,7 +185,7 @@ test('the editor reorders the steps by keyboard and by drag, saves, reloads, and
     // The second editor finds it in review, no longer editable until sent back.
     const { context: editorB } = await newPage(browser);
     try {
-      await signIn(editorB, team.editorB);
+      await signInContext(editorB, team.editorB);
       const other = await openPage(editorB, `/procedures/${id}/edit`);
       await expectVisible(heading(other, title));
       await expectVisible(other.getByText('En relecture', { exact: true }));

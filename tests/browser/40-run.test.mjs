@@ -3,8 +3,8 @@
 // run history finds the run and opens its report.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { expectHidden, expectVisible, launchBrowser, newPage, screenshot } from './harness.mjs';
-import { call, ensureTeam } from './team.mjs';
+import { drawSignature, expectHidden, expectVisible, launchBrowser, newPage, screenshot } from './harness.mjs';
+import { call, ensureTeam, signInPage } from './team.mjs';
 
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true };
 const suffix = Math.random().toString(36).slice(2, 8).toUpperCase();
@@ -70,41 +70,10 @@ async function result(stepTitle) {
   return { run, result: run.results.find((r) => r.step_id === step.id) };
 }
 
-/**
- * Signs in through the sign-in page (like `signInPage`). The dev stack is shared and nginx
- * limits sign-ins per address: when the page says to wait, wait and try again, as a person would.
- */
-async function signIn(page, { email, password }) {
-  await page.goto('/sign-in');
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel(/^Mot de passe/).fill(password);
-  for (let attempt = 0; attempt < 4; attempt++) {
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/api/auth/login')),
-      page.getByRole('button', { name: 'Se connecter' }).click(),
-    ]);
-    if (response.status() !== 429) break;
-    await page.waitForTimeout(Math.min(10, Number(response.headers()['retry-after'] || 5)) * 1000);
-  }
-  await page.getByRole('button', { name: /^Menu du compte de / }).waitFor({ state: 'visible' });
-}
-
-/** Draws a few strokes on the signature canvas with the mouse. */
-async function sign(page, canvas) {
-  await canvas.scrollIntoViewIfNeeded();
-  const box = await canvas.boundingBox();
-  await page.mouse.move(box.x + 30, box.y + box.height * 0.5);
-  await page.mouse.down();
-  for (let i = 1; i <= 12; i++) {
-    await page.mouse.move(box.x + 30 + i * 18, box.y + box.height * (0.5 - 0.3 * Math.sin(i / 2)), { steps: 3 });
-  }
-  await page.mouse.up();
-}
-
 test('a technician runs a procedure on a phone, offline included, and signs it off', { timeout: 60_000 }, async () => {
   const { context, page } = await newPage(browser, PHONE);
   try {
-    await signIn(page, team.technician);
+    await signInPage(page, team.technician);
 
     // The procedure page places the start button when it has it; otherwise start through the API.
     await page.goto(`/procedures/${procedure.id}`);
@@ -186,7 +155,7 @@ test('a technician runs a procedure on a phone, offline included, and signs it o
     await expectVisible(stepHeading(page, 'Carter remis en place'));
     await page.getByRole('button', { name: 'Suivante' }).click();
     await expectVisible(stepHeading(page, "Visa du chef d'équipe"));
-    await sign(page, page.getByRole('img', { name: "Visa du chef d'équipe" }));
+    await drawSignature(page, page.getByRole('img', { name: "Visa du chef d'équipe" }));
     await page.getByRole('button', { name: 'Enregistrer la signature' }).click();
     await expectVisible(page.getByRole('button', { name: 'Signer à nouveau' }));
     await expectVisible(page.getByText('Enregistré'));
@@ -209,7 +178,7 @@ test('a technician runs a procedure on a phone, offline included, and signs it o
     await page.getByRole('dialog', { name: 'Étapes' }).getByRole('button', { name: 'Clôture et signature' }).click();
     await expectVisible(stepHeading(page, 'Clôture et signature'));
     assert.equal(await page.getByLabel('Nom du signataire').inputValue(), team.technician.name);
-    await sign(page, page.getByRole('img', { name: 'Signature' }));
+    await drawSignature(page, page.getByRole('img', { name: 'Signature' }));
     await screenshot(page, 'runs-phone-signoff');
     await page.getByRole('button', { name: "Clôturer l'exécution" }).click();
 
@@ -240,7 +209,7 @@ test('the run history finds the run by procedure and opens its report', { timeou
   assert.ok(runId, 'the run test ran first');
   const { context, page } = await newPage(browser);
   try {
-    await signIn(page, team.editorA);
+    await signInPage(page, team.editorA);
     await page.goto(`/runs?procedure=${procedure.id}&status=completed`);
     await expectVisible(heading(page, 'Exécutions'));
     const row = page.getByRole('row').filter({ hasText: team.technician.name });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { expectVisible, launchBrowser, newPage, screenshot } from './harness.mjs';
-import { call, ensureTeam } from './team.mjs';
+import { call, ensureTeam, signInContext } from './team.mjs';
 
 const TAG = 'assistant';
 const SUFFIX = randomBytes(3).toString('hex').toUpperCase();
@@ -36,25 +36,12 @@ after(async () => {
 });
 
 const heading = (page, name, level = 1) => page.getByRole('heading', { level, name });
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * Signs in through the API from the page's own context (its refresh cookie lands in the
- * browser), then opens `path`: the sign-in form is 00-auth's subject, and the stack's
- * per-address sign-in limit is shared by every suite, so waiting it out must be possible.
- */
-async function openSignedIn(page, { email, password, name }, path) {
-  for (let attempt = 0; ; attempt++) {
-    const response = await page.request.post('/api/auth/login', { data: { email, password } });
-    if (response.status() === 429 && attempt < 20) {
-      await sleep(1000 * Number(response.headers()['retry-after'] || 3));
-      continue;
-    }
-    assert.equal(response.status(), 200, `sign-in of ${email}`);
-    break;
-  }
+/** Signs `user` in for the page's context, then opens `path` in the app. */
+async function openSignedIn(page, user, path) {
+  await signInContext(page.context(), user);
   await page.goto(path);
-  await expectVisible(page.getByRole('button', { name: `Menu du compte de ${name}` }));
+  await expectVisible(page.getByRole('button', { name: `Menu du compte de ${user.name}` }));
 }
 
 /** Uploads the manual through the dropzone's file chooser, as a person clicking it would. */

@@ -52,3 +52,15 @@ export async function expectVisible(locator) {
 export async function expectHidden(locator) {
   await locator.first().waitFor({ state: 'hidden' });
 }
+
+/** Draws a stroke across a signature canvas with the mouse (a finger on a tablet). */
+export async function drawSignature(page, canvas) {
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  await page.mouse.move(box.x + 30, box.y + box.height * 0.5);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) {
+    await page.mouse.move(box.x + 30 + i * 18, box.y + box.height * (0.5 - 0.3 * Math.sin(i / 2)), { steps: 3 });
+  }
+  await page.mouse.up();
+}

@@ -80,6 +80,23 @@ export async function ensureTeam(tag) {
 }
 
 /**
+ * Signs `user` in for a browser context through the API: the refresh cookie lands in the
+ * context's jar and each page of it restores the session on load, as after a reload. The
+ * sign-in form is 00-auth's subject; one sign-in per person keeps the suite clear of nginx's
+ * sign-in rate limit (30 a minute per address), whose 429s are waited out.
+ */
+export async function signInContext(context, { email, password }) {
+  for (let attempt = 0; ; attempt++) {
+    const response = await context.request.post('/api/auth/login', { data: { email, password } });
+    if (response.ok()) return context;
+    if (response.status() !== 429 || attempt >= 30) {
+      throw new Error(`sign-in of ${email}: ${response.status()} ${await response.text()}`);
+    }
+    await sleep(1000 * Number(response.headers()['retry-after'] || 2));
+  }
+}
+
+/**
  * Signs `user` in through the sign-in page (French labels), waiting out nginx's sign-in rate
  * limit as a person would, and waits for the app (or, with `landing: 'change-password'`, for
  * the forced password change of a first sign-in).
