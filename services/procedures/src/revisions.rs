@@ -160,6 +160,8 @@ pub struct RevisionView {
     pub based_on_revision_id: Option<Uuid>,
     pub translated_from_revision_id: Option<Uuid>,
     pub author_id: Uuid,
+    /// The author's display name, so readers who may not list users still see who wrote it.
+    pub author_name: String,
     pub submitted_at: Option<DateTime<Utc>>,
     pub reviewed_by: Option<Uuid>,
     pub reviewed_at: Option<DateTime<Utc>>,
@@ -407,6 +409,8 @@ impl Revision {
                 reviews::created_at,
             ))
             .load(conn)?;
+        let author_name =
+            users::table.find(self.author_id).select(users::display_name).first(conn).optional()?.unwrap_or_default();
         Ok(RevisionView {
             id: self.id,
             procedure_id: self.procedure_id,
@@ -423,6 +427,7 @@ impl Revision {
             based_on_revision_id: self.based_on_revision_id,
             translated_from_revision_id: self.translated_from_revision_id,
             author_id: self.author_id,
+            author_name,
             submitted_at: self.submitted_at,
             reviewed_by: self.reviewed_by,
             reviewed_at: self.reviewed_at,

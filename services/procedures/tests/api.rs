@@ -554,6 +554,9 @@ async fn the_audit_chain_verifies_and_an_edited_row_breaks_it() {
     let actions: Vec<&str> = trail["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, vec!["procedure.created", "revision.submitted", "revision.approved"]);
     assert_eq!(trail["items"][2]["actor_id"], b.id.to_string());
+    assert_eq!(trail["actor_names"][b.id.to_string()], "Bruno", "readers see who acted, not only an id");
+    let revision = app.get_ok(&format!("/api/procedures/{id}/revisions/1"), &b).await;
+    assert_eq!(revision["author_name"], "Alice");
     assert_eq!(trail["items"][2]["before"]["status"], "in_review");
     assert_eq!(trail["items"][2]["after"]["status"], "published");
     let tech = app.user("Théo", Role::Technician);

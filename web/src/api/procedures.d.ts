@@ -535,6 +535,10 @@ export interface components {
             seq: number;
         };
         AuditPage: {
+            /** @description The display names of the items' actors, by user id. */
+            actor_names: {
+                [key: string]: string;
+            };
             items: components["schemas"]["AuditEvent"][];
             /** Format: int64 */
             next_after?: number | null;
@@ -802,6 +806,8 @@ export interface components {
         RevisionView: {
             /** Format: uuid */
             author_id: string;
+            /** @description The author's display name, so readers who may not list users still see who wrote it. */
+            author_name: string;
             /** Format: uuid */
             based_on_revision_id?: string | null;
             content: components["schemas"]["Content"];

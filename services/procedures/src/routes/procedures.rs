@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use gamme_auth_token::AuthUser;
-use gamme_db::schema::{procedure_assets, revisions as revisions_table};
+use gamme_db::schema::{procedure_assets, revisions as revisions_table, users};
 use gamme_service_kit::Problem;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -73,6 +73,8 @@ pub struct AuditQuery {
 #[derive(Serialize, ToSchema)]
 pub struct AuditPage {
     pub items: Vec<AuditEvent>,
+    /// The display names of the items' actors, by user id.
+    pub actor_names: std::collections::HashMap<Uuid, String>,
     pub next_after: Option<i64>,
 }
 
@@ -322,7 +324,14 @@ pub async fn audit(
             let more = items.len() > usize::try_from(limit).unwrap_or(0);
             let items: Vec<AuditEvent> = items.into_iter().take(usize::try_from(limit).unwrap_or(0)).collect();
             let next_after = if more { items.last().map(|e| e.seq) } else { None };
-            Ok(AuditPage { items, next_after })
+            let actors: Vec<Uuid> = items.iter().map(|e| e.actor_id).collect();
+            let actor_names = users::table
+                .filter(users::id.eq_any(actors))
+                .select((users::id, users::display_name))
+                .load::<(Uuid, String)>(c)?
+                .into_iter()
+                .collect();
+            Ok(AuditPage { items, actor_names, next_after })
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))

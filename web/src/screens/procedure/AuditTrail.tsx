@@ -140,6 +140,9 @@ export function AuditTrail({ procedureId, nameOf }: { procedureId: string; nameO
   // A failed first load leaves nothing to show; a failed next page keeps what was loaded.
   if (audit.isLoadingError) return <ProblemAlert error={audit.error} />;
   const events = audit.data.pages.flatMap((page) => page.items);
+  // Each page names its actors; the page's own knowledge (you, reviewers) fills any gap.
+  const actorNames = new Map(audit.data.pages.flatMap((page) => Object.entries(page.actor_names)));
+  const actorName: NameOf = (userId) => actorNames.get(userId) ?? nameOf(userId);
   return (
     <Stack gap="sm">
       <Title order={2} size="h3">
@@ -153,7 +156,7 @@ export function AuditTrail({ procedureId, nameOf }: { procedureId: string; nameO
       ) : (
         <Stack component="ol" gap="xs" p={0} m={0}>
           {events.map((event) => (
-            <AuditEntry key={event.seq} event={event} nameOf={nameOf} />
+            <AuditEntry key={event.seq} event={event} nameOf={actorName} />
           ))}
         </Stack>
       )}

@@ -1,30 +1,20 @@
-// Names for the user ids the procedures service returns. Only admins may list users; everyone
-// else learns names from what the page already has: themselves and the reviewers of revisions.
-import { useQuery } from '@tanstack/react-query';
+// Names for the user ids the procedures service returns: each revision names its author and
+// its reviewers, so nobody needs the (admin-only) user list.
 import { useTranslation } from 'react-i18next';
-import { api, unwrap } from '../../api/client';
 import type { RevisionView } from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
-
-const USERS_STALE_MS = 5 * 60_000;
 
 export type NameOf = (userId: string) => string;
 
 export function usePeople(revisions: readonly (RevisionView | undefined)[]): NameOf {
   const { t } = useTranslation();
   const me = useCurrentUser();
-  const users = useQuery({
-    queryKey: ['procedure', 'people'],
-    enabled: me.role === 'admin',
-    staleTime: USERS_STALE_MS,
-    queryFn: () => unwrap(api.GET('/api/auth/users')),
-  });
 
   const known = new Map<string, string>();
   for (const revision of revisions) {
+    if (revision) known.set(revision.author_id, revision.author_name);
     for (const review of revision?.reviews ?? []) known.set(review.reviewer_id, review.reviewer_name);
   }
-  for (const user of users.data?.items ?? []) known.set(user.id, user.display_name);
 
   return (userId) => {
     if (userId === me.id) return t('procedure.people.you', { name: me.display_name });
