@@ -17,13 +17,18 @@ export default defineConfig({
     sourcemap: false,
     rolldownOptions: {
       output: {
-        // Libraries change far less often than the app: separate chunks stay cached
-        // across deployments of the UI.
+        // Libraries every screen needs change far less often than the app: separate chunks stay
+        // cached across deployments of the UI. Libraries of one screen (drag and drop, drop
+        // zones, Markdown, signatures) are left to that screen's lazily loaded chunks.
         codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/, priority: 3 },
-            { name: 'mantine', test: /node_modules[\\/](@mantine|@floating-ui|@tabler)[\\/]/, priority: 2 },
-            { name: 'vendor', test: /node_modules[\\/]/, priority: 1 },
+            {
+              name: 'mantine',
+              test: /node_modules[\\/](@mantine[\\/](core|hooks|form|modals|notifications)|@floating-ui|@tabler)[\\/]/,
+              priority: 2,
+            },
+            { name: 'vendor', test: /node_modules[\\/](@tanstack|i18next|react-i18next|openapi-fetch)[\\/]/, priority: 1 },
           ],
         },
       },

@@ -1,20 +1,14 @@
 // Every URL of the app. A new screen is one folder under screens/ and one line here.
+// Screens past the library load on first visit (`lazy`), so a technician's phone on the shop
+// floor's Wi-Fi does not download the editor or the assistant to run a checklist.
 import { createBrowserRouter } from 'react-router';
 import { AdminOnly, PasswordChangeOnly, PublicOnly, SignedIn } from './auth/guards';
 import { AccountScreen } from './screens/account/AccountScreen';
-import { AssetsScreen } from './screens/assets/AssetsScreen';
-import { AssistantScreen } from './screens/assistant/AssistantScreen';
 import { ChangePasswordScreen } from './screens/change-password/ChangePasswordScreen';
-import { EditorScreen } from './screens/editor/EditorScreen';
 import { LibraryScreen } from './screens/library/LibraryScreen';
 import { NotFoundScreen } from './screens/not-found/NotFoundScreen';
-import { PrintProcedureScreen } from './screens/procedure/PrintProcedureScreen';
-import { ProcedureScreen } from './screens/procedure/ProcedureScreen';
-import { RunScreen } from './screens/runs/RunScreen';
-import { RunsScreen } from './screens/runs/RunsScreen';
 import { SetupScreen } from './screens/setup/SetupScreen';
 import { SignInScreen } from './screens/sign-in/SignInScreen';
-import { UsersScreen } from './screens/admin-users/UsersScreen';
 import { AppLayout } from './shell/AppLayout';
 import { AuthLayout } from './shell/AuthLayout';
 
@@ -39,24 +33,24 @@ export const router = createBrowserRouter([
     element: <SignedIn />,
     children: [
       // Paper layouts, without the app frame.
-      { path: 'procedures/:id/print', element: <PrintProcedureScreen /> },
+      { path: 'procedures/:id/print', lazy: () => import('./screens/procedure/PrintProcedureScreen').then((m) => ({ Component: m.PrintProcedureScreen })) },
       {
         element: <AppLayout />,
         children: [
           { index: true, element: <LibraryScreen /> },
-          { path: 'procedures/new', element: <EditorScreen /> },
-          { path: 'procedures/:id', element: <ProcedureScreen /> },
-          { path: 'procedures/:id/edit', element: <EditorScreen /> },
-          { path: 'assets', element: <AssetsScreen /> },
-          { path: 'assets/:id', element: <AssetsScreen /> },
-          { path: 'runs', element: <RunsScreen /> },
-          { path: 'runs/:id', element: <RunScreen /> },
-          { path: 'assistant', element: <AssistantScreen /> },
+          { path: 'procedures/new', lazy: () => import('./screens/editor/EditorScreen').then((m) => ({ Component: m.EditorScreen })) },
+          { path: 'procedures/:id', lazy: () => import('./screens/procedure/ProcedureScreen').then((m) => ({ Component: m.ProcedureScreen })) },
+          { path: 'procedures/:id/edit', lazy: () => import('./screens/editor/EditorScreen').then((m) => ({ Component: m.EditorScreen })) },
+          { path: 'assets', lazy: () => import('./screens/assets/AssetsScreen').then((m) => ({ Component: m.AssetsScreen })) },
+          { path: 'assets/:id', lazy: () => import('./screens/assets/AssetsScreen').then((m) => ({ Component: m.AssetsScreen })) },
+          { path: 'runs', lazy: () => import('./screens/runs/RunsScreen').then((m) => ({ Component: m.RunsScreen })) },
+          { path: 'runs/:id', lazy: () => import('./screens/runs/RunScreen').then((m) => ({ Component: m.RunScreen })) },
+          { path: 'assistant', lazy: () => import('./screens/assistant/AssistantScreen').then((m) => ({ Component: m.AssistantScreen })) },
           { path: 'account', element: <AccountScreen /> },
           {
             path: 'admin',
             element: <AdminOnly />,
-            children: [{ path: 'users', element: <UsersScreen /> }],
+            children: [{ path: 'users', lazy: () => import('./screens/admin-users/UsersScreen').then((m) => ({ Component: m.UsersScreen })) }],
           },
           { path: '*', element: <NotFoundScreen /> },
         ],
