@@ -1,11 +1,12 @@
 // The runs done on an asset, newest first, a page at a time.
-import { Anchor, Badge, Button, Center, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Center, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { RunSummary } from '../../api/types';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { assetRunsQuery } from './assetsApi';
+import { LoadMore } from '../../components/LoadMore';
 
 function RunOutcome({ run }: { run: RunSummary }) {
   const { t } = useTranslation();
@@ -59,13 +60,7 @@ export function AssetRuns({ assetId }: { assetId: string }) {
           ))}
         </Stack>
       )}
-      {runs.hasNextPage && (
-        <Group justify="center">
-          <Button variant="default" loading={runs.isFetchingNextPage} onClick={() => void runs.fetchNextPage()}>
-            {t('common.loadMore')}
-          </Button>
-        </Group>
-      )}
+      <LoadMore pages={runs} />
     </Stack>
   );
 }

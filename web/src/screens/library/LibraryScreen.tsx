@@ -12,6 +12,7 @@ import { LibraryFiltersBar } from './LibraryFiltersBar';
 import { ProcedureCard } from './ProcedureCard';
 import { useImport } from './useImport';
 import { useLibraryFilters } from './useLibraryFilters';
+import { LoadMore } from '../../components/LoadMore';
 
 export function LibraryScreen() {
   const { t } = useTranslation();
@@ -85,17 +86,7 @@ export function LibraryScreen() {
                 ))}
               </SimpleGrid>
             )}
-            {procedures.hasNextPage && (
-              <Group justify="center">
-                <Button
-                  variant="default"
-                  loading={procedures.isFetchingNextPage}
-                  onClick={() => void procedures.fetchNextPage()}
-                >
-                  {t('common.loadMore')}
-                </Button>
-              </Group>
-            )}
+            <LoadMore pages={procedures} />
           </>
         )
       )}

@@ -11,6 +11,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { useFormat } from './format';
 import type { NameOf } from './people';
 import { auditQuery } from './procedureApi';
+import { LoadMore } from '../../components/LoadMore';
 
 // i18next keys cannot hold dots: each recorded action maps to its label's key.
 const ACTION_KEYS = {
@@ -161,13 +162,7 @@ export function AuditTrail({ procedureId, nameOf }: { procedureId: string; nameO
         </Stack>
       )}
       <ProblemAlert error={audit.error} />
-      {audit.hasNextPage && (
-        <Group justify="center">
-          <Button variant="default" loading={audit.isFetchingNextPage} onClick={() => void audit.fetchNextPage()}>
-            {t('common.loadMore')}
-          </Button>
-        </Group>
-      )}
+      <LoadMore pages={audit} />
     </Stack>
   );
 }

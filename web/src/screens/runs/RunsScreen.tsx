@@ -12,6 +12,7 @@ import { usePageTitle } from '../../components/usePageTitle';
 import { OutcomeBadge } from './OutcomeBadge';
 import { FILTER_KEYS, RunFilters, type FilterKey, type FilterValues } from './RunFilters';
 import { runsQuery, useAsset, type RunFilters as ApiFilters } from './runsApi';
+import { LoadMore } from '../../components/LoadMore';
 
 /** Dates are days in the URL; the API takes instants, "to" exclusive, so the whole last day counts. */
 function toApiFilters(values: FilterValues): ApiFilters {
@@ -118,13 +119,7 @@ export function RunsScreen() {
           ))}
         </Stack>
       )}
-      {runs.hasNextPage && (
-        <Group justify="center">
-          <Button variant="default" loading={runs.isFetchingNextPage} onClick={() => void runs.fetchNextPage()}>
-            {t('common.loadMore')}
-          </Button>
-        </Group>
-      )}
+      <LoadMore pages={runs} />
     </Stack>
   );
 }
