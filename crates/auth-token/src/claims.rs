@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::Role;
+use crate::role::Role;
 
 /// Access tokens live about 15 minutes; the refresh token renews them.
 pub const ACCESS_TOKEN_TTL_SECS: i64 = 15 * 60;

@@ -1,13 +1,16 @@
 //! `AuthUser`: the signed-in user of a request, or a 401 problem.
 
-use std::{future::Future, pin::Pin, str::FromStr};
+use std::{future::Future, pin::Pin};
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 use gamme_db::{users::UserStatus, DbError, PgPool};
 use gamme_service_kit::Problem;
 use uuid::Uuid;
 
-use crate::{Role, TokenError, Verifier};
+use crate::{
+    jwks::{TokenError, Verifier},
+    role::{Role, Roles},
+};
 
 /// Verifies the token, then checks the user is still active and the token was not issued
 /// before the user's tokens were revoked (deactivation, password change). The role is read
@@ -57,34 +60,29 @@ impl Authenticator {
         if claims.iat < status.tokens_valid_after.timestamp() {
             return Err(Problem::unauthorized("token_revoked", "This session has ended. Sign in again."));
         }
-        let role = Role::from_str(&status.role).map_err(|e| Problem::internal(&e))?;
         Ok(AuthUser {
             id: status.id,
             email: status.email,
             display_name: status.display_name,
-            role,
+            role: status.role,
             token_id: claims.jti,
         })
     }
 }
 
 impl AuthUser {
-    /// 403 unless the user has one of `roles`.
-    pub fn require_any(&self, roles: &[Role]) -> Result<(), Problem> {
-        if roles.contains(&self.role) {
+    /// 403 unless the user's role is one of `allowed`.
+    pub fn require(&self, allowed: Roles) -> Result<(), Problem> {
+        if self.is(allowed) {
             Ok(())
         } else {
-            let names: Vec<_> = roles.iter().map(|r| r.as_str()).collect();
-            Err(Problem::forbidden(format!("This needs the role {}; you are {}.", names.join(" or "), self.role)))
+            Err(Problem::forbidden(format!("Only {} can do this; you are {}.", allowed.names(), self.role)))
         }
     }
 
-    pub fn require_admin(&self) -> Result<(), Problem> {
-        self.require_any(&[Role::Admin])
-    }
-
-    pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin
+    /// Whether the user's role is one of `allowed`: for what a role sees, not what it may do.
+    pub fn is(&self, allowed: Roles) -> bool {
+        allowed.contains(self.role)
     }
 }
 

@@ -9,7 +9,7 @@ use std::{
 use jsonwebtoken::{jwk::JwkSet, Algorithm, DecodingKey, Validation};
 use tokio::sync::{Mutex, RwLock};
 
-use crate::Claims;
+use crate::claims::Claims;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {

@@ -1,8 +1,10 @@
 //! Gamme access tokens as every service sees them: the claims, verification against the
 //! auth service's public keys (JWKS, cached, refreshed on an unknown `kid`), the `AuthUser`
-//! extractor and role checks. No service but auth holds a private key.
+//! extractor and the one way to guard by role (`user.require(Roles::EDITORS)?`). No service
+//! but auth holds a private key.
 
 mod claims;
+mod config;
 mod extractor;
 mod jwks;
 mod role;
@@ -10,35 +12,7 @@ mod role;
 pub mod testing;
 
 pub use claims::{Claims, ACCESS_TOKEN_TTL_SECS};
+pub use config::TokenConfig;
 pub use extractor::{AuthUser, Authenticator};
 pub use jwks::{JwksCache, TokenError, Verifier};
-pub use role::Role;
-
-/// Where a service finds the auth service's keys and what tokens it accepts.
-#[derive(Clone)]
-pub struct TokenConfig {
-    pub jwks_url: String,
-    pub issuer: String,
-    pub audience: String,
-    /// Trusted keys given up front instead of fetched from `jwks_url` (tests).
-    pub static_keys: Option<std::collections::HashMap<String, jsonwebtoken::DecodingKey>>,
-}
-
-impl TokenConfig {
-    pub fn from_env(env: &gamme_service_kit::Env) -> Self {
-        Self {
-            jwks_url: env.get_or("GAMME_AUTH_JWKS_URL", "http://127.0.0.1:8181/api/auth/jwks.json"),
-            issuer: env.get_or("GAMME_JWT_ISSUER", "gamme"),
-            audience: env.get_or("GAMME_JWT_AUDIENCE", "gamme"),
-            static_keys: None,
-        }
-    }
-
-    pub fn authenticator(&self, pool: gamme_db::PgPool) -> Authenticator {
-        let jwks = match &self.static_keys {
-            Some(keys) => JwksCache::with_keys(keys.clone()),
-            None => JwksCache::new(&self.jwks_url),
-        };
-        Authenticator::new(Verifier::new(jwks, &self.issuer, &self.audience), pool)
-    }
-}
+pub use role::{Role, Roles};

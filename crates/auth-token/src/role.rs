@@ -1,57 +1,44 @@
-//! The four roles and what each may do.
+//! The roles and the one way to guard by role: a handler that needs a role says
+//! `user.require(Roles::EDITORS)?`; code that shows more to some roles asks
+//! `user.is(Roles::EDITORS)`. The role itself is the `users.role` column's enum, kept in
+//! `gamme-db` with the read model every service loads it through.
 
-use std::{fmt, str::FromStr};
+pub use gamme_db::users::Role;
 
-use serde::{Deserialize, Serialize};
-
-/// admin: everything; editor: write and review procedures; technician: read published
-/// procedures and run them; viewer: read published procedures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    Editor,
-    Technician,
-    Viewer,
+/// The roles allowed to do something, and how a refused user reads them named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Roles {
+    members: &'static [Role],
+    names: &'static str,
 }
 
-impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Editor, Role::Technician, Role::Viewer];
+impl Roles {
+    /// User administration, everyone's jobs and runs.
+    pub const ADMINS: Roles = Roles { members: &[Role::Admin], names: "admins" };
+    /// Write and review procedures, assets and AI drafts; read unpublished procedures.
+    pub const EDITORS: Roles = Roles { members: &[Role::Admin, Role::Editor], names: "editors and admins" };
+    /// Run published procedures and upload what a run needs (photos, signatures).
+    pub const RUNNERS: Roles =
+        Roles { members: &[Role::Admin, Role::Editor, Role::Technician], names: "technicians, editors and admins" };
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Editor => "editor",
-            Role::Technician => "technician",
-            Role::Viewer => "viewer",
-        }
+    pub fn contains(self, role: Role) -> bool {
+        self.members.contains(&role)
     }
 
-    /// Writes and reviews procedures.
-    pub fn can_edit(self) -> bool {
-        matches!(self, Role::Admin | Role::Editor)
-    }
-
-    /// Runs published procedures.
-    pub fn can_run(self) -> bool {
-        matches!(self, Role::Admin | Role::Editor | Role::Technician)
+    /// `editors and admins`, for messages.
+    pub fn names(self) -> &'static str {
+        self.names
     }
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-#[derive(Debug, thiserror::Error)]
-#[error("`{0}` is not a role; roles are admin, editor, technician and viewer")]
-pub struct UnknownRole(pub String);
-
-impl FromStr for Role {
-    type Err = UnknownRole;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| UnknownRole(s.to_owned()))
+    #[test]
+    fn each_set_holds_the_roles_above_it() {
+        assert!(Roles::ADMINS.contains(Role::Admin) && !Roles::ADMINS.contains(Role::Editor));
+        assert!(Roles::EDITORS.contains(Role::Editor) && !Roles::EDITORS.contains(Role::Technician));
+        assert!(Roles::RUNNERS.contains(Role::Technician) && !Roles::RUNNERS.contains(Role::Viewer));
     }
 }

@@ -9,7 +9,11 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
 use ring::signature::{Ed25519KeyPair, KeyPair};
 use uuid::Uuid;
 
-use crate::{Claims, Role, TokenConfig, ACCESS_TOKEN_TTL_SECS};
+use crate::{
+    claims::{Claims, ACCESS_TOKEN_TTL_SECS},
+    config::TokenConfig,
+    role::Role,
+};
 
 pub const ISSUER: &str = "gamme";
 pub const AUDIENCE: &str = "gamme";
@@ -69,7 +73,7 @@ impl TestIssuer {
         .bind::<sql_types::Uuid, _>(id)
         .bind::<sql_types::Text, _>(&email)
         .bind::<sql_types::Text, _>(name)
-        .bind::<sql_types::Text, _>(role.as_str())
+        .bind::<sql_types::Text, _>(role)
         .execute(conn)
         .expect("insert a test user");
         let token = self.sign(id, &email, name, role, ACCESS_TOKEN_TTL_SECS);

@@ -12,7 +12,7 @@ use lapin::{
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Mutex;
 
-use crate::Topology;
+use crate::topology::Topology;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BusError {
@@ -172,27 +172,10 @@ impl Bus {
     }
 }
 
-/// Exponential backoff with jitter for reconnect loops: 200 ms doubling up to `max`.
-pub struct Backoff {
-    next: Duration,
-    max: Duration,
-}
-
-impl Backoff {
-    pub fn new(max: Duration) -> Self {
-        Self { next: Duration::from_millis(200), max }
-    }
-
-    pub fn reset(&mut self) {
-        self.next = Duration::from_millis(200);
-    }
-
-    pub fn next_delay(&mut self) -> Duration {
-        let base = self.next;
-        self.next = (self.next * 2).min(self.max);
-        let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0]) % (base.as_millis() as u64 / 4 + 1);
-        base + Duration::from_millis(jitter)
-    }
+/// The pace of the reconnect loops (consumers, the outbox relay): 200 ms doubling up to 10 s,
+/// with jitter so replicas that lost the broker together do not return together.
+pub(crate) fn reconnect_backoff() -> gamme_backoff::Backoff {
+    gamme_backoff::Backoff::exponential(Duration::from_millis(200), Duration::from_secs(10)).with_jitter()
 }
 
 #[cfg(test)]
@@ -203,13 +186,5 @@ mod tests {
     fn heartbeat_is_added_unless_given() {
         assert_eq!(with_defaults("amqp://h/%2f"), "amqp://h/%2f?heartbeat=10&connection_timeout=10000");
         assert_eq!(with_defaults("amqp://h/%2f?heartbeat=30"), "amqp://h/%2f?heartbeat=30&connection_timeout=10000");
-    }
-
-    #[test]
-    fn backoff_grows_to_its_ceiling() {
-        let mut b = Backoff::new(Duration::from_secs(2));
-        let delays: Vec<_> = (0..8).map(|_| b.next_delay()).collect();
-        assert!(delays[0] < Duration::from_millis(300));
-        assert!(delays[7] >= Duration::from_secs(2) && delays[7] < Duration::from_millis(2600));
     }
 }

@@ -2,7 +2,7 @@
 //! or dead-letter on the handler's word, reconnect with backoff when the broker goes away,
 //! and on shutdown stop taking messages, finish those in hand, then close.
 
-use std::{future::Future, panic::AssertUnwindSafe, sync::Arc, time::Duration};
+use std::{future::Future, panic::AssertUnwindSafe, sync::Arc};
 
 use futures_util::{FutureExt, StreamExt};
 use lapin::{
@@ -15,7 +15,9 @@ use lapin::{
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use crate::{connection::Backoff, Bus, BusError};
+use gamme_backoff::Backoff;
+
+use crate::connection::{reconnect_backoff, Bus, BusError};
 
 /// A message as a handler sees it.
 #[derive(Debug, Clone)]
@@ -24,7 +26,6 @@ pub struct Incoming {
     pub message_id: Option<String>,
     pub correlation_id: Option<String>,
     pub message_type: Option<String>,
-    pub redelivered: bool,
     /// Deliveries before this one, as counted by a quorum queue (0 on the first).
     pub delivery_count: u32,
 }
@@ -59,7 +60,6 @@ impl Incoming {
             message_id: p.message_id().as_ref().map(|s| s.to_string()),
             correlation_id: p.correlation_id().as_ref().map(|s| s.to_string()),
             message_type: p.kind().as_ref().map(|s| s.to_string()),
-            redelivered: d.redelivered,
             delivery_count: delivery_count(p.headers().as_ref()),
         }
     }
@@ -72,7 +72,7 @@ where
     F: Future<Output = Outcome> + Send + 'static,
 {
     let handler = Arc::new(handler);
-    let mut backoff = Backoff::new(Duration::from_secs(10));
+    let mut backoff = reconnect_backoff();
     while !shutdown.is_cancelled() {
         match consume(&bus, &queue, prefetch, &shutdown, handler.clone(), &mut backoff).await {
             Ok(()) => break,

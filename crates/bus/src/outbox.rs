@@ -22,25 +22,14 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use crate::{connection::Backoff, Bus, BusError, Envelope};
+use crate::{
+    connection::{reconnect_backoff, Bus, BusError},
+    envelope::Envelope,
+    topology::WorkQueue,
+};
 
-/// Where a message goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Destination {
-    /// The topic exchange of domain events.
-    Events,
-    /// The AI job queue.
-    AiJobs,
-}
-
-impl Destination {
-    fn as_str(self) -> &'static str {
-        match self {
-            Destination::Events => "events",
-            Destination::AiJobs => "ai_jobs",
-        }
-    }
-}
+/// The `destination` of a domain event; a work queue's messages carry the queue's name.
+const EVENTS: &str = "events";
 
 #[derive(Insertable)]
 #[diesel(table_name = outbox)]
@@ -57,13 +46,26 @@ struct NewOutboxRow<'a> {
 pub fn enqueue(conn: &mut PgConnection, envelope: &Envelope) -> QueryResult<()> {
     let kind = envelope.event.kind();
     let body = serde_json::to_value(envelope).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
-    enqueue_raw(conn, Destination::Events, kind, kind, envelope.message_id, envelope.correlation_id.as_deref(), body)
+    insert(conn, EVENTS, kind, kind, envelope.message_id, envelope.correlation_id.as_deref(), body)
 }
 
-/// Adds any JSON message to the outbox, inside the caller's transaction.
-pub fn enqueue_raw(
+/// Adds a message for `queue` (a service's work queue) to the outbox, inside the caller's
+/// transaction; returns its message id.
+pub fn enqueue_work(
     conn: &mut PgConnection,
-    destination: Destination,
+    queue: &WorkQueue,
+    message_type: &str,
+    correlation_id: Option<&str>,
+    body: serde_json::Value,
+) -> QueryResult<Uuid> {
+    let message_id = Uuid::now_v7();
+    insert(conn, queue.name, queue.routing_key, message_type, message_id, correlation_id, body)?;
+    Ok(message_id)
+}
+
+fn insert(
+    conn: &mut PgConnection,
+    destination: &str,
     routing_key: &str,
     message_type: &str,
     message_id: Uuid,
@@ -71,14 +73,7 @@ pub fn enqueue_raw(
     body: serde_json::Value,
 ) -> QueryResult<()> {
     diesel::insert_into(outbox::table)
-        .values(NewOutboxRow {
-            message_id,
-            destination: destination.as_str(),
-            routing_key,
-            message_type,
-            correlation_id,
-            body,
-        })
+        .values(NewOutboxRow { message_id, destination, routing_key, message_type, correlation_id, body })
         .execute(conn)
         .map(|_| ())
 }
@@ -136,7 +131,7 @@ impl OutboxRelay {
 
     /// Runs until `shutdown` is cancelled; broker or database failures back off and retry.
     pub async fn run(self, shutdown: CancellationToken) {
-        let mut backoff = Backoff::new(Duration::from_secs(10));
+        let mut backoff = reconnect_backoff();
         let mut last_cleanup = std::time::Instant::now();
         // Connect now rather than at the first message, so a broken broker shows at start.
         if let Err(err) = self.bus.ping().await {
@@ -240,9 +235,11 @@ impl OutboxRelay {
 
     async fn publish_row(&self, row: &Claimed) -> Result<(), BusError> {
         let topology = self.bus.topology();
+        // An event nobody listens to is fine; work nobody would do is an error (the queue is
+        // missing), so the row stays and is tried again.
         let (exchange, mandatory) = match row.destination.as_str() {
-            "ai_jobs" => (topology.jobs_exchange(), true),
-            _ => (topology.events_exchange(), false),
+            EVENTS => (topology.events_exchange(), false),
+            _ => (topology.jobs_exchange(), true),
         };
         let body = serde_json::to_vec(&row.body).unwrap_or_default();
         let mut headers = FieldTable::default();

@@ -1,4 +1,4 @@
-//! The consumer loop and the AI job queue's topology against the real broker.
+//! The consumer loop and a work queue's topology against the real broker.
 
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
@@ -10,7 +10,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use gamme_bus::{consumer, Bus, Outcome, Topology};
+use gamme_bus::{consumer, Bus, Outcome, Topology, WorkQueue};
 use lapin::{
     options::{BasicGetOptions, QueueDeclareOptions},
     types::FieldTable,
@@ -19,33 +19,31 @@ use lapin::{
 use secrecy::SecretString;
 use tokio_util::sync::CancellationToken;
 
+/// A service's work queue, as the AI worker declares its job queue.
+const WORK: WorkQueue = WorkQueue { name: "work", routing_key: "work", max_attempts: 5 };
+
 fn bus() -> Bus {
     let url = std::env::var("GAMME_TEST_AMQP_URL").unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into());
     Bus::new(
         SecretString::from(url),
         Topology::new(format!("test-{}", uuid::Uuid::new_v4().simple()))
-            .with_queue_expiry(Some(Duration::from_secs(120))),
+            .with_queue_expiry(Some(Duration::from_secs(120)))
+            .with_work_queue(WORK),
     )
 }
 
 async fn publish_job(bus: &Bus, body: &[u8]) {
     let t = bus.topology();
-    bus.publish(
-        &t.jobs_exchange(),
-        Topology::AI_JOB_ROUTING_KEY,
-        body,
-        BasicProperties::default().with_delivery_mode(2),
-        true,
-    )
-    .await
-    .unwrap();
+    bus.publish(&t.jobs_exchange(), WORK.routing_key, body, BasicProperties::default().with_delivery_mode(2), true)
+        .await
+        .unwrap();
 }
 
 async fn dead_letters(bus: &Bus) -> u32 {
     let channel = bus.channel().await.unwrap();
     let q = channel
         .queue_declare(
-            &bus.topology().ai_jobs_dead_letter_queue(),
+            &bus.topology().dead_letter_queue(&WORK),
             QueueDeclareOptions { passive: true, ..Default::default() },
             FieldTable::default(),
         )
@@ -57,7 +55,7 @@ async fn dead_letters(bus: &Bus) -> u32 {
 async fn delete_test_queues(bus: &Bus) {
     let channel = bus.channel().await.unwrap();
     let t = bus.topology();
-    for q in [t.ai_jobs_queue(), t.ai_jobs_dead_letter_queue()] {
+    for q in [t.queue(WORK.name), t.dead_letter_queue(&WORK)] {
         let _ = channel.queue_delete(&q, Default::default()).await;
     }
 }
@@ -70,7 +68,7 @@ async fn a_job_that_always_fails_is_dead_lettered_after_five_attempts() {
     let shutdown = CancellationToken::new();
     let worker = {
         let attempts = attempts.clone();
-        tokio::spawn(consumer::run(bus.clone(), bus.topology().ai_jobs_queue(), 4, shutdown.clone(), move |_| {
+        tokio::spawn(consumer::run(bus.clone(), bus.topology().queue(WORK.name), 4, shutdown.clone(), move |_| {
             attempts.fetch_add(1, Ordering::SeqCst);
             async { Outcome::Requeue }
         }))
@@ -96,7 +94,7 @@ async fn acked_messages_leave_and_dead_lettered_ones_go_to_the_dead_letter_queue
     let handled = Arc::new(AtomicU32::new(0));
     let worker = {
         let handled = handled.clone();
-        tokio::spawn(consumer::run(bus.clone(), bus.topology().ai_jobs_queue(), 4, shutdown.clone(), move |msg| {
+        tokio::spawn(consumer::run(bus.clone(), bus.topology().queue(WORK.name), 4, shutdown.clone(), move |msg| {
             handled.fetch_add(1, Ordering::SeqCst);
             async move {
                 if msg.body == b"ok" {
@@ -116,13 +114,13 @@ async fn acked_messages_leave_and_dead_lettered_ones_go_to_the_dead_letter_queue
     worker.await.unwrap();
     let channel = bus.channel().await.unwrap();
     let dead = channel
-        .basic_get(&bus.topology().ai_jobs_dead_letter_queue(), BasicGetOptions { no_ack: true })
+        .basic_get(&bus.topology().dead_letter_queue(&WORK), BasicGetOptions { no_ack: true })
         .await
         .unwrap()
         .expect("one dead letter");
     assert_eq!(dead.delivery.data, b"bad");
     assert!(channel
-        .basic_get(&bus.topology().ai_jobs_queue(), BasicGetOptions { no_ack: true })
+        .basic_get(&bus.topology().queue(WORK.name), BasicGetOptions { no_ack: true })
         .await
         .unwrap()
         .is_none());

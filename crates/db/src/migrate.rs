@@ -1,23 +1,22 @@
 //! Embedded migrations, applied under a Postgres advisory lock so two migrators (two
 //! deployments starting, two test processes) never run them at once.
 
-use diesel::{pg::PgConnection, sql_query, Connection, RunQueryDsl};
+use diesel::{pg::PgConnection, Connection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations");
 
-/// Arbitrary but fixed: "gamme" in ASCII.
-const MIGRATION_LOCK: i64 = 0x67_61_6d_6d_65;
+use crate::locks;
 
 pub type MigrationError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Applies pending migrations; returns the versions applied (empty when up to date).
 pub fn run_pending(conn: &mut PgConnection) -> Result<Vec<String>, MigrationError> {
-    sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).execute(conn)?;
+    locks::session(conn, locks::MIGRATIONS)?;
     let result = conn
         .run_pending_migrations(MIGRATIONS)
         .map(|versions| versions.iter().map(|v| v.to_string()).collect::<Vec<_>>());
-    let unlock = sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).execute(conn);
+    let unlock = locks::unlock(conn, locks::MIGRATIONS);
     let applied = result?;
     unlock?;
     Ok(applied)

@@ -7,7 +7,6 @@ use diesel::{
     pg::PgConnection,
     r2d2::{ConnectionManager, Pool, PoolError},
 };
-use gamme_service_kit::Problem;
 use secrecy::{ExposeSecret, SecretString};
 
 pub type PgPool = Pool<ConnectionManager<PgConnection>>;
@@ -32,19 +31,6 @@ impl DbError {
             self,
             DbError::Query(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
         )
-    }
-}
-
-impl From<DbError> for Problem {
-    fn from(err: DbError) -> Self {
-        match err {
-            DbError::Unavailable(e) => {
-                tracing::warn!(error = %e, "database pool exhausted or unreachable");
-                Problem::service_unavailable("The database is busy or unreachable. Try again in a moment.")
-            }
-            DbError::Query(diesel::result::Error::NotFound) => Problem::not_found("Not found."),
-            other => Problem::internal(&other),
-        }
     }
 }
 

@@ -11,10 +11,10 @@ use diesel::{pg::PgConnection, sql_query, Connection, RunQueryDsl};
 use secrecy::SecretString;
 use sha2::{Digest, Sha256};
 
-use crate::{build_pool, PgPool};
-
-/// Taken while the template is created, so parallel test processes create it once.
-const TEMPLATE_LOCK: i64 = 0x67_61_6d_6d_65_74;
+use crate::{
+    locks,
+    pool::{build_pool, PgPool},
+};
 
 pub struct TestDb {
     name: String,
@@ -90,7 +90,7 @@ fn migrations_hash() -> String {
 
 fn ensure_template(admin: &mut PgConnection, admin_url: &str) -> String {
     let template = format!("gamme_tpl_{}", migrations_hash());
-    sql_query(format!("SELECT pg_advisory_lock({TEMPLATE_LOCK})")).execute(admin).expect("advisory lock");
+    locks::session(admin, locks::TEST_TEMPLATE).expect("advisory lock");
     let exists = database_exists(admin, &template);
     if !exists {
         let building = format!("{template}_building");
@@ -99,7 +99,7 @@ fn ensure_template(admin: &mut PgConnection, admin_url: &str) -> String {
         crate::migrate::run_pending_at(&with_database(admin_url, &building)).expect("migrate the template");
         sql_query(format!("ALTER DATABASE {building} RENAME TO {template}")).execute(admin).expect("rename");
     }
-    sql_query(format!("SELECT pg_advisory_unlock({TEMPLATE_LOCK})")).execute(admin).expect("advisory unlock");
+    locks::unlock(admin, locks::TEST_TEMPLATE).expect("advisory unlock");
     template
 }
 
@@ -125,6 +125,7 @@ impl TestDb {
         let template = ensure_template(&mut admin, &admin_url);
         let name = format!("gamme_test_{}", uuid::Uuid::new_v4().simple());
         // Copying a template fails while another copy of it starts: retry briefly.
+        let mut backoff = gamme_backoff::Backoff::exponential(Duration::from_millis(100), Duration::from_secs(2));
         let mut attempt = 0;
         loop {
             match sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}")).execute(&mut admin) {
@@ -132,7 +133,7 @@ impl TestDb {
                 Err(e) if attempt < 20 => {
                     attempt += 1;
                     tracing::debug!(error = %e, "template busy, retrying");
-                    std::thread::sleep(Duration::from_millis(100 * attempt));
+                    std::thread::sleep(backoff.next_delay());
                 }
                 Err(e) => panic!("cannot create test database: {e}"),
             }

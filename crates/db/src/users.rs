@@ -1,5 +1,5 @@
 //! What services other than auth may read of a user: enough to refuse a deactivated user's
-//! token and to use the current role.
+//! token and to use the current role; and the role itself, the `users.role` column's enum.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -7,13 +7,26 @@ use uuid::Uuid;
 
 use crate::schema::users;
 
+crate::text_enum! {
+    /// admin: everything; editor: write and review procedures; technician: read published
+    /// procedures and run them; viewer: read published procedures.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Role {
+        Admin,
+        Editor,
+        Technician,
+        Viewer,
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
 pub struct UserStatus {
     pub id: Uuid,
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub is_active: bool,
     pub tokens_valid_after: DateTime<Utc>,
 }
@@ -21,5 +34,23 @@ pub struct UserStatus {
 impl UserStatus {
     pub fn find(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<Self>> {
         users::table.find(id).select(Self::as_select()).first(conn).optional()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use strum::VariantArray;
+
+    use super::Role;
+
+    #[test]
+    fn roles_read_and_write_as_their_snake_case_names() {
+        assert_eq!(Role::Technician.to_string(), "technician");
+        assert_eq!("viewer".parse::<Role>().ok(), Some(Role::Viewer));
+        assert!("Admin".parse::<Role>().is_err());
+        let names: Vec<&str> = Role::VARIANTS.iter().map(<&'static str>::from).collect();
+        assert_eq!(names, ["admin", "editor", "technician", "viewer"]);
+        // The JSON name is the column's value.
+        assert_eq!(serde_json::to_value(Role::Editor).ok(), Some(serde_json::json!("editor")));
     }
 }

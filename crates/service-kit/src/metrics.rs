@@ -29,8 +29,8 @@ static HTTP_DURATION: LazyLock<HistogramVec> = LazyLock::new(|| {
     h
 });
 
-/// Registers a service's own metric; registering the same name twice is ignored.
-pub fn register(collector: Box<dyn prometheus::core::Collector>) {
+/// Registering the same name twice is ignored.
+fn register(collector: Box<dyn prometheus::core::Collector>) {
     if let Err(err) = REGISTRY.register(collector) {
         tracing::debug!(error = %err, "metric already registered");
     }

@@ -1,6 +1,7 @@
 //! The one error body of every Gamme service: RFC 9457 `application/problem+json` with a
 //! stable `code`. Services map their own error enums to it in one place; a 500 never carries
-//! the cause, which is logged instead.
+//! the cause, which is logged instead. The shared crates' errors are mapped here, once:
+//! database errors (`NotFound` → 404, pool exhausted → 503, else 500) and paging errors (400).
 
 use std::fmt;
 
@@ -9,6 +10,7 @@ use actix_web::{
     http::{header, StatusCode},
     web, HttpRequest, HttpResponse, ResponseError,
 };
+use gamme_db::{paging::PageError, DbError};
 use serde::Serialize;
 
 /// An error answer (RFC 9457).
@@ -92,6 +94,25 @@ impl Problem {
     pub fn with_errors(mut self, errors: serde_json::Value) -> Self {
         self.errors = Some(errors);
         self
+    }
+}
+
+impl From<DbError> for Problem {
+    fn from(err: DbError) -> Self {
+        match err {
+            DbError::Unavailable(e) => {
+                tracing::warn!(error = %e, "database pool exhausted or unreachable");
+                Problem::service_unavailable("The database is busy or unreachable. Try again in a moment.")
+            }
+            not_found if not_found.is_not_found() => Problem::not_found("Not found."),
+            other => Problem::internal(&other),
+        }
+    }
+}
+
+impl From<PageError> for Problem {
+    fn from(err: PageError) -> Self {
+        Problem::bad_request("validation_failed", err.to_string())
     }
 }
 

@@ -65,8 +65,8 @@ pub async fn middleware(
     let started = Instant::now();
     let result = next.call(req).instrument(span.clone()).await;
     let elapsed = started.elapsed();
-    let _guard = span.enter();
-    match result {
+    // The access log line and the metrics belong to the request's span; nothing here awaits.
+    span.in_scope(|| match result {
         Ok(mut res) => {
             let status = res.status().as_u16();
             let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
@@ -83,7 +83,7 @@ pub async fn middleware(
             tracing::warn!(error = %err, elapsed_ms = elapsed.as_millis() as u64, "request failed");
             Err(err)
         }
-    }
+    })
 }
 
 #[cfg(test)]

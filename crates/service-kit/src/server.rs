@@ -1,5 +1,5 @@
-//! Running a service: bind, serve until SIGTERM/SIGINT (or a test's cancel), then stop
-//! accepting, let requests in flight finish and tell background tasks to stop.
+//! Serving: bind, serve until SIGTERM/SIGINT (or a test's cancel), then stop accepting, let
+//! requests in flight finish and tell background tasks to stop; and the `healthcheck` probe.
 
 use std::{
     io::{Read, Write},
@@ -86,65 +86,5 @@ pub fn healthcheck(http_addr: &str) -> ExitCode {
             eprintln!("unhealthy: {err}");
             ExitCode::FAILURE
         }
-    }
-}
-
-/// A bound, built service: what `main` runs and what tests start on port 0.
-pub struct Service {
-    port: u16,
-    server: Server,
-    shutdown: CancellationToken,
-}
-
-impl Service {
-    /// Serves `routes` on `listener` with what every Gamme service has: request ids, access
-    /// logs and metrics, problem+json for bad JSON, paths and queries, `/healthz`, `/readyz`,
-    /// `/metrics`, and a problem+json 404 for anything else. `shutdown` is cancelled when the
-    /// service stops, for its background tasks.
-    pub fn start<F>(
-        listener: TcpListener,
-        shutdown: CancellationToken,
-        shutdown_timeout: Duration,
-        readiness: crate::health::Readiness,
-        json_limit_bytes: usize,
-        routes: F,
-    ) -> std::io::Result<Self>
-    where
-        F: Fn(&mut actix_web::web::ServiceConfig) + Clone + Send + 'static,
-    {
-        use actix_web::{middleware, web, App, HttpServer};
-
-        use crate::{health, problem, request_id};
-
-        let port = listener.local_addr()?.port();
-        let server = HttpServer::new(move || {
-            let readiness = readiness.clone();
-            App::new()
-                .wrap(middleware::from_fn(request_id::middleware))
-                .app_data(problem::json_config(json_limit_bytes))
-                .app_data(problem::path_config())
-                .app_data(problem::query_config())
-                .configure(|cfg| health::configure(cfg, readiness))
-                .configure(routes.clone())
-                .default_service(web::to(problem::not_found))
-        })
-        .listen(listener)?
-        .disable_signals()
-        .shutdown_timeout(shutdown_timeout.as_secs())
-        .run();
-        Ok(Self { port, server, shutdown })
-    }
-
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    /// Cancelling it stops the service as SIGTERM would.
-    pub fn shutdown_token(&self) -> CancellationToken {
-        self.shutdown.clone()
-    }
-
-    pub async fn run(self) -> std::io::Result<()> {
-        serve(self.server, self.shutdown).await
     }
 }

@@ -2,13 +2,16 @@
 
 use std::time::Duration;
 
-use gamme_service_kit::{config::CommonConfig, Env};
+use gamme_auth_token::TokenConfig;
+use gamme_service_kit::{CommonConfig, ConfigError, Env, ServiceConfig};
 
 use crate::provider::openai::OpenAiConfig;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AiConfig {
     pub common: CommonConfig,
+    /// Where the auth service's keys are, and which tokens this service accepts.
+    pub tokens: TokenConfig,
     /// Jobs one worker runs at once (`GAMME_AI_CONCURRENCY`, 2).
     pub concurrency: u16,
     /// Jobs one person may have queued or running (`GAMME_AI_MAX_OPEN_JOBS_PER_USER`, 10).
@@ -22,9 +25,8 @@ pub struct AiConfig {
     pub consume: bool,
 }
 
-impl AiConfig {
-    pub fn from_env(env: &Env) -> anyhow::Result<Self> {
-        let common = CommonConfig::from_env(env, "ai-worker", 8184)?;
+impl ServiceConfig for AiConfig {
+    fn from_env(env: &Env, common: CommonConfig) -> Result<Self, ConfigError> {
         let llm = match env.secret("GAMME_LLM_API_KEY")? {
             Some(api_key) => Some(OpenAiConfig {
                 base_url: env.get_or("GAMME_LLM_BASE_URL", "https://api.openai.com/v1"),
@@ -38,11 +40,16 @@ impl AiConfig {
         };
         Ok(Self {
             common,
+            tokens: TokenConfig::from_env(env),
             concurrency: env.parse("GAMME_AI_CONCURRENCY", 2u16)?.clamp(1, 64),
             max_open_jobs_per_user: env.parse("GAMME_AI_MAX_OPEN_JOBS_PER_USER", 10)?,
             llm,
             requeue_pause: Duration::from_millis(env.parse("GAMME_AI_REQUEUE_PAUSE_MS", 2000)?),
             consume: env.parse("GAMME_AI_CONSUME", true)?,
         })
+    }
+
+    fn common(&self) -> &CommonConfig {
+        &self.common
     }
 }

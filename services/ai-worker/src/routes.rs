@@ -2,9 +2,13 @@
 
 use actix_web::{web, HttpResponse};
 use diesel::{prelude::*, sql_types};
-use gamme_auth_token::AuthUser;
-use gamme_bus::{outbox, Destination, Topology};
-use gamme_db::DbError;
+use gamme_auth_token::{AuthUser, Roles};
+use gamme_bus::outbox;
+use gamme_db::{
+    locks,
+    paging::{PageSize, Pager},
+    DbError,
+};
 use gamme_service_kit::{Problem, RequestId};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -14,7 +18,7 @@ use uuid::Uuid;
 use crate::{
     jobs::{Job, JobInput, JobView},
     provider::Assistant,
-    worker::JobMessage,
+    worker::{JobMessage, JOBS},
     AppState,
 };
 
@@ -40,16 +44,21 @@ pub struct ListJobs {
     /// Admins: everyone's jobs.
     #[serde(default)]
     pub all: bool,
-    /// Jobs created before this one (the `next_before` of the previous page).
-    pub before: Option<Uuid>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// 1–100, 20 by default.
     pub limit: Option<i64>,
 }
+
+/// Newest first, by id (UUIDv7).
+const PAGE: PageSize = PageSize::new(20, 100);
 
 #[derive(Serialize, ToSchema)]
 pub struct JobList {
     /// Newest first.
     pub items: Vec<JobView>,
-    pub next_before: Option<Uuid>,
+    /// Pass as `cursor` for the next page; absent on the last one.
+    pub next_cursor: Option<String>,
 }
 
 #[derive(QueryableByName)]
@@ -102,16 +111,7 @@ fn check_input(c: &mut PgConnection, user: &AuthUser, input: &JobInput) -> Resul
         }
         Ok(())
     };
-    let editor = || {
-        if user.role.can_edit() {
-            Ok(())
-        } else {
-            Err(Problem::forbidden(format!(
-                "Only editors and admins ask the assistant for drafts and reviews; you are {}.",
-                user.role
-            )))
-        }
-    };
+    let editor = || user.require(Roles::EDITORS);
     match input {
         JobInput::DraftProcedure { file_ids, prompt, language } => {
             editor()?;
@@ -179,9 +179,7 @@ pub async fn create(
         check_input(c, &user, &input)?;
         c.transaction(|c| {
             // One person's jobs are counted one request at a time.
-            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1::text))")
-                .bind::<sql_types::Text, _>(user.id.to_string())
-                .execute(c)?;
+            locks::xact_ai_jobs_of(c, user.id)?;
             if Job::open_count(c, user.id)? >= limit {
                 return Ok(Err(Problem::too_many_requests(
                     "too_many_jobs",
@@ -191,15 +189,7 @@ pub async fn create(
             }
             let job = Job::new(user.id, &input);
             job.insert(c)?;
-            outbox::enqueue_raw(
-                c,
-                Destination::AiJobs,
-                Topology::AI_JOB_ROUTING_KEY,
-                "ai.job",
-                Uuid::now_v7(),
-                Some(&correlation),
-                json!(JobMessage { job_id: job.id }),
-            )?;
+            outbox::enqueue_work(c, &JOBS, "ai.job", Some(&correlation), json!(JobMessage { job_id: job.id }))?;
             Ok(Ok(job))
         })
         .map_err(|e: diesel::result::Error| Problem::from(DbError::from(e)))?
@@ -212,7 +202,7 @@ pub async fn create(
 
 fn visible(user: &AuthUser, job: Option<Job>) -> Result<Job, Problem> {
     match job {
-        Some(job) if job.owner_id == user.id || user.is_admin() => Ok(job),
+        Some(job) if job.owner_id == user.id || user.is(Roles::ADMINS) => Ok(job),
         _ => Err(Problem::not_found("There is no such job.")),
     }
 }
@@ -237,19 +227,15 @@ pub async fn list(
 ) -> Result<HttpResponse, Problem> {
     let q = query.into_inner();
     if q.all {
-        user.require_admin()?;
+        user.require(Roles::ADMINS)?;
     }
-    let limit = q.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        return Err(bad("`limit` must be between 1 and 100."));
-    }
+    let pager: Pager<Uuid> = Pager::new(PAGE, q.limit, q.cursor.as_deref())?;
     let owner = if q.all { None } else { Some(user.id) };
-    let jobs =
-        gamme_db::run(&state.pool, move |c| Job::list(c, owner, q.before, limit + 1).map_err(DbError::from)).await?;
-    let more = jobs.len() > usize::try_from(limit).unwrap_or(0);
-    let items: Vec<JobView> = jobs.iter().take(usize::try_from(limit).unwrap_or(0)).map(Job::view).collect();
-    let next_before = if more { items.last().map(|j| j.id) } else { None };
-    Ok(HttpResponse::Ok().json(JobList { items, next_before }))
+    let (before, fetch) = (pager.after, pager.fetch());
+    let jobs = gamme_db::run(&state.pool, move |c| Job::list(c, owner, before, fetch).map_err(DbError::from)).await?;
+    let page = pager.page(jobs, |job| job.id);
+    Ok(HttpResponse::Ok()
+        .json(JobList { items: page.items.iter().map(Job::view).collect(), next_cursor: page.next_cursor }))
 }
 
 /// Cancel a job that has not started.

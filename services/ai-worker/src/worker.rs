@@ -7,7 +7,8 @@ use std::{panic::AssertUnwindSafe, sync::Arc, time::Duration};
 
 use diesel::Connection;
 use futures_util::FutureExt;
-use gamme_bus::{outbox, topology::AI_JOB_MAX_ATTEMPTS, Envelope, Event, Incoming, Outcome};
+use gamme_backoff::Backoff;
+use gamme_bus::{outbox, Envelope, Event, Incoming, Outcome, WorkQueue};
 use gamme_db::{DbError, PgPool};
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
@@ -19,6 +20,14 @@ use crate::{
     provider::{Answered, Assistant, Provider, ProviderError, Task, Usage},
     sources,
 };
+
+/// The AI job queue: `<prefix>.ai_jobs`, fed by routing key `ai_job`, a job delivered at most
+/// five times before it is dead-lettered to `<prefix>.ai_jobs.dead`. Its name is the outbox
+/// destination its messages carry.
+pub const JOBS: WorkQueue = WorkQueue { name: "ai_jobs", routing_key: "ai_job", max_attempts: 5 };
+
+/// A job is delivered at most this many times before it is dead-lettered.
+const MAX_ATTEMPTS: i32 = JOBS.max_attempts;
 
 /// The queue message: only the id; the job itself is in the database.
 #[derive(Debug, Serialize, Deserialize)]
@@ -59,7 +68,7 @@ impl Worker {
                 return Outcome::Requeue;
             }
         };
-        let last_attempt = job.attempts >= AI_JOB_MAX_ATTEMPTS || msg.delivery_count + 1 >= AI_JOB_MAX_ATTEMPTS as u32;
+        let last_attempt = job.attempts >= MAX_ATTEMPTS || msg.delivery_count + 1 >= MAX_ATTEMPTS as u32;
         let outcome = AssertUnwindSafe(self.execute(&job)).catch_unwind().await.unwrap_or_else(|_| {
             tracing::error!("the job's handler panicked");
             Err(ProviderError::Transient {
@@ -81,7 +90,7 @@ impl Worker {
             Err(ProviderError::Transient { reason, usage, .. }) if last_attempt => {
                 let message = format!(
                     "The assistant gave up after {} attempts: {reason}. Try again later.",
-                    job.attempts.max(AI_JOB_MAX_ATTEMPTS)
+                    job.attempts.max(MAX_ATTEMPTS)
                 );
                 return match self
                     .settle(&job, JobStatus::Failed, None, Some(message), provider, model, usage, msg.correlation_id)
@@ -97,8 +106,8 @@ impl Worker {
                 let id = job.id;
                 let _ = gamme_db::run(&self.pool, move |c| Job::requeue(c, id, &message, usage).map_err(DbError::from))
                     .await;
-                let factor = 1u32 << u32::try_from(job.attempts.clamp(1, 6) - 1).unwrap_or(0);
-                let pause = self.requeue_pause.saturating_mul(factor).min(Duration::from_secs(30));
+                let pause = Backoff::exponential(self.requeue_pause, Duration::from_secs(30))
+                    .nth(u32::try_from(job.attempts).unwrap_or(1));
                 tokio::time::sleep(pause).await;
                 return Outcome::Requeue;
             }
@@ -274,7 +283,7 @@ pub async fn sweep_abandoned(pool: PgPool, stale_after: Duration, shutdown: Canc
                         error = 'The assistant stopped while working on this job too many times.' \
                  WHERE status = 'running' AND attempts >= $1 AND updated_at < now() - make_interval(secs => $2)",
             )
-            .bind::<diesel::sql_types::Integer, _>(AI_JOB_MAX_ATTEMPTS)
+            .bind::<diesel::sql_types::Integer, _>(MAX_ATTEMPTS)
             .bind::<diesel::sql_types::Double, _>(secs as f64)
             .execute(c)
             .map_err(DbError::from)

@@ -12,6 +12,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use gamme_ai_worker::worker::JOBS;
 use gamme_auth_token::Role;
 use gamme_bus::Topology;
 use lapin::{options::QueueDeclareOptions, types::FieldTable, BasicProperties, Connection, ConnectionProperties};
@@ -160,7 +161,7 @@ async fn a_redelivered_finished_job_is_acked_and_skipped() {
         channel
             .basic_publish(
                 &Topology::new(&app.prefix).jobs_exchange(),
-                Topology::AI_JOB_ROUTING_KEY,
+                JOBS.routing_key,
                 Default::default(),
                 json!({ "job_id": id }).to_string().as_bytes(),
                 BasicProperties::default(),
@@ -170,7 +171,7 @@ async fn a_redelivered_finished_job_is_acked_and_skipped() {
             .await
             .unwrap();
     }
-    let queue = Topology::new(&app.prefix).ai_jobs_queue();
+    let queue = Topology::new(&app.prefix).queue(JOBS.name);
     let deadline = Instant::now() + Duration::from_secs(20);
     while queue_depth(&queue).await > 0 {
         assert!(Instant::now() < deadline);
@@ -202,7 +203,7 @@ async fn a_job_that_keeps_failing_ends_failed_and_dead_lettered_after_five_attem
     assert!(job["error"].as_str().unwrap().contains("gave up after 5 attempts"), "{job}");
     assert_eq!(job["provider"], "openai");
     assert_eq!(llm.requests().len(), 5);
-    let dlq = Topology::new(&app.prefix).ai_jobs_dead_letter_queue();
+    let dlq = Topology::new(&app.prefix).dead_letter_queue(&JOBS);
     let deadline = Instant::now() + Duration::from_secs(10);
     while queue_depth(&dlq).await != 1 {
         assert!(Instant::now() < deadline, "the job never reached {dlq}");

@@ -1,9 +1,6 @@
 //! The auth service's configuration.
 
-use gamme_service_kit::{
-    config::{reject_development_secret, CommonConfig},
-    ConfigError, Env,
-};
+use gamme_service_kit::{config::reject_development_secret, CommonConfig, ConfigError, Env, ServiceConfig};
 use secrecy::SecretString;
 
 #[derive(Debug, Clone)]
@@ -20,9 +17,8 @@ pub struct AuthConfig {
     pub max_failures_per_address: i32,
 }
 
-impl AuthConfig {
-    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
-        let common = CommonConfig::from_env(env, "auth", 8181)?;
+impl ServiceConfig for AuthConfig {
+    fn from_env(env: &Env, common: CommonConfig) -> Result<Self, ConfigError> {
         let admin_password = env.secret("GAMME_ADMIN_PASSWORD")?;
         if admin_password.is_some() {
             reject_development_secret(common.environment, "GAMME_ADMIN_PASSWORD", admin_password.as_ref(), "changeme")?;
@@ -40,5 +36,9 @@ impl AuthConfig {
             max_failures_per_address: env.parse("GAMME_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)?,
             common,
         })
+    }
+
+    fn common(&self) -> &CommonConfig {
+        &self.common
     }
 }

@@ -11,20 +11,16 @@ pub mod sessions;
 pub mod throttle;
 pub mod users;
 
-use std::{net::TcpListener, sync::Arc};
+use std::sync::Arc;
 
 use actix_web::web;
 use anyhow::Context;
 use gamme_auth_token::{Authenticator, JwksCache, Verifier};
-use gamme_bus::Backbone;
 use gamme_db::PgPool;
-use gamme_service_kit::{server, Env};
+use gamme_service_kit::{Backbone, Info, Parts, Service};
 use tokio::sync::Notify;
-use tokio_util::sync::CancellationToken;
 
 pub use config::AuthConfig;
-
-pub const DEFAULT_ADDR: &str = "127.0.0.1:8181";
 
 /// What handlers share.
 pub struct AppState {
@@ -35,71 +31,27 @@ pub struct AppState {
     pub outbox: Arc<Notify>,
 }
 
-pub struct Application {
-    service: server::Service,
-}
+/// The auth service, as the kit runs it.
+pub struct Auth;
 
-impl Application {
-    pub async fn build(env: &Env) -> anyhow::Result<Self> {
-        let config = AuthConfig::from_env(env)?;
-        let listener = server::bind(&config.common.http_addr)
-            .with_context(|| format!("cannot listen on {}", config.common.http_addr))?;
-        Self::build_with(config, listener).await
-    }
+impl Service for Auth {
+    const INFO: Info = Info::new("auth", 8181).json_limit(16 * 1024);
+    type Config = AuthConfig;
 
-    pub async fn build_with(config: AuthConfig, listener: TcpListener) -> anyhow::Result<Self> {
-        let common = &config.common;
-        let backbone = Backbone::start(common);
+    async fn build(config: AuthConfig, backbone: &Backbone) -> anyhow::Result<Parts> {
         let pool = backbone.pool.clone();
-        let prepared = async {
-            let keys = keys::KeyRing::load(&pool, config.private_key.as_ref()).await.context("loading signing keys")?;
-            routes::setup::bootstrap_admin(&pool, &config)
-                .await
-                .context("creating the admin from GAMME_ADMIN_EMAIL")?;
-            anyhow::Ok(keys)
-        };
-        let keys = match prepared.await {
-            Ok(keys) => keys,
-            Err(err) => {
-                backbone.shutdown.cancel();
-                return Err(err);
-            }
-        };
-        let state = web::Data::new(AppState {
-            pool: pool.clone(),
-            keys: keys.clone(),
-            config: config.clone(),
-            outbox: backbone.outbox.clone(),
-        });
-
+        let keys = keys::KeyRing::load(&pool, config.private_key.as_ref()).await.context("loading signing keys")?;
+        routes::setup::bootstrap_admin(&pool, &config).await.context("creating the admin from GAMME_ADMIN_EMAIL")?;
+        // Auth knows its own keys: it verifies its tokens without fetching its JWKS.
         let verifier = Verifier::new(JwksCache::with_keys(keys.decoding_keys()), &config.issuer, &config.audience);
         let authenticator = web::Data::new(Authenticator::new(verifier, pool.clone()));
-        let service = server::Service::start(
-            listener,
-            backbone.shutdown.clone(),
-            config.common.shutdown_timeout,
-            backbone.readiness(),
-            16 * 1024,
-            move |cfg: &mut web::ServiceConfig| {
-                cfg.app_data(state.clone())
-                    .app_data(authenticator.clone())
-                    .service(web::scope("/api/auth").configure(routes::configure));
-            },
-        )?;
-        tracing::info!(port = service.port(), "gamme-auth listening");
-        Ok(Self { service })
-    }
-
-    pub fn port(&self) -> u16 {
-        self.service.port()
-    }
-
-    /// Cancelling it stops the service as SIGTERM would.
-    pub fn shutdown_token(&self) -> CancellationToken {
-        self.service.shutdown_token()
-    }
-
-    pub async fn run(self) -> std::io::Result<()> {
-        self.service.run().await
+        let state = web::Data::new(AppState { pool, keys, config, outbox: backbone.outbox.clone() });
+        Ok(Parts::new(move |cfg| {
+            cfg.app_data(state.clone())
+                .app_data(authenticator.clone())
+                .service(web::scope("/api/auth").configure(routes::configure));
+        }))
     }
 }
+
+pub type Application = gamme_service_kit::Application<Auth>;

@@ -1,28 +1,5 @@
 //! `gamme-auth`: users, sign-in, tokens and JWKS.
 
-use std::process::ExitCode;
-
-use gamme_service_kit::{server, telemetry, Env};
-
-#[tokio::main]
-async fn main() -> ExitCode {
-    let env = Env::from_process();
-    if std::env::args().nth(1).as_deref() == Some("healthcheck") {
-        return server::healthcheck(&env.get_or("GAMME_HTTP_ADDR", gamme_auth::DEFAULT_ADDR));
-    }
-    telemetry::init(&env);
-    let app = match gamme_auth::Application::build(&env).await {
-        Ok(app) => app,
-        Err(err) => {
-            tracing::error!(error = format!("{err:#}"), "gamme-auth cannot start");
-            return ExitCode::FAILURE;
-        }
-    };
-    match app.run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            tracing::error!(error = %err, "gamme-auth stopped with an error");
-            ExitCode::FAILURE
-        }
-    }
+fn main() -> std::process::ExitCode {
+    gamme_service_kit::main::<gamme_auth::Auth>()
 }

@@ -2,10 +2,8 @@
 
 use std::{path::PathBuf, time::Duration};
 
-use gamme_service_kit::{
-    config::{reject_development_secret, CommonConfig},
-    ConfigError, Env,
-};
+use gamme_auth_token::TokenConfig;
+use gamme_service_kit::{config::reject_development_secret, CommonConfig, ConfigError, Env, ServiceConfig};
 use secrecy::SecretString;
 
 /// Signs download links in development only; production refuses to start with it.
@@ -14,9 +12,11 @@ pub const DEVELOPMENT_URL_SECRET: &str = "gamme-development-files-url-secret";
 /// 512 MiB: a big equipment manual fits, a runaway upload does not.
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 512 * 1024 * 1024;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct FilesConfig {
     pub common: CommonConfig,
+    /// Where the auth service's keys are, and which tokens this service accepts.
+    pub tokens: TokenConfig,
     /// Root of the storage: `tmp/`, `sha256/`, `thumbnails/` live under it.
     pub files_dir: PathBuf,
     /// Largest request body, enforced here as well as by nginx.
@@ -29,14 +29,8 @@ pub struct FilesConfig {
     pub sweep_interval: Duration,
 }
 
-impl FilesConfig {
-    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
-        let common = CommonConfig::from_env(env, "files", 8183)?;
-        Self::with_common(env, common)
-    }
-
-    /// The files-specific part, around a `CommonConfig` the caller already has (tests).
-    pub fn with_common(env: &Env, common: CommonConfig) -> Result<Self, ConfigError> {
+impl ServiceConfig for FilesConfig {
+    fn from_env(env: &Env, common: CommonConfig) -> Result<Self, ConfigError> {
         let url_secret = env.secret("GAMME_FILES_URL_SECRET")?;
         reject_development_secret(
             common.environment,
@@ -53,6 +47,7 @@ impl FilesConfig {
         }
         Ok(Self {
             common,
+            tokens: TokenConfig::from_env(env),
             files_dir: PathBuf::from(env.get_or("GAMME_FILES_DIR", "./data/files")),
             max_upload_bytes,
             url_secret: url_secret.unwrap_or_else(|| SecretString::from(DEVELOPMENT_URL_SECRET)),
@@ -60,11 +55,19 @@ impl FilesConfig {
             sweep_interval: env.seconds("GAMME_FILES_SWEEP_INTERVAL_SECS", 3600)?,
         })
     }
+
+    fn common(&self) -> &CommonConfig {
+        &self.common
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn config(env: &Env) -> Result<FilesConfig, ConfigError> {
+        FilesConfig::from_env(env, CommonConfig::from_env(env, "files", 8183)?)
+    }
 
     fn production(extra: &[(&str, &str)]) -> Env {
         let mut env = Env::from_pairs([
@@ -80,16 +83,16 @@ mod tests {
 
     #[test]
     fn production_refuses_a_missing_or_development_url_secret() {
-        assert!(matches!(FilesConfig::from_env(&production(&[])), Err(ConfigError::Missing { .. })));
+        assert!(matches!(config(&production(&[])), Err(ConfigError::Missing { .. })));
         let dev = production(&[("GAMME_FILES_URL_SECRET", DEVELOPMENT_URL_SECRET)]);
-        assert!(matches!(FilesConfig::from_env(&dev), Err(ConfigError::DevelopmentSecret { .. })));
+        assert!(matches!(config(&dev), Err(ConfigError::DevelopmentSecret { .. })));
         let real = production(&[("GAMME_FILES_URL_SECRET", "a-real-and-long-random-secret-value")]);
-        assert!(FilesConfig::from_env(&real).is_ok());
+        assert!(config(&real).is_ok());
     }
 
     #[test]
     fn development_has_working_defaults() {
-        let config = FilesConfig::from_env(&Env::default()).unwrap();
+        let config = config(&Env::default()).unwrap();
         assert_eq!(config.max_upload_bytes, DEFAULT_MAX_UPLOAD_BYTES);
         assert_eq!(config.sweep_interval, Duration::from_secs(3600));
     }

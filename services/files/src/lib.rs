@@ -15,20 +15,15 @@ pub mod text;
 pub mod thumbnails;
 pub mod worker;
 
-use std::{net::TcpListener, sync::Arc};
+use std::{process::ExitCode, sync::Arc};
 
 use actix_web::web;
 use anyhow::Context;
-use gamme_auth_token::TokenConfig;
-use gamme_bus::Backbone;
 use gamme_db::PgPool;
-use gamme_service_kit::{server, Env};
+use gamme_service_kit::{Backbone, Info, Parts, Service};
 use tokio::sync::Notify;
-use tokio_util::sync::CancellationToken;
 
 pub use config::FilesConfig;
-
-pub const DEFAULT_ADDR: &str = "127.0.0.1:8183";
 
 /// What handlers share.
 pub struct AppState {
@@ -46,79 +41,48 @@ impl AppState {
     }
 }
 
-pub struct Application {
-    service: server::Service,
-}
+/// The files service, as the kit runs it.
+pub struct Files;
 
-impl Application {
-    pub async fn build(env: &Env) -> anyhow::Result<Self> {
-        let config = FilesConfig::from_env(env)?;
-        let listener = server::bind(&config.common.http_addr)
-            .with_context(|| format!("cannot listen on {}", config.common.http_addr))?;
-        Self::build_with(config, TokenConfig::from_env(env), listener).await
-    }
+impl Service for Files {
+    const INFO: Info = Info::new("files", 8183).event_queues(&[processing::QUEUE]);
+    type Config = FilesConfig;
 
-    pub async fn build_with(config: FilesConfig, tokens: TokenConfig, listener: TcpListener) -> anyhow::Result<Self> {
+    async fn build(config: FilesConfig, backbone: &Backbone) -> anyhow::Result<Parts> {
         let storage: Arc<dyn storage::Storage> = Arc::new(
             storage::LocalDisk::open(&config.files_dir)
                 .with_context(|| format!("cannot use {} for files (GAMME_FILES_DIR)", config.files_dir.display()))?,
         );
-        let backbone = Backbone::start(&config.common);
         let pool = backbone.pool.clone();
-        let authenticator = web::Data::new(tokens.authenticator(pool.clone()));
-        let state = web::Data::new(AppState {
-            pool: pool.clone(),
-            storage: storage.clone(),
-            links: links::LinkSigner::new(&config.url_secret),
-            config: config.clone(),
-            outbox: backbone.outbox.clone(),
-        });
-
-        // With the broker up, the queue exists before the first upload; with it down, the
-        // consumer keeps trying, and the outbox holds the events meanwhile.
-        if let Err(err) = tokio::time::timeout(std::time::Duration::from_secs(10), processing::declare(&backbone.bus))
-            .await
-            .map_err(|_| "timed out".to_owned())
-            .and_then(|r| r.map_err(|e| e.to_string()))
-        {
-            tracing::warn!(error = %err, "the processing queue is not declared yet");
-        }
+        let authenticator = web::Data::new(config.tokens.authenticator(pool.clone()));
         let processor = processing::Processor {
             pool: pool.clone(),
             storage: storage.clone(),
             outbox: backbone.outbox.clone(),
             runner: worker::Runner::detect(),
         };
-        tokio::spawn(processing::catch_up(processor.clone(), backbone.shutdown.clone()));
-        tokio::spawn(processing::run(processor, backbone.bus.clone(), backbone.shutdown.clone()));
-        tokio::spawn(sweeper::run(pool, storage, config.sweep_interval, backbone.shutdown.clone()));
-
-        let service = server::Service::start(
-            listener,
-            backbone.shutdown.clone(),
-            config.common.shutdown_timeout,
-            backbone.readiness(),
-            64 * 1024,
-            move |cfg: &mut web::ServiceConfig| {
-                cfg.app_data(state.clone())
-                    .app_data(authenticator.clone())
-                    .service(web::scope("/api/files").configure(routes::configure));
-            },
-        )?;
-        tracing::info!(port = service.port(), "gamme-files listening");
-        Ok(Self { service })
+        let (sweep_interval, shutdown) = (config.sweep_interval, backbone.shutdown.clone());
+        let state = web::Data::new(AppState {
+            pool: pool.clone(),
+            storage: storage.clone(),
+            links: links::LinkSigner::new(&config.url_secret),
+            config,
+            outbox: backbone.outbox.clone(),
+        });
+        Ok(Parts::new(move |cfg| {
+            cfg.app_data(state.clone())
+                .app_data(authenticator.clone())
+                .service(web::scope("/api/files").configure(routes::configure));
+        })
+        .task("processing catch-up", processing::catch_up(processor.clone(), shutdown.clone()))
+        .task("processing", processing::run(processor, backbone.bus.clone(), shutdown.clone()))
+        .task("sweeper", sweeper::run(pool, storage, sweep_interval, shutdown)))
     }
 
-    pub fn port(&self) -> u16 {
-        self.service.port()
-    }
-
-    /// Cancelling it stops the service as SIGTERM would.
-    pub fn shutdown_token(&self) -> CancellationToken {
-        self.service.shutdown_token()
-    }
-
-    pub async fn run(self) -> std::io::Result<()> {
-        self.service.run().await
+    /// The thumbnail and text work runs in children of the service's own binary.
+    fn subcommand(command: &str, args: &[String]) -> Option<ExitCode> {
+        (command == "work").then(|| worker::child_main(args))
     }
 }
+
+pub type Application = gamme_service_kit::Application<Files>;

@@ -53,7 +53,8 @@ pub struct ListFilter {
     /// The last id of the previous page: ids are UUIDv7, so newest first is id descending,
     /// and every row comes exactly once however many are added meanwhile.
     pub after: Option<Uuid>,
-    pub limit: i64,
+    /// Rows to load: one more than a page (`Pager::fetch`).
+    pub fetch: i64,
 }
 
 fn escape_like(s: &str) -> String {
@@ -104,7 +105,7 @@ impl StoredFile {
         if let Some(after) = filter.after {
             query = query.filter(files::id.lt(after));
         }
-        query.order(files::id.desc()).limit(filter.limit + 1).load(conn)
+        query.order(files::id.desc()).limit(filter.fetch).load(conn)
     }
 
     pub fn insert(conn: &mut PgConnection, form: &StoredFileInsertForm<'_>) -> QueryResult<Self> {

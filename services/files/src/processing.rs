@@ -6,10 +6,11 @@
 use std::{sync::Arc, time::Duration};
 
 use diesel::{prelude::*, Connection};
-use gamme_bus::{consumer, outbox, Bus, Envelope, Event, Incoming, Outcome, SCHEMA_VERSION};
+use gamme_bus::{consumer, outbox, Bus, Envelope, Event, EventQueue, Incoming, Outcome, SCHEMA_VERSION};
 use gamme_db::{schema::file_texts, PgPool};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::{
@@ -33,31 +34,15 @@ pub struct Processor {
     pub runner: Runner,
 }
 
-pub fn queue_name(bus: &Bus) -> String {
-    format!("{}.files.uploaded", bus.topology().prefix())
-}
+/// The queue this service consumes its own `file.uploaded` from. Until it exists the broker
+/// drops those events; the kit declares it whenever the service connects, before the outbox
+/// relay publishes anything.
+pub const QUEUE: EventQueue = EventQueue { name: "files.uploaded", event_types: &["file.uploaded"] };
 
-/// Declares the queue this service consumes its own `file.uploaded` from. Until it exists,
-/// the broker drops those events, so the service declares it before it takes uploads.
-pub async fn declare(bus: &Bus) -> Result<(), gamme_bus::BusError> {
-    let channel = bus.channel().await?;
-    bus.topology().declare_event_queue(&channel, &queue_name(bus), &["file.uploaded"]).await?;
-    let _ = channel.close(200, "declared").await;
-    Ok(())
-}
-
-/// Declares the queue (retrying while the broker is away), then consumes until `shutdown`.
+/// Consumes the queue until `shutdown`.
 pub async fn run(processor: Processor, bus: Bus, shutdown: CancellationToken) {
-    let mut delay = Duration::from_millis(200);
-    while let Err(err) = declare(&bus).await {
-        tracing::warn!(error = %err, "cannot declare the processing queue yet");
-        tokio::select! {
-            _ = shutdown.cancelled() => return,
-            _ = tokio::time::sleep(delay) => {}
-        }
-        delay = (delay * 2).min(Duration::from_secs(10));
-    }
-    consumer::run(bus.clone(), queue_name(&bus), PREFETCH, shutdown, move |incoming| {
+    let queue = bus.topology().queue(QUEUE.name);
+    consumer::run(bus, queue, PREFETCH, shutdown, move |incoming| {
         let processor = processor.clone();
         async move { processor.handle(incoming).await }
     })
@@ -96,16 +81,19 @@ impl Processor {
         }
         let Event::FileUploaded { file_id, .. } = envelope.event else { return Outcome::Ack };
         let span = tracing::info_span!("process_file", %file_id, correlation_id = ?envelope.correlation_id);
-        let _entered = span.enter();
-        match self.process(file_id, envelope.correlation_id).await {
-            Ok(()) => Outcome::Ack,
-            Err(err) => {
-                tracing::warn!(error = %gamme_service_kit::problem::error_chain(&err), "processing failed; retrying");
-                // The database or the disk is the trouble: give it a moment before the retry.
-                tokio::time::sleep(Duration::from_secs(2)).await;
-                Outcome::Requeue
+        async move {
+            match self.process(file_id, envelope.correlation_id).await {
+                Ok(()) => Outcome::Ack,
+                Err(err) => {
+                    tracing::warn!(error = %gamme_service_kit::problem::error_chain(&err), "processing failed; retrying");
+                    // The database or the disk is the trouble: give it a moment before the retry.
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                    Outcome::Requeue
+                }
             }
         }
+        .instrument(span)
+        .await
     }
 
     /// Processes files uploaded before `before` that are still pending; returns how many.

@@ -2,14 +2,14 @@
 //! thumbnails of such blobs, once they are a day old. Files users uploaded are never swept,
 //! referenced or not: a manual nobody links to yet is kept on purpose.
 //!
-//! Two advisory locks: one lets a single replica sweep at a time; the other is held shared
-//! by uploads (between keeping a blob and recording its row) and exclusively by the sweep and
-//! by deletions, so a blob is never removed while a new row is about to point at it.
+//! Two advisory locks (`gamme_db::locks`): one lets a single replica sweep at a time; the other
+//! is held shared by uploads (between keeping a blob and recording its row) and exclusively by
+//! the sweep and by deletions, so a blob is never removed while a new row is about to point at it.
 
 use std::{collections::HashSet, sync::Arc, time::SystemTime};
 
-use diesel::{pg::PgConnection, prelude::*, sql_query, sql_types::BigInt, Connection};
-use gamme_db::PgPool;
+use diesel::{pg::PgConnection, prelude::*, Connection};
+use gamme_db::{locks, PgPool};
 use tokio_util::sync::CancellationToken;
 
 use crate::{
@@ -18,21 +18,12 @@ use crate::{
     storage::{BlobKey, Storage, ORPHAN_AGE},
 };
 
-const SWEEPER_LOCK: i64 = 0x6761_6d6d_6553_5750; // "gammeSWP"
-const BLOBS_LOCK: i64 = 0x6761_6d6d_6542_4c42; // "gammeBLB"
-
 pub fn lock_blobs_shared(conn: &mut PgConnection) -> QueryResult<()> {
-    sql_query("SELECT pg_advisory_xact_lock_shared($1)").bind::<BigInt, _>(BLOBS_LOCK).execute(conn).map(|_| ())
+    locks::xact_shared(conn, locks::FILES_BLOBS)
 }
 
 pub fn lock_blobs_exclusive(conn: &mut PgConnection) -> QueryResult<()> {
-    sql_query("SELECT pg_advisory_xact_lock($1)").bind::<BigInt, _>(BLOBS_LOCK).execute(conn).map(|_| ())
-}
-
-#[derive(QueryableByName)]
-struct Locked {
-    #[diesel(sql_type = diesel::sql_types::Bool)]
-    locked: bool,
+    locks::xact(conn, locks::FILES_BLOBS)
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -49,10 +40,7 @@ pub async fn sweep(pool: &PgPool, storage: Arc<dyn Storage>, now: SystemTime) ->
     let before = now.checked_sub(ORPHAN_AGE).unwrap_or(SystemTime::UNIX_EPOCH);
     gamme_db::run(pool, move |conn| {
         conn.transaction(|conn| {
-            let got: Locked = sql_query("SELECT pg_try_advisory_xact_lock($1) AS locked")
-                .bind::<BigInt, _>(SWEEPER_LOCK)
-                .get_result(conn)?;
-            if !got.locked {
+            if !locks::try_xact(conn, locks::FILES_SWEEP)? {
                 return Ok(SweepReport { skipped: true, ..Default::default() });
             }
             lock_blobs_exclusive(conn)?;

@@ -4,15 +4,13 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use diesel::prelude::*;
-use gamme_db::schema::audit_events;
+use gamme_db::{locks, schema::audit_events};
 use ring::digest;
 use serde::Serialize;
 use serde_json::{json, Value};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// Appends are serialised so the chain stays a line; taken per transaction.
-const AUDIT_LOCK: i64 = 0x67_61_75_64_69_74;
 /// The `prev_hash` of the first entry.
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -81,7 +79,7 @@ impl AuditEvent {
 
     /// Appends `change` to the chain, inside the caller's transaction.
     pub fn record(conn: &mut PgConnection, change: Change<'_>) -> QueryResult<()> {
-        diesel::sql_query(format!("SELECT pg_advisory_xact_lock({AUDIT_LOCK})")).execute(conn)?;
+        locks::xact(conn, locks::AUDIT_CHAIN)?;
         let prev_hash: Option<String> =
             audit_events::table.select(audit_events::hash).order(audit_events::seq.desc()).first(conn).optional()?;
         let seq: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>("nextval('audit_events_seq_seq')"))

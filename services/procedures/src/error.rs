@@ -1,6 +1,6 @@
 //! The procedures service's errors and their one mapping to problem+json.
 
-use gamme_db::DbError;
+use gamme_db::{paging::PageError, DbError};
 use gamme_service_kit::Problem;
 use serde_json::Value;
 
@@ -40,6 +40,12 @@ impl ProcError {
 impl From<diesel::result::Error> for ProcError {
     fn from(e: diesel::result::Error) -> Self {
         ProcError::Db(DbError::from(e))
+    }
+}
+
+impl From<PageError> for ProcError {
+    fn from(e: PageError) -> Self {
+        ProcError::invalid(e.to_string())
     }
 }
 

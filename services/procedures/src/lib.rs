@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod audit;
+pub mod config;
 pub mod diff;
 pub mod error;
 pub mod exchange;
@@ -16,21 +17,17 @@ pub mod stats;
 pub mod steps;
 pub mod validate;
 
-use std::{net::TcpListener, sync::Arc};
+use std::sync::Arc;
 
 use actix_web::web;
-use anyhow::Context;
 use diesel::{Connection, PgConnection};
-use gamme_auth_token::TokenConfig;
-use gamme_bus::Backbone;
 use gamme_db::PgPool;
-use gamme_service_kit::{config::CommonConfig, server, Env};
+use gamme_service_kit::{Backbone, Info, Parts, Service};
 use tokio::sync::Notify;
-use tokio_util::sync::CancellationToken;
+
+pub use config::ProceduresConfig;
 
 use crate::error::ProcError;
-
-pub const DEFAULT_ADDR: &str = "127.0.0.1:8182";
 
 /// The time as Postgres keeps it (microseconds), so what a change answers is what a later
 /// read shows.
@@ -38,9 +35,6 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
     use chrono::SubsecRound;
     chrono::Utc::now().trunc_subsecs(6)
 }
-/// Largest JSON body: a whole revision of 500 steps fits; a megabyte title does not.
-pub const JSON_LIMIT: usize = 512 * 1024;
-
 /// What handlers share.
 pub struct AppState {
     pub pool: PgPool,
@@ -70,46 +64,21 @@ impl AppState {
     }
 }
 
-pub struct Application {
-    service: server::Service,
-}
+/// The procedures service, as the kit runs it.
+pub struct Procedures;
 
-impl Application {
-    pub async fn build(env: &Env) -> anyhow::Result<Self> {
-        let common = CommonConfig::from_env(env, "procedures", 8182)?;
-        let listener =
-            server::bind(&common.http_addr).with_context(|| format!("cannot listen on {}", common.http_addr))?;
-        Self::build_with(common, TokenConfig::from_env(env), listener).await
-    }
+impl Service for Procedures {
+    /// JSON bodies: a whole revision of 500 steps fits; a megabyte title does not.
+    const INFO: Info = Info::new("procedures", 8182).json_limit(512 * 1024);
+    type Config = ProceduresConfig;
 
-    pub async fn build_with(common: CommonConfig, tokens: TokenConfig, listener: TcpListener) -> anyhow::Result<Self> {
-        let backbone = Backbone::start(&common);
-        let authenticator = web::Data::new(tokens.authenticator(backbone.pool.clone()));
+    async fn build(config: ProceduresConfig, backbone: &Backbone) -> anyhow::Result<Parts> {
+        let authenticator = web::Data::new(config.tokens.authenticator(backbone.pool.clone()));
         let state = web::Data::new(AppState { pool: backbone.pool.clone(), outbox: backbone.outbox.clone() });
-        let service = server::Service::start(
-            listener,
-            backbone.shutdown.clone(),
-            common.shutdown_timeout,
-            backbone.readiness(),
-            JSON_LIMIT,
-            move |cfg: &mut web::ServiceConfig| {
-                cfg.app_data(authenticator.clone()).app_data(state.clone()).configure(routes::configure);
-            },
-        )?;
-        tracing::info!(port = service.port(), "gamme-procedures listening");
-        Ok(Self { service })
-    }
-
-    pub fn port(&self) -> u16 {
-        self.service.port()
-    }
-
-    /// Cancelling it stops the service as SIGTERM would.
-    pub fn shutdown_token(&self) -> CancellationToken {
-        self.service.shutdown_token()
-    }
-
-    pub async fn run(self) -> std::io::Result<()> {
-        self.service.run().await
+        Ok(Parts::new(move |cfg| {
+            cfg.app_data(authenticator.clone()).app_data(state.clone()).configure(routes::configure);
+        }))
     }
 }
+
+pub type Application = gamme_service_kit::Application<Procedures>;

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use gamme_auth_token::AuthUser;
+use gamme_auth_token::{AuthUser, Roles};
 use gamme_db::schema::{procedure_assets, procedures};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -89,7 +89,7 @@ impl Procedure {
     /// anything else does not exist.
     pub fn visible_to(conn: &mut PgConnection, id: Uuid, user: &AuthUser) -> Result<Self> {
         let p = Self::find(conn, id)?;
-        if user.role.can_edit() || (p.published_revision_id.is_some() && p.archived_at.is_none()) {
+        if user.is(Roles::EDITORS) || (p.published_revision_id.is_some() && p.archived_at.is_none()) {
             Ok(p)
         } else {
             Err(ProcError::NotFound("procedure"))
@@ -99,7 +99,7 @@ impl Procedure {
     /// A revision of this procedure the user may read.
     pub fn revision_visible_to(&self, conn: &mut PgConnection, number: i32, user: &AuthUser) -> Result<Revision> {
         let r = Revision::find(conn, self.id, number)?;
-        if user.role.can_edit() || r.status().is_public() {
+        if user.is(Roles::EDITORS) || r.status().is_public() {
             Ok(r)
         } else {
             Err(ProcError::NotFound("revision"))
@@ -152,7 +152,7 @@ impl Procedure {
 
     /// The revision this user sees by default.
     pub fn shown_revision_id(&self, user: &AuthUser) -> Option<Uuid> {
-        if user.role.can_edit() {
+        if user.is(Roles::EDITORS) {
             self.published_revision_id.or(self.latest_revision_id)
         } else {
             self.published_revision_id
@@ -171,7 +171,7 @@ impl Procedure {
             Some(id) => Some(Revision::by_id(conn, id)?.number),
             None => None,
         };
-        let latest_revision = match (user.role.can_edit(), self.latest_revision_id) {
+        let latest_revision = match (user.is(Roles::EDITORS), self.latest_revision_id) {
             (true, Some(id)) => Some(Revision::by_id(conn, id)?.summary()),
             _ => None,
         };

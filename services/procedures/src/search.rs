@@ -1,9 +1,9 @@
 //! Full-text search over procedures: code, title, description, tags and step text, stemmed
 //! in French and English with accents folded, ranked, filtered and paged by cursor.
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Utc};
 use diesel::{prelude::*, sql_types};
+use gamme_db::paging::{Page, PageSize, Pager};
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -77,25 +77,15 @@ pub struct SearchParams {
     pub limit: Option<i64>,
 }
 
+/// 1–100, 20 by default.
+pub const PAGE: PageSize = PageSize::new(20, 100);
+
+/// Where a page of hits ends: by rank when searching words, by code otherwise.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(untagged)]
-enum Cursor {
+enum After {
     Ranked { r: f32, id: Uuid },
     ByCode { c: String },
-}
-
-impl Cursor {
-    fn encode(&self) -> String {
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
-    }
-
-    fn decode(s: &str) -> Result<Self> {
-        URL_SAFE_NO_PAD
-            .decode(s)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .ok_or_else(|| ProcError::invalid("The cursor is not valid: start again from the first page."))
-    }
 }
 
 #[derive(Debug, QueryableByName)]
@@ -116,11 +106,6 @@ pub struct Hit {
     pub archived: bool,
 }
 
-pub struct Page {
-    pub hits: Vec<Hit>,
-    pub next_cursor: Option<String>,
-}
-
 /// Lower-cased words of letters and digits, for the prefix part of the query.
 fn prefix_query(q: &str) -> Option<String> {
     let words: Vec<String> =
@@ -131,16 +116,12 @@ fn prefix_query(q: &str) -> Option<String> {
     Some(parts.join(" & "))
 }
 
-pub fn search(conn: &mut PgConnection, params: &SearchParams, editor: bool) -> Result<Page> {
-    let limit = params.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        return Err(ProcError::invalid("`limit` must be between 1 and 100."));
-    }
+pub fn search(conn: &mut PgConnection, params: &SearchParams, editor: bool) -> Result<Page<Hit>> {
+    let pager: Pager<After> = Pager::new(PAGE, params.limit, params.cursor.as_deref())?;
     let q = params.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     if q.is_some_and(|q| q.chars().count() > 200) {
         return Err(ProcError::invalid("The search text is limited to 200 characters."));
     }
-    let cursor = params.cursor.as_deref().map(Cursor::decode).transpose()?;
     let assets = match params.asset {
         Some(id) => {
             Asset::find(conn, id)?;
@@ -176,9 +157,9 @@ pub fn search(conn: &mut PgConnection, params: &SearchParams, editor: bool) -> R
     sql.push_str(" AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM unnest(r.tags) t WHERE lower(t) = lower($4)))");
     sql.push_str(" AND ($5::text IS NULL OR r.status = $5)");
     let mut wrapped = format!("SELECT * FROM ({sql}) hits WHERE TRUE");
-    let (rank_after, id_after, code_after) = match &cursor {
-        Some(Cursor::Ranked { r, id }) => (Some(*r), Some(*id), None),
-        Some(Cursor::ByCode { c }) => (None, None, Some(c.clone())),
+    let (rank_after, id_after, code_after) = match &pager.after {
+        Some(After::Ranked { r, id }) => (Some(*r), Some(*id), None),
+        Some(After::ByCode { c }) => (None, None, Some(c.clone())),
         None => (None, None, None),
     };
     if q.is_some() {
@@ -189,7 +170,7 @@ pub fn search(conn: &mut PgConnection, params: &SearchParams, editor: bool) -> R
         wrapped.push_str(" ORDER BY code ASC LIMIT $9");
     }
     let status = if editor { params.status.map(|s| s.as_str().to_owned()) } else { None };
-    let mut hits: Vec<Hit> = diesel::sql_query(wrapped)
+    let hits: Vec<Hit> = diesel::sql_query(wrapped)
         .bind::<sql_types::Text, _>(q.unwrap_or(""))
         .bind::<sql_types::Text, _>(q.and_then(prefix_query).unwrap_or_default())
         .bind::<sql_types::Nullable<sql_types::Array<sql_types::Uuid>>, _>(assets)
@@ -198,14 +179,10 @@ pub fn search(conn: &mut PgConnection, params: &SearchParams, editor: bool) -> R
         .bind::<sql_types::Nullable<sql_types::Float4>, _>(rank_after)
         .bind::<sql_types::Nullable<sql_types::Uuid>, _>(id_after)
         .bind::<sql_types::Nullable<sql_types::Text>, _>(code_after)
-        .bind::<sql_types::BigInt, _>(limit + 1)
+        .bind::<sql_types::BigInt, _>(pager.fetch())
         .load(conn)?;
-    let more = hits.len() > usize::try_from(limit).unwrap_or(0);
-    hits.truncate(usize::try_from(limit).unwrap_or(0));
-    let next_cursor = match (more, hits.last()) {
-        (true, Some(last)) if q.is_some() => Some(Cursor::Ranked { r: last.rank, id: last.id }.encode()),
-        (true, Some(last)) => Some(Cursor::ByCode { c: last.code.clone() }.encode()),
-        _ => None,
-    };
-    Ok(Page { hits, next_cursor })
+    Ok(pager.page(hits, |last| match q {
+        Some(_) => After::Ranked { r: last.rank, id: last.id },
+        None => After::ByCode { c: last.code.clone() },
+    }))
 }

@@ -144,8 +144,8 @@ export interface components {
         JobList: {
             /** @description Newest first. */
             items: components["schemas"]["JobView"][];
-            /** Format: uuid */
-            next_before?: string | null;
+            /** @description Pass as `cursor` for the next page; absent on the last one. */
+            next_cursor?: string | null;
         };
         /** @enum {string} */
         JobStatus: "queued" | "running" | "succeeded" | "failed" | "cancelled";
@@ -236,8 +236,9 @@ export interface operations {
             query?: {
                 /** @description Admins: everyone's jobs. */
                 all?: boolean;
-                /** @description Jobs created before this one (the `next_before` of the previous page). */
-                before?: string;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description 1–100, 20 by default. */
                 limit?: number;
             };
             header?: never;

@@ -540,8 +540,8 @@ export interface components {
                 [key: string]: string;
             };
             items: components["schemas"]["AuditEvent"][];
-            /** Format: int64 */
-            next_after?: number | null;
+            /** @description Pass as `cursor` for the next page; absent on the last one. */
+            next_cursor?: string | null;
         };
         CompleteRun: {
             /**
@@ -1634,8 +1634,9 @@ export interface operations {
     procedures_audit: {
         parameters: {
             query?: {
-                /** @description Entries after this sequence number. */
-                after?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description 1–500, 100 by default. */
                 limit?: number;
             };
             header?: never;

@@ -9,6 +9,7 @@ use std::{
     time::Duration,
 };
 
+use gamme_backoff::Backoff;
 use reqwest::{header, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
@@ -61,6 +62,9 @@ impl OpenAi {
         schema_name: &str,
         schema: &Value,
     ) -> Result<(String, Usage), ProviderError> {
+        // Rate limits, 5xx and timeouts: the configured first pause, doubled per try up to a
+        // minute, unless the server says how long to wait (`Retry-After`, up to two minutes).
+        let mut backoff = Backoff::exponential(self.config.backoff, Duration::from_secs(60));
         let mut tries = 0;
         loop {
             tries += 1;
@@ -136,8 +140,8 @@ impl OpenAi {
                 return Err(failure);
             }
             let ProviderError::Transient { reason, retry_after, .. } = &failure else { return Err(failure) };
-            let backoff = self.config.backoff.saturating_mul(1 << (tries - 1).min(6)).min(Duration::from_secs(60));
-            let delay = retry_after.unwrap_or(backoff).min(Duration::from_secs(120));
+            let pause = backoff.next_delay();
+            let delay = retry_after.unwrap_or(pause).min(Duration::from_secs(120));
             tracing::info!(%reason, try_number = tries, delay_ms = delay.as_millis() as u64, "the model is unavailable; retrying");
             tokio::time::sleep(delay).await;
         }

@@ -162,10 +162,11 @@ impl TestApp {
         for _ in 0..workers {
             let mut env = env_for(&db, &prefix);
             adjust(&mut env);
-            let mut config = gamme_ai_worker::AiConfig::from_env(&env).unwrap();
+            let mut config = gamme_ai_worker::Application::config(&env).unwrap();
             config.common.http_addr = "127.0.0.1:0".into();
+            config.tokens = issuer.token_config();
             let listener = gamme_service_kit::server::bind("127.0.0.1:0").unwrap();
-            let app = gamme_ai_worker::Application::build_with(config, issuer.token_config(), listener).await.unwrap();
+            let app = gamme_ai_worker::Application::build(config, listener).await.unwrap();
             if address.is_empty() {
                 address = format!("http://127.0.0.1:{}", app.port());
             }

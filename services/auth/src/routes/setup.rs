@@ -2,7 +2,7 @@
 //! or from `GAMME_ADMIN_EMAIL` / `GAMME_ADMIN_PASSWORD` at start.
 
 use actix_web::{http::StatusCode, web, HttpResponse};
-use diesel::{sql_query, Connection, RunQueryDsl};
+use diesel::Connection;
 use gamme_auth_token::Role;
 use gamme_bus::{outbox, Envelope, Event};
 use gamme_db::{DbError, PgPool};
@@ -20,9 +20,6 @@ use crate::{
     users::{normalize_email, validate_display_name, User, UserInsertForm, UserUpdateForm},
     AppState, AuthConfig,
 };
-
-/// Serializes first-admin creation between concurrent requests and replicas.
-const SETUP_LOCK: i64 = 0x67_61_6d_6d_65_73;
 
 #[derive(Serialize, ToSchema)]
 pub struct SetupStatus {
@@ -46,7 +43,7 @@ fn create_first_admin(
     correlation_id: Option<String>,
 ) -> Result<Option<User>, DbError> {
     conn.transaction(|c| {
-        sql_query(format!("SELECT pg_advisory_xact_lock({SETUP_LOCK})")).execute(c)?;
+        gamme_db::locks::xact(c, gamme_db::locks::FIRST_RUN_SETUP)?;
         if User::count(c)? > 0 {
             return Ok::<_, diesel::result::Error>(None);
         }
@@ -89,7 +86,7 @@ pub async fn setup(
         email,
         display_name,
         password_hash,
-        role: Role::Admin.as_str().into(),
+        role: Role::Admin.to_string(),
         must_change_password: false,
     };
     let correlation = Some(request_id.0);
@@ -122,7 +119,7 @@ pub async fn bootstrap_admin(pool: &PgPool, config: &AuthConfig) -> Result<(), A
         display_name: email.split('@').next().unwrap_or("admin").to_owned(),
         email,
         password_hash,
-        role: Role::Admin.as_str().into(),
+        role: Role::Admin.to_string(),
         must_change_password: false,
     };
     let created = gamme_db::run(pool, move |c| create_first_admin(c, form, None)).await?;

@@ -3,8 +3,8 @@
 
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
-use diesel::{sql_query, Connection, RunQueryDsl};
-use gamme_auth_token::{AuthUser, Role};
+use diesel::Connection;
+use gamme_auth_token::{AuthUser, Role, Roles};
 use gamme_bus::{outbox, Envelope, Event};
 use gamme_db::DbError;
 use gamme_service_kit::{Problem, RequestId};
@@ -20,9 +20,6 @@ use crate::{
     users::{normalize_email, validate_display_name, User, UserInsertForm, UserUpdateForm, UserView},
     AppState,
 };
-
-/// Serializes changes that could remove the last admin.
-const ADMIN_LOCK: i64 = 0x67_61_6d_6d_65_61;
 
 #[derive(Serialize, ToSchema)]
 pub struct UserList {
@@ -57,7 +54,7 @@ pub struct UpdateUserRequest {
 #[utoipa::path(get, path = "/api/auth/users", tag = "users", security(("bearer" = [])),
     responses((status = 200, body = UserList), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(user: AuthUser, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
-    user.require_admin()?;
+    user.require(Roles::ADMINS)?;
     let users = gamme_db::run(&state.pool, |c| User::list(c).map_err(DbError::from)).await?;
     let items = users.iter().map(User::view).collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok().json(UserList { items }))
@@ -78,7 +75,7 @@ pub async fn create(
     request_id: RequestId,
     body: web::Json<CreateUserRequest>,
 ) -> Result<HttpResponse, Problem> {
-    admin.require_admin()?;
+    admin.require(Roles::ADMINS)?;
     let CreateUserRequest { email, display_name, role } = body.into_inner();
     let email = normalize_email(&email)?;
     let display_name = validate_display_name(&display_name)?;
@@ -89,7 +86,7 @@ pub async fn create(
         email,
         display_name,
         password_hash,
-        role: role.as_str().into(),
+        role: role.to_string(),
         must_change_password: true,
     };
     let correlation = Some(request_id.0);
@@ -131,14 +128,14 @@ pub async fn update(
     path: web::Path<Uuid>,
     body: web::Json<UpdateUserRequest>,
 ) -> Result<HttpResponse, Problem> {
-    admin.require_admin()?;
+    admin.require(Roles::ADMINS)?;
     let id = path.into_inner();
     let UpdateUserRequest { display_name, role, is_active } = body.into_inner();
     let display_name = display_name.as_deref().map(validate_display_name).transpose()?;
     let correlation = Some(request_id.0);
     let updated = gamme_db::run(&state.pool, move |c| {
         c.transaction(|c| {
-            sql_query(format!("SELECT pg_advisory_xact_lock({ADMIN_LOCK})")).execute(c)?;
+            gamme_db::locks::xact(c, gamme_db::locks::ADMIN_CHANGES)?;
             let Some(current) = User::find(c, id)? else { return Ok(Err(AuthError::UserNotFound)) };
             let stays_admin =
                 role.map_or(current.role == "admin", |r| r == Role::Admin) && is_active.unwrap_or(current.is_active);
@@ -153,7 +150,7 @@ pub async fn update(
             let deactivating = is_active == Some(false) && current.is_active;
             let form = UserUpdateForm {
                 display_name,
-                role: role.map(|r| r.as_str().to_owned()),
+                role: role.map(|r| r.to_string()),
                 is_active,
                 tokens_valid_after: deactivating.then_some(now),
                 updated_at: Some(now),

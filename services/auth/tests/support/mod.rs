@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use gamme_db::testing::TestDb;
-use gamme_service_kit::{config::CommonConfig, Env};
+use gamme_service_kit::Env;
 use reqwest::{header, Client, Response, StatusCode};
 use serde_json::{json, Value};
 
@@ -40,19 +40,18 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Env)) -> TestApp {
     let db = TestDb::new();
     let mut env = test_env(&db);
     adjust(&mut env);
-    let config = gamme_auth::AuthConfig::from_env(&env).expect("config");
+    let config = gamme_auth::Application::config(&env).expect("config");
     let listener = gamme_service_kit::server::bind("127.0.0.1:0").expect("bind");
-    let app = gamme_auth::Application::build_with(config, listener).await.expect("auth starts");
+    let app = gamme_auth::Application::build(config, listener).await.expect("auth starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let mut shutdown = vec![app.shutdown_token()];
     tokio::spawn(app.run());
     // "Another service": procedures, verifying tokens with this auth's JWKS.
     let mut other_env = env.clone();
     other_env.set("GAMME_AUTH_JWKS_URL", format!("{address}/api/auth/jwks.json"));
-    let common = CommonConfig::from_env(&other_env, "procedures", 0).expect("config");
-    let tokens = gamme_auth_token::TokenConfig::from_env(&other_env);
+    let config = gamme_procedures::Application::config(&other_env).expect("config");
     let listener = gamme_service_kit::server::bind("127.0.0.1:0").expect("bind");
-    let other = gamme_procedures::Application::build_with(common, tokens, listener).await.expect("procedures starts");
+    let other = gamme_procedures::Application::build(config, listener).await.expect("procedures starts");
     let other_address = format!("http://127.0.0.1:{}", other.port());
     shutdown.push(other.shutdown_token());
     tokio::spawn(other.run());

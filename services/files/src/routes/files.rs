@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use actix_web::{web, HttpResponse};
 use diesel::Connection;
-use gamme_auth_token::AuthUser;
+use gamme_auth_token::{AuthUser, Roles};
+use gamme_db::paging::{PageSize, Pager};
 use gamme_service_kit::Problem;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -18,8 +19,8 @@ use crate::{
     sweeper, AppState,
 };
 
-const DEFAULT_PAGE: i64 = 50;
-const MAX_PAGE: i64 = 200;
+/// 1 to 200; 50 when absent.
+const PAGE: PageSize = PageSize::new(50, 200);
 
 #[utoipa::path(
     get,
@@ -90,10 +91,7 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, Problem> {
     let query = query.into_inner();
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(FilesError::Validation(format!("`limit` must be between 1 and {MAX_PAGE}.")).into());
-    }
+    let pager: Pager<Uuid> = Pager::new(PAGE, query.limit, query.cursor.as_deref())?;
     let uploader = match query.uploader.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some("me") => Some(user.id),
@@ -102,45 +100,35 @@ pub async fn list(
                 .map_err(|_| FilesError::Validation("`uploader` must be `me` or a user's id.".into()))?,
         ),
     };
-    let after = match query.cursor.as_deref().filter(|s| !s.is_empty()) {
-        None => None,
-        Some(c) => Some(Uuid::parse_str(c).map_err(|_| {
-            FilesError::Validation("`cursor` is not one this service handed out: start from the first page.".into())
-        })?),
-    };
     let filter = ListFilter {
         uploader,
         media_type: query.media_type.map(|t| t.trim().to_ascii_lowercase()).filter(|t| !t.is_empty()),
         name_contains: query.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()),
-        after,
-        limit,
+        after: pager.after,
+        fetch: pager.fetch(),
     };
-    let (mut rows, references) = gamme_db::run(&state.pool, move |conn| {
+    let (rows, references) = gamme_db::run(&state.pool, move |conn| {
         let rows = StoredFile::list(conn, &filter)?;
         let ids: Vec<Uuid> = rows.iter().map(|(f, _)| f.id).collect();
         let references = FileReference::for_files(conn, &ids)?;
         Ok::<_, FilesError>((rows, references))
     })
     .await?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|(f, _)| f.id.to_string())
-    } else {
-        None
-    };
+    let page = pager.page(rows, |(file, _)| file.id);
     let mut by_file: HashMap<Uuid, Vec<FileReference>> = HashMap::new();
     for reference in references {
         by_file.entry(reference.file_id).or_default().push(reference);
     }
     let expires_at = chrono::Utc::now() + state.link_ttl();
-    let items = rows
+    let items = page
+        .items
         .into_iter()
         .map(|(file, uploader)| {
             let refs = by_file.remove(&file.id).unwrap_or_default();
             FileView::new(file, uploader, refs, &state.links, expires_at)
         })
         .collect();
-    Ok(HttpResponse::Ok().json(FileList { items, next_cursor }))
+    Ok(HttpResponse::Ok().json(FileList { items, next_cursor: page.next_cursor }))
 }
 
 #[utoipa::path(
@@ -161,7 +149,7 @@ pub async fn list(
 pub async fn delete(user: AuthUser, id: web::Path<Uuid>, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
     let id = id.into_inner();
     let storage = state.storage.clone();
-    let (user_id, is_admin) = (user.id, user.is_admin());
+    let (user_id, is_admin) = (user.id, user.is(Roles::ADMINS));
     gamme_db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             sweeper::lock_blobs_exclusive(conn)?;

@@ -7,7 +7,7 @@ use actix_multipart::{Multipart, MultipartError};
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use diesel::Connection;
 use futures_util::StreamExt;
-use gamme_auth_token::{AuthUser, Role};
+use gamme_auth_token::{AuthUser, Roles};
 use gamme_bus::{outbox, Envelope, Event};
 use gamme_service_kit::{Problem, RequestId};
 use serde::Serialize;
@@ -92,7 +92,7 @@ pub async fn upload(
     multipart: Multipart,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, Problem> {
-    user.require_any(&[Role::Admin, Role::Editor, Role::Technician])?;
+    user.require(Roles::RUNNERS)?;
     let limit = state.config.max_upload_bytes;
     let declared =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());

@@ -16,7 +16,7 @@ use gamme_auth_token::{
     Role,
 };
 use gamme_db::testing::TestDb;
-use gamme_service_kit::{config::CommonConfig, Env};
+use gamme_service_kit::Env;
 use reqwest::{header, Client, Response};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
@@ -57,12 +57,11 @@ pub async fn spawn_app() -> TestApp {
         ("GAMME_MAX_UPLOAD_BYTES".to_owned(), MAX_UPLOAD.to_string()),
         ("GAMME_FILES_URL_SECRET".to_owned(), URL_SECRET.to_owned()),
     ]);
-    let common = CommonConfig::from_env(&env, "files", 0).expect("common config");
-    let config = gamme_files::FilesConfig::with_common(&env, common).expect("files config");
     let issuer = TestIssuer::new();
+    let mut config = gamme_files::Application::config(&env).expect("files config");
+    config.tokens = issuer.token_config();
     let listener = gamme_service_kit::server::bind("127.0.0.1:0").expect("bind");
-    let app =
-        gamme_files::Application::build_with(config, issuer.token_config(), listener).await.expect("files starts");
+    let app = gamme_files::Application::build(config, listener).await.expect("files starts");
     let port = app.port();
     let shutdown = app.shutdown_token();
     tokio::spawn(app.run());

@@ -2,7 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
-use gamme_auth_token::AuthUser;
+use gamme_auth_token::{AuthUser, Roles};
 use gamme_db::schema::assets as assets_table;
 use gamme_service_kit::Problem;
 use serde::{Deserialize, Serialize};
@@ -10,7 +10,6 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::require_editor;
 use crate::{
     assets::{Asset, AssetInsertForm, AssetKind, AssetUpdateForm, AssetView},
     audit::{AuditEvent, Change},
@@ -156,7 +155,7 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Json<CreateAsset>,
 ) -> Result<HttpResponse, Problem> {
-    require_editor(&user)?;
+    user.require(Roles::EDITORS)?;
     let b = body.into_inner();
     let form = AssetInsertForm {
         id: Uuid::now_v7(),
@@ -197,7 +196,7 @@ pub async fn update(
     id: web::Path<Uuid>,
     body: web::Json<UpdateAsset>,
 ) -> Result<HttpResponse, Problem> {
-    require_editor(&user)?;
+    user.require(Roles::EDITORS)?;
     let id = id.into_inner();
     let b = body.into_inner();
     let form = AssetUpdateForm {
@@ -245,7 +244,7 @@ pub async fn update(
     responses((status = 200, body = AssetView), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "`asset_has_children`", body = Problem)))]
 pub async fn archive(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, Problem> {
-    require_editor(&user)?;
+    user.require(Roles::EDITORS)?;
     let id = id.into_inner();
     let asset = state
         .write(move |c| {
@@ -288,7 +287,7 @@ pub async fn procedures(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, Problem> {
     let id = id.into_inner();
-    let editor = user.role.can_edit();
+    let editor = user.is(Roles::EDITORS);
     let items = state
         .read(move |c| {
             let params = crate::search::SearchParams {
@@ -301,7 +300,7 @@ pub async fn procedures(
                 limit: Some(100),
             };
             let page = crate::search::search(c, &params, editor)?;
-            summaries(c, &page.hits)
+            summaries(c, &page.items)
         })
         .await?;
     Ok(HttpResponse::Ok().json(AssetProcedures { items }))

@@ -2,15 +2,17 @@
 
 use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
-use gamme_auth_token::AuthUser;
-use gamme_db::schema::{procedure_assets, revisions as revisions_table, users};
+use gamme_auth_token::{AuthUser, Roles};
+use gamme_db::{
+    paging::{Page, PageSize, Pager},
+    schema::{procedure_assets, revisions as revisions_table, users},
+};
 use gamme_service_kit::Problem;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::require_editor;
 use crate::{
     assets::Asset,
     audit::{AuditEvent, Change, Verification},
@@ -65,17 +67,22 @@ pub struct ProcedurePage {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
-    /// Entries after this sequence number.
-    pub after: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// 1–500, 100 by default.
     pub limit: Option<i64>,
 }
+
+/// Oldest first, by sequence number.
+const AUDIT_PAGE: PageSize = PageSize::new(100, 500);
 
 #[derive(Serialize, ToSchema)]
 pub struct AuditPage {
     pub items: Vec<AuditEvent>,
     /// The display names of the items' actors, by user id.
     pub actor_names: std::collections::HashMap<Uuid, String>,
-    pub next_after: Option<i64>,
+    /// Pass as `cursor` for the next page; absent on the last one.
+    pub next_cursor: Option<String>,
 }
 
 /// Cards for search hits, in the same order.
@@ -172,11 +179,11 @@ pub async fn list(
     query: web::Query<SearchParams>,
 ) -> Result<HttpResponse, Problem> {
     let params = query.into_inner();
-    let editor = user.role.can_edit();
+    let editor = user.is(Roles::EDITORS);
     let page = state
         .read(move |c| {
             let page = search::search(c, &params, editor)?;
-            Ok(ProcedurePage { items: summaries(c, &page.hits)?, next_cursor: page.next_cursor })
+            Ok(ProcedurePage { items: summaries(c, &page.items)?, next_cursor: page.next_cursor })
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -192,7 +199,7 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Json<CreateProcedure>,
 ) -> Result<HttpResponse, Problem> {
-    require_editor(&user)?;
+    user.require(Roles::EDITORS)?;
     let b = body.into_inner();
     let code = crate::validate::code("code", &b.code)?;
     let view = state
@@ -229,7 +236,7 @@ pub async fn update(
     id: web::Path<Uuid>,
     body: web::Json<UpdateProcedure>,
 ) -> Result<HttpResponse, Problem> {
-    require_editor(&user)?;
+    user.require(Roles::EDITORS)?;
     let id = id.into_inner();
     let b = body.into_inner();
     let view = state
@@ -263,7 +270,7 @@ pub async fn update(
     params(("id" = Uuid, Path,)), tag = "procedures", security(("bearer" = [])),
     responses((status = 200, body = crate::procedures::ProcedureView), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn archive(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, Problem> {
-    require_editor(&user)?;
+    user.require(Roles::EDITORS)?;
     let id = id.into_inner();
     let view = state
         .write(move |c| {
@@ -310,20 +317,14 @@ pub async fn audit(
     id: web::Path<Uuid>,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, Problem> {
-    require_editor(&user)?;
+    user.require(Roles::EDITORS)?;
     let id = id.into_inner();
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=500).contains(&limit) {
-        return Err(ProcError::invalid("`limit` must be between 1 and 500.").into());
-    }
-    let after = query.after.unwrap_or(0);
+    let pager: Pager<i64> = Pager::new(AUDIT_PAGE, query.limit, query.cursor.as_deref())?;
     let page = state
         .read(move |c| {
             Procedure::find(c, id)?;
-            let items = AuditEvent::for_procedure(c, id, after, limit + 1)?;
-            let more = items.len() > usize::try_from(limit).unwrap_or(0);
-            let items: Vec<AuditEvent> = items.into_iter().take(usize::try_from(limit).unwrap_or(0)).collect();
-            let next_after = if more { items.last().map(|e| e.seq) } else { None };
+            let rows = AuditEvent::for_procedure(c, id, pager.after.unwrap_or(0), pager.fetch())?;
+            let Page { items, next_cursor } = pager.page(rows, |e| e.seq);
             let actors: Vec<Uuid> = items.iter().map(|e| e.actor_id).collect();
             let actor_names = users::table
                 .filter(users::id.eq_any(actors))
@@ -331,7 +332,7 @@ pub async fn audit(
                 .load::<(Uuid, String)>(c)?
                 .into_iter()
                 .collect();
-            Ok(AuditPage { items, actor_names, next_after })
+            Ok(AuditPage { items, actor_names, next_cursor })
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -342,7 +343,7 @@ pub async fn audit(
 #[utoipa::path(operation_id = "procedures_verify_audit", get, path = "/api/procedures/audit/verify", tag = "audit", security(("bearer" = [])),
     responses((status = 200, body = Verification), (status = 403, body = Problem)))]
 pub async fn verify_audit(user: AuthUser, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
-    require_editor(&user)?;
+    user.require(Roles::EDITORS)?;
     let report = state.read(|c| Ok(AuditEvent::verify(c)?)).await?;
     if !report.valid {
         tracing::error!(seq = ?report.broken_at_seq, reason = ?report.reason, "the audit chain is broken");
@@ -397,7 +398,7 @@ pub async fn import(
     state: web::Data<AppState>,
     body: web::Json<ProcedureDocument>,
 ) -> Result<HttpResponse, Problem> {
-    require_editor(&user)?;
+    user.require(Roles::EDITORS)?;
     let doc = body.into_inner();
     doc.check_format()?;
     let view = state.write(move |c| exchange::import(c, &user, &doc)?.view(c, &user)).await?;

@@ -1,7 +1,7 @@
 //! `/api/procedures/{id}/revisions`: drafts, review and publication, diffs and statistics.
 
 use actix_web::{web, HttpResponse};
-use gamme_auth_token::AuthUser;
+use gamme_auth_token::{AuthUser, Roles};
 use gamme_bus::{outbox, Envelope, Event};
 use gamme_service_kit::{Problem, RequestId};
 use serde::{Deserialize, Serialize};
@@ -9,7 +9,6 @@ use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::require_editor;
 use crate::{
     audit::{AuditEvent, Change},
     diff::{self, RevisionDiff},
@@ -91,7 +90,7 @@ pub async fn list(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid
             Procedure::visible_to(c, id, &user)?;
             Ok(Revision::list(c, id)?
                 .iter()
-                .filter(|r| user.role.can_edit() || r.status().is_public())
+                .filter(|r| user.is(Roles::EDITORS) || r.status().is_public())
                 .map(Revision::summary)
                 .collect())
         })
@@ -129,7 +128,7 @@ pub async fn new_draft(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, Problem> {
-    require_editor(&user)?;
+    user.require(Roles::EDITORS)?;
     let id = id.into_inner();
     let view = state
         .write(move |c| {
@@ -185,7 +184,7 @@ pub async fn update(
     path: web::Path<(Uuid, i32)>,
     body: web::Json<RevisionPatch>,
 ) -> Result<HttpResponse, Problem> {
-    require_editor(&user)?;
+    user.require(Roles::EDITORS)?;
     let (id, n) = path.into_inner();
     let patch = body.into_inner();
     let view = state
@@ -219,7 +218,7 @@ pub async fn replace_content(
     path: web::Path<(Uuid, i32)>,
     body: web::Json<ContentInput>,
 ) -> Result<HttpResponse, Problem> {
-    require_editor(&user)?;
+    user.require(Roles::EDITORS)?;
     let (id, n) = path.into_inner();
     let input = body.into_inner();
     let view = state
@@ -250,7 +249,7 @@ pub async fn submit(
     state: web::Data<AppState>,
     path: web::Path<(Uuid, i32)>,
 ) -> Result<HttpResponse, Problem> {
-    require_editor(&user)?;
+    user.require(Roles::EDITORS)?;
     let (id, n) = path.into_inner();
     let view = state
         .write(move |c| {
@@ -292,7 +291,7 @@ pub async fn approve(
     path: web::Path<(Uuid, i32)>,
     body: Option<web::Json<ReviewDecision>>,
 ) -> Result<HttpResponse, Problem> {
-    require_editor(&user)?;
+    user.require(Roles::EDITORS)?;
     let (id, n) = path.into_inner();
     let comment = body.map(|b| b.into_inner().comment).unwrap_or_default();
     let comment = crate::validate::bounded("comment", comment.trim(), 5000)?;
@@ -377,7 +376,7 @@ pub async fn reject(
     path: web::Path<(Uuid, i32)>,
     body: web::Json<ReviewDecision>,
 ) -> Result<HttpResponse, Problem> {
-    require_editor(&user)?;
+    user.require(Roles::EDITORS)?;
     let (id, n) = path.into_inner();
     let comment = crate::validate::required_text("comment", &body.comment, 5000).map_err(|_| {
         ProcError::invalid("Say what must change: a rejection needs a comment (up to 5000 characters).")
@@ -420,7 +419,7 @@ pub async fn archive(
     state: web::Data<AppState>,
     path: web::Path<(Uuid, i32)>,
 ) -> Result<HttpResponse, Problem> {
-    require_editor(&user)?;
+    user.require(Roles::EDITORS)?;
     let (id, n) = path.into_inner();
     let view = state
         .write(move |c| {

@@ -1,13 +1,15 @@
 //! `/api/runs`: start a run, record step results (idempotent), complete with a sign-off.
 
 use actix_web::{web, HttpResponse};
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use gamme_auth_token::AuthUser;
+use gamme_auth_token::{AuthUser, Roles};
 use gamme_bus::{outbox, Envelope, Event};
-use gamme_db::schema::{
-    procedures as procedures_table, revisions as revisions_table, run_step_results, runs as runs_table, users,
+use gamme_db::{
+    paging::{PageSize, Pager},
+    schema::{
+        procedures as procedures_table, revisions as revisions_table, run_step_results, runs as runs_table, users,
+    },
 };
 use gamme_service_kit::{Problem, RequestId};
 use serde::Serialize;
@@ -15,7 +17,6 @@ use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::require_runner;
 use crate::{
     assets::Asset,
     audit::{AuditEvent, Change},
@@ -127,28 +128,19 @@ fn view(c: &mut PgConnection, run: Run) -> Result<RunView, ProcError> {
     })
 }
 
+/// 1–200, 50 by default.
+const RUN_PAGE: PageSize = PageSize::new(50, 200);
+
 /// Lists runs with `filter`, newest first; shared with `/api/assets/{id}/runs`.
 pub async fn list_runs(state: &AppState, filter: RunFilter) -> Result<(Vec<RunSummary>, Option<String>), Problem> {
-    let limit = filter.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(ProcError::invalid("`limit` must be between 1 and 200.").into());
-    }
+    let pager: Pager<(DateTime<Utc>, Uuid)> = Pager::new(RUN_PAGE, filter.limit, filter.cursor.as_deref())?;
     if filter.outcome.as_deref().is_some_and(|o| !matches!(o, "passed" | "failed")) {
         return Err(ProcError::invalid("`outcome` is `passed` or `failed`.").into());
     }
     if filter.status.as_deref().is_some_and(|o| !matches!(o, "in_progress" | "completed")) {
         return Err(ProcError::invalid("`status` is `in_progress` or `completed`.").into());
     }
-    let cursor: Option<(DateTime<Utc>, Uuid)> = match filter.cursor.as_deref() {
-        Some(s) => Some(
-            URL_SAFE_NO_PAD
-                .decode(s)
-                .ok()
-                .and_then(|b| serde_json::from_slice(&b).ok())
-                .ok_or_else(|| ProcError::invalid("The cursor is not valid: start again from the first page."))?,
-        ),
-        None => None,
-    };
+    let (after, fetch) = (pager.after, pager.fetch());
     let page = state
         .read(move |c| {
             let mut q = runs_table::table
@@ -163,7 +155,7 @@ pub async fn list_runs(state: &AppState, filter: RunFilter) -> Result<(Vec<RunSu
                     users::display_name,
                 ))
                 .order((runs_table::started_at.desc(), runs_table::id.desc()))
-                .limit(limit + 1)
+                .limit(fetch)
                 .into_boxed();
             if let Some(p) = filter.procedure {
                 q = q.filter(runs_table::procedure_id.eq(p));
@@ -186,7 +178,7 @@ pub async fn list_runs(state: &AppState, filter: RunFilter) -> Result<(Vec<RunSu
             if let Some(s) = filter.status {
                 q = q.filter(runs_table::status.eq(s));
             }
-            if let Some((at, id)) = cursor {
+            if let Some((at, id)) = after {
                 q = q
                     .filter(runs_table::started_at.lt(at).or(runs_table::started_at.eq(at).and(runs_table::id.lt(id))));
             }
@@ -194,14 +186,8 @@ pub async fn list_runs(state: &AppState, filter: RunFilter) -> Result<(Vec<RunSu
             Ok(rows)
         })
         .await?;
-    let more = page.len() > usize::try_from(limit).unwrap_or(0);
-    let items: Vec<RunSummary> = page.into_iter().take(usize::try_from(limit).unwrap_or(0)).map(summary).collect();
-    let next = if more {
-        items.last().map(|r| URL_SAFE_NO_PAD.encode(serde_json::to_vec(&(r.started_at, r.id)).unwrap_or_default()))
-    } else {
-        None
-    };
-    Ok((items, next))
+    let page = pager.page(page.into_iter().map(summary).collect(), |r: &RunSummary| (r.started_at, r.id));
+    Ok((page.items, page.next_cursor))
 }
 
 /// Runs by procedure, asset (with what is under it), technician, date and outcome.
@@ -226,7 +212,7 @@ pub async fn start(
     state: web::Data<AppState>,
     body: web::Json<StartRun>,
 ) -> Result<HttpResponse, Problem> {
-    require_runner(&user)?;
+    user.require(Roles::RUNNERS)?;
     let b = body.into_inner();
     let view = state
         .write(move |c| {
@@ -288,7 +274,7 @@ pub async fn get(_user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid
 }
 
 fn require_own_run(user: &AuthUser, run: &Run) -> Result<(), ProcError> {
-    if run.technician_id == user.id || user.is_admin() {
+    if run.technician_id == user.id || user.is(Roles::ADMINS) {
         Ok(())
     } else {
         Err(ProcError::Forbidden("Only the technician who started this run can record it.".into()))
@@ -309,7 +295,7 @@ pub async fn record_step(
     path: web::Path<(Uuid, Uuid)>,
     body: web::Json<ResultInput>,
 ) -> Result<HttpResponse, Problem> {
-    require_runner(&user)?;
+    user.require(Roles::RUNNERS)?;
     let (run_id, step_id) = path.into_inner();
     let input = body.into_inner();
     let note = validate::optional_text("note", input.note.as_deref(), 5000)?;
@@ -387,7 +373,7 @@ pub async fn complete(
     id: web::Path<Uuid>,
     body: web::Json<CompleteRun>,
 ) -> Result<HttpResponse, Problem> {
-    require_runner(&user)?;
+    user.require(Roles::RUNNERS)?;
     let id = id.into_inner();
     let input = body.into_inner();
     let correlation = Some(request_id.as_str().to_owned());

@@ -8,7 +8,7 @@ use gamme_auth_token::{
     Role,
 };
 use gamme_db::testing::TestDb;
-use gamme_service_kit::{config::CommonConfig, Env};
+use gamme_service_kit::Env;
 use reqwest::{header, Client, Method, Response, StatusCode};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -33,12 +33,11 @@ pub async fn spawn_app() -> TestApp {
         ("GAMME_DB_POOL_SIZE".to_owned(), "4".to_owned()),
         ("GAMME_BUS_QUEUE_EXPIRY_SECS".to_owned(), "120".to_owned()),
     ]);
-    let common = CommonConfig::from_env(&env, "procedures", 0).expect("config");
     let issuer = TestIssuer::new();
+    let mut config = gamme_procedures::Application::config(&env).expect("config");
+    config.tokens = issuer.token_config();
     let listener = gamme_service_kit::server::bind("127.0.0.1:0").expect("bind");
-    let app = gamme_procedures::Application::build_with(common, issuer.token_config(), listener)
-        .await
-        .expect("procedures starts");
+    let app = gamme_procedures::Application::build(config, listener).await.expect("procedures starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let shutdown = app.shutdown_token();
     tokio::spawn(app.run());

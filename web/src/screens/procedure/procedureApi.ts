@@ -55,14 +55,14 @@ export const diffQuery = (id: string, a: number, b: number) =>
 export const auditQuery = (id: string) =>
   infiniteQueryOptions({
     queryKey: keys.audit(id),
-    initialPageParam: undefined as number | undefined,
+    initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) =>
       unwrap(
         proceduresApi.GET('/api/procedures/{id}/audit', {
-          params: { path: { id }, query: { after: pageParam, limit: AUDIT_PAGE_SIZE } },
+          params: { path: { id }, query: { cursor: pageParam, limit: AUDIT_PAGE_SIZE } },
         }),
       ),
-    getNextPageParam: (page) => page.next_after ?? undefined,
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
   });
 
 export const statsQuery = (id: string, n: number) =>

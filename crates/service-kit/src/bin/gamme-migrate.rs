@@ -3,6 +3,7 @@
 
 use std::{process::ExitCode, thread, time::Duration};
 
+use gamme_backoff::Backoff;
 use gamme_service_kit::{config::CommonConfig, telemetry, Env};
 use secrecy::ExposeSecret;
 
@@ -17,7 +18,7 @@ fn main() -> ExitCode {
         }
     };
     // The database may still be starting: retry for about a minute.
-    let mut delay = Duration::from_millis(250);
+    let mut backoff = Backoff::exponential(Duration::from_millis(250), Duration::from_secs(8));
     for attempt in 1..=12 {
         match gamme_db::migrate::run_pending_at(config.database_url.expose_secret()) {
             Ok(applied) if applied.is_empty() => {
@@ -30,8 +31,7 @@ fn main() -> ExitCode {
             }
             Err(err) => {
                 tracing::warn!(attempt, error = %err, "cannot migrate yet");
-                thread::sleep(delay);
-                delay = (delay * 2).min(Duration::from_secs(8));
+                thread::sleep(backoff.next_delay());
             }
         }
     }

@@ -1,0 +1,57 @@
+//! What every service connects to at start: the database pool, the broker (with the queues the
+//! service declares), and the outbox relay, which runs until `shutdown` is cancelled.
+
+use std::sync::Arc;
+
+use gamme_bus::{Bus, EventQueue, OutboxRelay, Topology, WorkQueue};
+use gamme_db::PgPool;
+use tokio::{sync::Notify, task::JoinHandle};
+use tokio_util::sync::CancellationToken;
+
+use crate::{config::CommonConfig, health::Readiness};
+
+pub struct Backbone {
+    pub pool: PgPool,
+    pub bus: Bus,
+    /// Wakes the relay after a commit that added an outbox row.
+    pub outbox: Arc<Notify>,
+    /// Cancelled when the service stops (SIGTERM, a test's cancel, a failed start): every
+    /// background task of the service watches it.
+    pub shutdown: CancellationToken,
+    pub(crate) relay: JoinHandle<()>,
+}
+
+impl Backbone {
+    /// Must be called inside the Tokio runtime: it spawns the relay, which connects to the
+    /// broker at once, declaring the exchanges and these queues.
+    pub fn start(common: &CommonConfig, work_queues: &[WorkQueue], event_queues: &[EventQueue]) -> Self {
+        let pool = gamme_db::build_pool(&common.database_url, common.db_pool_size, common.db_connect_timeout);
+        let mut topology = Topology::new(&common.bus_prefix).with_queue_expiry(common.bus_queue_expiry);
+        for queue in work_queues {
+            topology = topology.with_work_queue(*queue);
+        }
+        for queue in event_queues {
+            topology = topology.with_event_queue(*queue);
+        }
+        let bus = Bus::new(common.amqp_url.clone(), topology);
+        let relay = OutboxRelay::new(pool.clone(), bus.clone());
+        let outbox = relay.waker();
+        let shutdown = CancellationToken::new();
+        let relay = tokio::spawn(relay.run(shutdown.clone()));
+        Self { pool, bus, outbox, shutdown, relay }
+    }
+
+    /// `/readyz`: the database and the broker answer.
+    pub fn readiness(&self) -> Readiness {
+        let (pool, bus) = (self.pool.clone(), self.bus.clone());
+        Readiness::new()
+            .check("database", move || {
+                let pool = pool.clone();
+                Box::pin(async move { gamme_db::pool::ping(&pool).await })
+            })
+            .check("broker", move || {
+                let bus = bus.clone();
+                Box::pin(async move { bus.ping().await })
+            })
+    }
+}
