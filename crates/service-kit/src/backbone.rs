@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
+use diesel::{Connection, PgConnection};
 use gamme_bus::{Bus, EventQueue, OutboxRelay, Topology, WorkQueue};
-use gamme_db::PgPool;
+use gamme_db::{DbError, PgPool};
 use tokio::{sync::Notify, task::JoinHandle};
 use tokio_util::sync::CancellationToken;
 
@@ -41,6 +42,11 @@ impl Backbone {
         Self { pool, bus, outbox, shutdown, relay }
     }
 
+    /// The database as handlers and tasks use it: reads, and writes that wake the relay.
+    pub fn store(&self) -> Store {
+        Store { pool: self.pool.clone(), outbox: self.outbox.clone() }
+    }
+
     /// `/readyz`: the database and the broker answer.
     pub fn readiness(&self) -> Readiness {
         let (pool, bus) = (self.pool.clone(), self.bus.clone());
@@ -53,5 +59,43 @@ impl Backbone {
                 let bus = bus.clone();
                 Box::pin(async move { bus.ping().await })
             })
+    }
+}
+
+/// The one way a service uses its database from async code: sync Diesel on the blocking pool,
+/// a write in one transaction, and the outbox relay woken after a write commits (it may have
+/// added a message).
+#[derive(Clone)]
+pub struct Store {
+    pub pool: PgPool,
+    outbox: Arc<Notify>,
+}
+
+impl Store {
+    /// Runs `f` on a pooled connection, off the async threads.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        gamme_db::run(&self.pool, f).await
+    }
+
+    /// Runs `f` in one transaction, then wakes the outbox relay.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + From<diesel::result::Error> + Send + 'static,
+    {
+        let out = gamme_db::run(&self.pool, move |conn| conn.transaction(f)).await?;
+        self.outbox.notify_one();
+        Ok(out)
+    }
+
+    /// Wakes the relay after a commit made some other way.
+    pub fn wake_outbox(&self) {
+        self.outbox.notify_one();
     }
 }

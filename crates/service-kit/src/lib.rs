@@ -22,7 +22,7 @@ pub mod server;
 pub mod telemetry;
 
 pub use app::{main, Application, Info, Parts, Service, ServiceConfig};
-pub use backbone::Backbone;
+pub use backbone::{Backbone, Store};
 pub use config::{CommonConfig, ConfigError, Env, Environment};
 pub use problem::Problem;
 pub use request_id::RequestId;
