@@ -222,7 +222,7 @@ pub struct Proposed {
     pub min: Option<f64>,
     pub max: Option<f64>,
     pub page: Option<i64>,
-    /// The cited passage when the draft gives one, then the step's title and body.
+    /// The limit's source passage when the draft gives one, then the step's title and body.
     pub passages: Vec<String>,
 }
 
@@ -246,8 +246,8 @@ pub fn proposed(draft: &Value) -> (Vec<Proposed>, Vec<ProposedWarning>) {
         if step["kind"] != "number" || (min.is_none() && max.is_none()) {
             continue;
         }
-        let citation = &step["citations"][0];
-        let passages = [&citation["passage"], &step["title"], &step["body"]]
+        let source = &step["limit_source"];
+        let passages = [&source["passage"], &step["title"], &step["body"]]
             .iter()
             .filter_map(|v| v.as_str())
             .filter(|s| !s.trim().is_empty())
@@ -257,7 +257,7 @@ pub fn proposed(draft: &Value) -> (Vec<Proposed>, Vec<ProposedWarning>) {
             unit: step["unit"].as_str().unwrap_or_default().to_owned(),
             min,
             max,
-            page: citation["page"].as_i64(),
+            page: source["page"].as_i64().or_else(|| step["citations"][0]["page"].as_i64()),
             passages,
         });
     }
