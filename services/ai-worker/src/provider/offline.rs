@@ -225,18 +225,20 @@ pub fn draft(
                     pending.push((w, citation.clone()));
                     continue;
                 }
-                Block::Item { text, warnings, numbered } => {
+                Block::Item { text, warnings, numbered, spec } => {
                     let sentences = layout::sentences(&text);
+                    // A checklist line gives its value after a label; a data sheet's line does not.
                     let mut readings: Vec<(Limit, &str)> = sentences
                         .iter()
                         .enumerate()
-                        .flat_map(|(i, s)| limits(s, context(s, i == 0)).into_iter().map(move |l| (l, *s)))
+                        .flat_map(|(i, s)| limits(s, context(s, i == 0 && !spec)).into_iter().map(move |l| (l, *s)))
                         .collect();
                     // "Check the belt speed: 1 450 rpm at the motor is 1.2 m/s. Acceptable range
-                    // 1.1–1.3 m/s.": the bound is the step's limit, the labelled value describes.
-                    if readings.iter().any(|(l, _)| l.min != l.max) {
-                        readings.retain(|(l, _)| !l.labelled);
-                    }
+                    // 1.1–1.3 m/s.": the bound is the step's limit, the labelled value of
+                    // another quantity in another sentence describes its conditions.
+                    let bounds: Vec<(String, &str)> =
+                        readings.iter().filter(|(l, _)| l.min != l.max).map(|(l, s)| (l.unit.clone(), *s)).collect();
+                    readings.retain(|(l, s)| !l.labelled || !bounds.iter().any(|(u, b)| *u != l.unit && b != s));
                     // `6.1 Removal` is a section number, not a step.
                     let heading = numbered
                         && readings.is_empty()
@@ -262,10 +264,14 @@ pub fn draft(
                         .collect();
                     (steps, Vec::new())
                 }
-                Block::Row { clause, title, line, check } => {
+                Block::Row { cells, clause, title, line, check } => {
                     let ctx = Context { decimal, imperative: false, first_of_item: false, check_row: check };
-                    let steps =
+                    let mut steps: Vec<ProposedStep> =
                         limits(&clause, ctx).into_iter().map(|l| number_step(&title, l, &line, &citation)).collect();
+                    // A table of operations: a row that says what to do is a step even without a value.
+                    if steps.is_empty() && check && cells.iter().any(|c| layout::is_imperative(c, in_french)) {
+                        steps.push(step(step_kind(&title, false), &title, &citation));
+                    }
                     (steps, Vec::new())
                 }
             };

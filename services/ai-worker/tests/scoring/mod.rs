@@ -293,6 +293,7 @@ pub struct ExcerptScore {
     pub kept: usize,
     /// Kept readings that also cite the right page and passage.
     pub sourced: usize,
+    pub source_misses: Vec<String>,
     pub invented: Vec<String>,
     pub reading_misses: Vec<String>,
     pub safety: usize,
@@ -334,7 +335,19 @@ pub fn score(excerpt: &Excerpt, draft: &Value) -> ExcerptScore {
                 let p = readings.remove(j);
                 matched[i] = true;
                 s.kept += 1;
-                s.sourced += usize::from(from_passage(e, &p));
+                if from_passage(e, &p) {
+                    s.sourced += 1;
+                } else {
+                    let cited = p.passages.first().map_or("nothing", String::as_str);
+                    let page = p.page.map_or_else(|| "no page".to_owned(), |n| format!("page {n}"));
+                    s.source_misses.push(format!(
+                        "{} {} (page {}) — cited: {} ({page})",
+                        show_limits(&e.unit, p.min, p.max),
+                        quote(&e.passage),
+                        e.page,
+                        quote(cited)
+                    ));
+                }
             }
         }
     }
@@ -504,6 +517,7 @@ impl Report {
                 .map(|f| format!("failed: {f}"))
                 .chain(s.reading_misses.iter().map(|m| format!("missed   {m}")))
                 .chain(s.invented.iter().map(|m| format!("invented {m}")))
+                .chain(s.source_misses.iter().map(|m| format!("source   {m}")))
                 .chain(s.warning_misses.iter().map(|m| format!("warning  {m}")))
                 .collect();
             if lines.is_empty() {

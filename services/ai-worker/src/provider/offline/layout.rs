@@ -23,17 +23,20 @@ pub enum Block {
     Heading(String),
     Warning(Warning),
     /// A list item without its marker, with the warnings written inside it. `numbered` items
-    /// (`6.1 Removal`) may be section titles rather than steps.
+    /// (`6.1 Removal`) may be section titles rather than steps; `spec` items list the data of
+    /// the equipment (under "Technical data", "Caractéristiques"): their values are no targets.
     Item {
         text: String,
         warnings: Vec<Warning>,
         numbered: bool,
+        spec: bool,
     },
     /// Prose: one or more sentences.
     Prose(String),
-    /// A table row: its cells as one clause (`label : value : value`), a title, the row as
-    /// written, and whether the table lists checks or settings (its values are targets).
+    /// A table row: its cells, the cells as one clause (`label : value : value`), a title, the
+    /// row as written, and whether the table lists checks or settings (its values are targets).
     Row {
+        cells: Vec<String>,
         clause: String,
         title: String,
         line: String,
@@ -100,8 +103,15 @@ static MARKER: LazyLock<Regex> = LazyLock::new(|| {
 static HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*#{1,6}\s+(?P<text>\S.*)$").expect("heading regex"));
 
 fn list_item(line: &str) -> Option<(String, bool)> {
-    let c = MARKER.captures(line)?;
-    Some((c["text"].trim().to_owned(), c.name("multi").is_some()))
+    if let Some(c) = MARKER.captures(line) {
+        return Some((c["text"].trim().to_owned(), c.name("multi").is_some()));
+    }
+    // `3 START MACHINE`: a number and a capitalised word (not a unit: `12 V supply`).
+    static BARE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\s*\d{1,2}\s+(?P<text>\p{Lu}\p{L}+\b.*)$").expect("bare marker regex"));
+    let c = BARE.captures(line)?;
+    let text = c["text"].trim();
+    quantities::unit_at(text, 0).is_none().then(|| (text.to_owned(), false))
 }
 
 // ---- tables -------------------------------------------------------------------------------
@@ -131,16 +141,28 @@ fn cells(line: &str) -> Option<(Columns, Vec<String>)> {
     let keep = |v: Vec<&str>| -> Vec<String> {
         v.into_iter().map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned).collect()
     };
+    // Pipes and tabs keep their empty cells: a column is known by its place.
+    let positional = |v: Vec<&str>| -> Vec<String> {
+        let mut c: Vec<String> = v.into_iter().map(|c| c.trim().to_owned()).collect();
+        if c.first().is_some_and(String::is_empty) {
+            c.remove(0);
+        }
+        if c.last().is_some_and(String::is_empty) {
+            c.pop();
+        }
+        c
+    };
+    let filled = |c: &[String]| c.iter().filter(|c| !c.is_empty()).count();
     if t.contains('|') {
         if t.chars().all(|c| matches!(c, '|' | '-' | ':' | '+' | '=' | ' ')) {
             return Some((Columns::Rule, Vec::new()));
         }
-        let c = keep(t.split('|').collect());
-        return (c.len() >= 2).then_some((Columns::Pipes, c));
+        let c = positional(t.split('|').collect());
+        return (filled(&c) >= 2).then_some((Columns::Pipes, c));
     }
     if t.contains('\t') {
-        let c = keep(t.split('\t').collect());
-        return (c.len() >= 2).then_some((Columns::Tabs, c));
+        let c = positional(t.split('\t').collect());
+        return (filled(&c) >= 2).then_some((Columns::Tabs, c));
     }
     if LEADERS.is_match(t) {
         let c = keep(LEADERS.split(t).collect());
@@ -156,6 +178,12 @@ fn cells(line: &str) -> Option<(Columns, Vec<String>)> {
     let d = DEFINITION.captures(t)?;
     Some((Columns::Definition, vec![d["label"].trim().to_owned(), d["value"].trim().to_owned()]))
 }
+
+/// Captions of the equipment's data, whose values are ratings, not limits to check.
+static SPEC_CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W*(?:technical data|technical specifications?|specifications? techniques?|données techniques|caractéristiques(?: techniques| principales)?|characteristics|nameplate|plaque signalétique|rating plate|ratings|machine data)\W*$")
+        .expect("spec caption regex")
+});
 
 static CHECK_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -209,19 +237,21 @@ fn table(rows: &[(String, Vec<String>)], caption: Option<&str>, kind: Columns) -
         || caption.is_some_and(|c| CHECK_WORDS.is_match(c));
     data.iter()
         .map(|(line, row)| {
+            // The row's unit column, if any, is the unit of its bare values.
+            let row_unit = row
+                .iter()
+                .enumerate()
+                .find(|(i, _)| columns.get(*i).is_some_and(|c| c.is_unit))
+                .map(|(_, u)| u.as_str());
             let mut out: Vec<String> = Vec::new();
             for (i, cell) in row.iter().enumerate() {
                 let col = columns.get(i);
-                if col.is_some_and(|c| c.is_unit) {
-                    if let Some(last) = out.iter_mut().rev().find(|c| c.chars().any(|ch| ch.is_ascii_digit())) {
-                        last.push(' ');
-                        last.push_str(cell);
-                    }
+                if cell.is_empty() || col.is_some_and(|c| c.is_unit) {
                     continue;
                 }
                 let mut text = cell.clone();
                 let bare = quantities::quantities(cell, decimal).iter().any(|q| q.unit.is_none());
-                if let Some(unit) = col.and_then(|c| c.unit.as_deref()).filter(|_| bare && i > 0) {
+                if let Some(unit) = col.and_then(|c| c.unit.as_deref()).or(row_unit).filter(|_| bare && i > 0) {
                     text.push(' ');
                     text.push_str(unit);
                 }
@@ -230,7 +260,13 @@ fn table(rows: &[(String, Vec<String>)], caption: Option<&str>, kind: Columns) -
                 }
                 out.push(text);
             }
-            Block::Row { clause: out.join(" : "), title: out.join(" – "), line: line.trim().to_owned(), check }
+            Block::Row {
+                cells: row.iter().filter(|c| !c.is_empty()).cloned().collect(),
+                clause: out.join(" : "),
+                title: out.join(" – "),
+                line: line.trim().to_owned(),
+                check,
+            }
         })
         .collect()
 }
@@ -264,7 +300,7 @@ fn continues(prev: &str, line: &str, indented_item: bool) -> bool {
 }
 
 enum Open {
-    Item { text: String, numbered: bool },
+    Item { text: String, numbered: bool, spec: bool },
     Prose(String),
     Warning { level: &'static str, text: String, passage: String, titled: bool },
 }
@@ -301,6 +337,8 @@ pub fn blocks(body: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let mut open: Option<Open> = None;
     let mut last_line = String::new();
+    // Items under a caption such as "Technical data" (and the items after them) list data.
+    let mut spec_list = false;
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];
@@ -323,11 +361,14 @@ pub fn blocks(body: &str) -> Vec<Block> {
         i += 1;
         if line.trim().is_empty() {
             flush(&mut open, &mut out);
+            spec_list = false;
             continue;
         }
         if let Some(c) = HEADING.captures(line) {
             flush(&mut open, &mut out);
-            out.push(Block::Heading(c["text"].trim().to_owned()));
+            let title = c["text"].trim().to_owned();
+            spec_list = SPEC_CAPTION.is_match(&title);
+            out.push(Block::Heading(title));
             continue;
         }
         if let Some((level, text, titled)) = signal(line) {
@@ -336,9 +377,19 @@ pub fn blocks(body: &str) -> Vec<Block> {
             last_line = line.to_owned();
             continue;
         }
-        if let Some((text, numbered)) = list_item(line) {
+        if let Some((level, text, titled)) = list_item(line).and_then(|(text, _)| signal(&text)) {
+            // "3. WARNING: A hose can whip when it bursts."
             flush(&mut open, &mut out);
-            open = Some(Open::Item { text, numbered });
+            open = Some(Open::Warning { level, text, passage: line.trim().to_owned(), titled });
+            last_line = line.to_owned();
+            continue;
+        }
+        if let Some((text, numbered)) = list_item(line) {
+            if let Some(Open::Prose(caption)) = &open {
+                spec_list = SPEC_CAPTION.is_match(caption);
+            }
+            flush(&mut open, &mut out);
+            open = Some(Open::Item { text, numbered, spec: spec_list });
             last_line = line.to_owned();
             continue;
         }
@@ -391,7 +442,7 @@ fn flush(open: &mut Option<Open>, out: &mut Vec<Block>) {
             let text = if text.is_empty() { passage.clone() } else { text };
             out.push(Block::Warning(Warning { level, text, passage }));
         }
-        Some(Open::Item { text, numbered }) => {
+        Some(Open::Item { text, numbered, spec }) => {
             let (text, warnings) = match INLINE_SIGNAL.captures(&text) {
                 Some(c) => {
                     let whole = c.get(0).map_or(0..0, |m| m.range());
@@ -402,7 +453,7 @@ fn flush(open: &mut Option<Open>, out: &mut Vec<Block>) {
                 }
                 None => (text, Vec::new()),
             };
-            out.push(Block::Item { text, warnings, numbered });
+            out.push(Block::Item { text, warnings, numbered, spec });
         }
         Some(Open::Prose(text)) => {
             let mut rest = text.as_str();
@@ -949,7 +1000,8 @@ mod tests {
                     text: "the cover weighs 14 kg.".into(),
                     passage: "CAUTION: the cover weighs 14 kg.".into()
                 }],
-                numbered: false
+                numbered: false,
+                spec: false,
             }]
         );
     }
@@ -983,6 +1035,40 @@ mod tests {
         assert!(matches!(&tabs[0], Block::Row { clause, .. } if clause == "Oil pressure : ≥ 2.5 bar"), "{tabs:?}");
         let pipes = blocks("| Test | Acceptance |\n|------|------|\n| U1 to earth | ≥ 100 MΩ |");
         assert!(matches!(&pipes[0], Block::Row { clause, .. } if clause == "U1 to earth : ≥ 100 MΩ"), "{pipes:?}");
+    }
+
+    #[test]
+    fn a_warning_written_as_a_numbered_step_is_a_warning() {
+        assert_eq!(
+            warnings("3. WARNING: A hose can whip when it bursts."),
+            vec![("warning", "A hose can whip when it bursts.".into())]
+        );
+    }
+
+    #[test]
+    fn min_max_and_unit_columns_bound_the_values_of_their_row() {
+        let b = blocks(
+            "| Check | Min | Max | Unit |\n|---|---|---|---|\n| Suction | 1.5 | 2.5 | bar |\n| Bearing |  | 75 | °C |",
+        );
+        let clauses: Vec<&str> = b
+            .iter()
+            .filter_map(|b| if let Block::Row { clause, .. } = b { Some(clause.as_str()) } else { None })
+            .collect();
+        assert_eq!(clauses, ["Suction : min 1.5 bar : max 2.5 bar", "Bearing : max 75 °C"]);
+    }
+
+    #[test]
+    fn items_under_a_data_caption_list_data() {
+        let b = blocks("Technical data\n- Reservoir capacity: 40 gal\n\nChecks\n- Wheel nuts: 180 N·m");
+        let specs: Vec<bool> =
+            b.iter().filter_map(|b| if let Block::Item { spec, .. } = b { Some(*spec) } else { None }).collect();
+        assert_eq!(specs, [true, false]);
+    }
+
+    #[test]
+    fn a_number_before_a_capitalised_word_marks_a_step_but_a_value_does_not() {
+        assert!(matches!(&blocks("3 START MACHINE")[0], Block::Item { text, .. } if text == "START MACHINE"));
+        assert!(matches!(&blocks("12 V supply on terminal X1")[0], Block::Prose(_)));
     }
 
     #[test]

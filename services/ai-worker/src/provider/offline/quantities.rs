@@ -78,8 +78,12 @@ pub fn quantities(text: &str, decimal: Decimal) -> Vec<Quantity> {
         }
         let prev = k.checked_sub(1).and_then(at);
         let before_prev = k.checked_sub(2).and_then(at);
-        let mut glued = prev.is_some_and(|p| p.is_alphanumeric() || matches!(p, '_' | '/' | '#' | '.' | ','));
-        let mut start = offset(k);
+        // `.125 in`: a decimal without its zero, in English text.
+        let bare_decimal =
+            decimal == Decimal::Point && prev == Some('.') && before_prev.is_none_or(|q| q.is_whitespace() || q == '(');
+        let mut glued =
+            !bare_decimal && prev.is_some_and(|p| p.is_alphanumeric() || matches!(p, '_' | '/' | '#' | '.' | ','));
+        let mut start = if bare_decimal { offset(k - 1) } else { offset(k) };
         if let Some(p @ ('-' | '−' | '+')) = prev {
             match before_prev {
                 Some(q) if q.is_alphabetic() => glued = true,
@@ -100,7 +104,7 @@ pub fn quantities(text: &str, decimal: Decimal) -> Vec<Quantity> {
             k = skip_token(k);
             continue;
         }
-        let mut digits = String::new();
+        let mut digits = if bare_decimal { String::from("0.") } else { String::new() };
         let mut j = k;
         while digit_at(j) {
             digits.push(at(j).unwrap_or('0'));
@@ -111,7 +115,7 @@ pub fn quantities(text: &str, decimal: Decimal) -> Vec<Quantity> {
             Decimal::Point => ',',
             Decimal::Comma => '.',
         };
-        if digits.len() <= 3 && digits != "0" {
+        if !bare_decimal && digits.len() <= 3 && digits != "0" {
             loop {
                 let sep = at(j);
                 let grouped = sep.is_some_and(is_thin_space) && three_after(j)
@@ -127,7 +131,7 @@ pub fn quantities(text: &str, decimal: Decimal) -> Vec<Quantity> {
                 j += 4;
             }
         }
-        if at(j).is_some_and(|c| matches!(c, '.' | ',')) && digit_at(j + 1) {
+        if !bare_decimal && at(j).is_some_and(|c| matches!(c, '.' | ',')) && digit_at(j + 1) {
             digits.push('.');
             j += 1;
             while digit_at(j) {
@@ -369,6 +373,15 @@ pub fn unit_at(text: &str, at: usize) -> Option<(String, usize)> {
             break;
         }
     }
+    // `in` is an inch only where it cannot be the preposition: `.188 in.`, `2 in to 3 in`.
+    static INCH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:inch(?:es)?\b|in\.|in\b(?:\s*(?:[,;)/]|to\b|and\b|or\b|max|min)|\s*$))").expect("inch regex")
+    });
+    if let Some(m) = INCH.find(&text[p..]) {
+        let written = m.as_str();
+        let len = if written.starts_with("inch") { written.len() } else { 2 + usize::from(written.starts_with("in.")) };
+        return Some(("in".to_owned(), p + len));
+    }
     let (unit, end) = compound_at(text, p)?;
     // `V DC`, `VAC`, `V c.c.` are volts.
     if VOLTAGES.contains(&unit.as_str()) {
@@ -498,6 +511,12 @@ fn phrases() -> Vec<Phrase> {
         ("not above", Upper),
         ("not over", Upper),
         ("within", Upper),
+        ("limited to", Upper),
+        ("restricted to", Upper),
+        ("limité à", Upper),
+        ("limitée à", Upper),
+        ("limités à", Upper),
+        ("limitées à", Upper),
         ("maximum", Upper),
         ("maxi", Upper),
         ("max.", Upper),
@@ -567,6 +586,13 @@ fn phrases() -> Vec<Phrase> {
         ("moins de", Upper),
         ("moins d'", Upper),
         ("en dessous de", Upper),
+        ("descend sous", Upper),
+        ("descendue sous", Upper),
+        ("descendre sous", Upper),
+        ("tombe sous", Upper),
+        ("tombée sous", Upper),
+        ("passe sous", Upper),
+        ("chute sous", Upper),
         ("en-dessous de", Upper),
         ("au-dessous de", Upper),
         ("plus de", Lower),
@@ -626,17 +652,52 @@ static ADJECTIVE: LazyLock<Regex> = LazyLock::new(|| {
 
 static AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\s*(?P<p>au maximum|au minimum|au plus|au moins|at most|at the most|at least|or less|or lower|or below|or more|or higher|or above|ou moins|ou plus|et plus|maximum|minimum|maxi|mini|max\.?|min\.?)(?:[^\p{L}]|$)",
+        r"(?i)^(?:\s+(?:de|d['’]|of)\s*\p{L}+)?\s*(?P<p>au maximum|au minimum|au plus|au moins|at most|at the most|at least|or less|or lower|or below|or more|or higher|or above|ou moins|ou plus|et plus|maximum|minimum|maxi|mini|max\.?|min\.?)(?:[^\p{L}]|$)",
     )
     .expect("post-bound regex")
 });
 
+/// `une flèche de 10 mm est encore tolérée`, `5 bar is acceptable`.
+static ACCEPTED_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s+(?:(?:is|are|est|sont)\s+(?:still\s+|encore\s+|also\s+)?)(?:tolerated|acceptable|allowed|permitted|permissible|admissible|tolérée?s?|admise?s?|acceptables?|autorisée?s?)\b")
+        .expect("acceptance regex")
+});
+
+/// `with 5 g of grease each, not more`: a bound at the end of the clause, about its last value.
+static CLAUSE_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[^.;:]*?,\s*(?P<p>not more|no more|pas plus|pas davantage|at most|au plus|maximum|not less|no less|pas moins|at least|au moins|minimum)\s*[.;!]?\s*$")
+        .expect("clause-end bound regex")
+});
+
+/// `ne doit pas excéder la valeur de plaque (12,4 A)`: the value in brackets after a noun.
+static BEFORE_BRACKETED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[^\p{L}])(?P<p>exceed|exceeds|dépasser|dépasse|excéder|excède|atteindre|atteint|reach|reaches|be below|be above|fall below|drop below)(?:\s+[\p{L}'’\-]+){1,10}\s*\(\s*$")
+        .expect("bracketed bound regex")
+});
+
+/// "Product too wet (> 12 % moisture)" names the bad side.
+static TOO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:too|trop)\s+[\p{L}'’\-]+\s*\(?\s*$").expect("too regex"));
+
+/// "jusqu'à ce que la pression atteigne 1,5 bar", "until it reaches 2 bar": a target.
+static UNTIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:until|till|jusqu['’]à ce qu['’]?e?)\b[^,;:]*\b(?:reaches|reach|reads|shows|is|atteigne|atteignent|atteint|indique|soit)\s*$")
+        .expect("until regex")
+});
+
+/// "Do not overtighten: the thread strips above 20 Nm" names the bad side.
+static WARNED_OFF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:do not|don't|never|avoid|ne pas|ne jamais|éviter|évitez)\b[^:]*:")
+        .expect("warned-off regex")
+});
+
 static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:not|never|no|cannot|without|nor|pas|jamais|sans|ni)\b|n['’]t\b").expect("negation regex")
+    Regex::new(r"(?i)\b(?:not|never|no|cannot|without|nor|pas|jamais|sans|ni|ne|aucune?)\b|n['’]t\b|\bn['’]")
+        .expect("negation regex")
 });
 
 static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:if|when|whenever|as soon as|in case|si|s['’]ils?|lorsque|lorsqu['’]|quand|dès que|dès qu['’]|en cas de|au cas où)\b")
+    Regex::new(r"(?i)\b(?:if|when|whenever|as soon as|in case|si|s['’]ils?|lorsque|lorsqu['’]|quand|dès que|dès qu['’]|en cas d['’]|en cas de|au cas où)\b")
         .expect("condition regex")
 });
 
@@ -682,6 +743,12 @@ static RATING: LazyLock<Regex> = LazyLock::new(|| {
         .expect("rating regex")
 });
 
+/// `Reservoir capacity: 40 gal`, `Puissance moteur : 7,5 kW`: a property of the equipment.
+static PROPERTY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:capacity|capacité|power|puissance|weight|poids|mass|masse|size|taille|dimensions?)(?:\s+[\p{L}'’\-]+){0,2}\s*[:=]\s*$")
+        .expect("property regex")
+});
+
 static ARTICLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:^|\s)(?:a|an|the|un|une|le|la|les|des|each|every|chaque|this|that|these|its|their|ce|cette|ces|son|sa|ses)\s+$")
         .expect("article regex")
@@ -697,16 +764,17 @@ static ENUMERATION: LazyLock<Regex> = LazyLock::new(|| {
 /// Words that name a quantity: "torque 6 N·m", "au couple de 60 N·m", "pressure of 10 bar".
 static QUANTITY_NOUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:torque|couple|pressure|pression|temperature|température|voltage|tension|current|courant|intensité|speed|vitesse|régime|flow|débit|gap|jeu|clearance|entrefer|cote|dimension|force|effort|time|durée|temps|frequency|fréquence|resistance|résistance|setting|réglage|consigne|setpoint|value|valeur|stick-out)\s*(?:of|de|d['’]|du|:)?\s*$",
+        r"(?i)\b(?:torque|couple|pressure|pression|temperature|température|voltage|tension|current|courant|intensité|speed|vitesse|régime|flow|débit|gap|jeu|clearance|entrefer|cote|dimension|force|effort|time|durée|temps|frequency|fréquence|resistance|résistance|setting|réglage|consigne|setpoint|value|valeur|stick-out|flèche|deflection|sag|play|runout|faux-rond|stroke|course|thickness|épaisseur)(?:\s+(?:de|d['’]|du|des|of|à)\s*[\p{L}'’\-]+(?:\s+[\p{L}'’\-]+)?)?\s*(?:of|de|d['’]|du|:)?\s*$",
     )
     .expect("quantity noun regex")
 });
 
 /// `: 6 bar`, `= 20 min`, `soit 10 bar`, `...... 280 bar`.
-static LABEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(?::|=|\bsoit|\.{2,}|…)\s*$").expect("label regex"));
+static LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?::|=|\bsoit|\.{2,}|…)\s*\+?\s*$").expect("label regex"));
 
 static PREPOSITION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\bto|\bat|\bà|\bau|\bjusqu['’]à|\bup to|\bis|\bare|\best|\bsont|\breads?|\bindique|\baffiche|\bshows?)\s*$")
+    Regex::new(r"(?i)(?:\bto|\bat|\bà|\bau|\bjusqu['’]à|\bup to|\bis|\bare|\best|\bsont|\breads?|\bindique|\baffiche|\bshows?|\bby (?:a further|another|an additional)|\bd['’]un angle de)\s*$")
         .expect("preposition regex")
 });
 
@@ -814,6 +882,7 @@ struct Found {
 pub fn limits(sentence: &str, ctx: Context) -> Vec<Limit> {
     let mut qs = quantities(sentence, ctx.decimal);
     give_ph(sentence, &mut qs);
+    give_blank_unit(sentence, &mut qs);
     let n = qs.len();
     let mut used = vec![false; n];
     let mut found: Vec<Found> = Vec::new();
@@ -920,17 +989,21 @@ pub fn limits(sentence: &str, ctx: Context) -> Vec<Limit> {
         }
         let (x, y) = (&qs[a + 1], &qs[a + 2]);
         let to_x = &sentence[qs[a].end..x.start];
-        let to_y = &sentence[x.end..y.start];
-        if !sentence[x.start..].starts_with('+') || !sentence[y.start..].starts_with(['-', '−']) {
+        let to_y = sentence[x.end..y.digits].trim_end();
+        let minus = to_y.ends_with(['-', '−', '–']);
+        let to_y = to_y.trim_end_matches(['-', '−', '–']).trim();
+        if !sentence[x.start..].starts_with('+') || !minus {
             continue;
         }
-        if !to_x.trim().trim_start_matches('(').trim().is_empty() || !matches!(to_y.trim(), "" | "/") {
+        if !to_x.trim().trim_start_matches('(').trim().is_empty() || !matches!(to_y, "" | "/") {
             continue;
         }
+        let percent = x.unit.as_deref().or(y.unit.as_deref()) == Some("%") && qs[a].unit.as_deref() != Some("%");
+        let scale = |v: f64| if percent { qs[a].value * v / 100.0 } else { v };
         let unit = qs[a].unit.clone().or_else(|| x.unit.clone()).or_else(|| y.unit.clone());
         found.push(Found {
-            min: Some(qs[a].value + y.value.min(0.0)),
-            max: Some(qs[a].value + x.value.max(0.0)),
+            min: Some(qs[a].value - scale(y.value.abs())),
+            max: Some(qs[a].value + scale(x.value.abs())),
             unit,
             start: qs[a].start,
             end: y.end,
@@ -966,31 +1039,85 @@ pub fn limits(sentence: &str, ctx: Context) -> Vec<Limit> {
     drop_conversions(sentence, &mut found, &qs, &used);
     let mut limits = merge_per_clause(sentence, found);
 
-    // Targets: bare values in a sentence that states no bound, where the sentence sets them.
-    if limits.is_empty() && !bounded_without_unit {
+    // Targets: bare values the sentence sets. Beside a bound, a bare value is that check's
+    // condition ("a force of 50 N must give 6 to 8 mm"), unless it is a labelled value of the
+    // same quantity listed apart ("régime de ralenti 900 tr/min, régime maxi 2300 tr/min").
+    let segment_of = |at: usize| sentence[..at].matches(", ").count() + sentence[..at].matches(';').count();
+    let beside_bounds = !limits.is_empty() || bounded_without_unit;
+    {
         let mut targets = Vec::new();
         for i in 0..n {
             if used[i] || qs[i].unit.is_none() {
                 continue;
             }
-            if let Some(cue) = target(sentence, &qs, i, ctx) {
-                let q = &qs[i];
-                targets.push(Limit {
-                    min: Some(q.value),
-                    max: Some(q.value),
-                    unit: q.unit.clone().unwrap_or_default(),
-                    start: q.start,
-                    end: q.end,
-                    labelled: cue == Cue::Label,
-                });
-                if ctx.check_row {
-                    break;
+            let Some(cue) = target(sentence, &qs, i, ctx) else { continue };
+            let q = &qs[i];
+            let unit = q.unit.clone().unwrap_or_default();
+            if beside_bounds {
+                let listed_apart = cue == Cue::Label
+                    && !sentence[..q.start].contains('(')
+                    && limits.iter().any(|l| l.unit == unit)
+                    && limits.iter().all(|l| segment_of(l.start) != segment_of(q.start));
+                if !listed_apart {
+                    continue;
                 }
             }
+            targets.push(Limit {
+                min: Some(q.value),
+                max: Some(q.value),
+                unit,
+                start: q.start,
+                end: q.end,
+                labelled: cue == Cue::Label,
+            });
+            if ctx.check_row {
+                break;
+            }
         }
-        limits = targets;
+        // "loaded pressure 7.5 bar, unloaded 8.5 bar": a value in parallel with a target is one.
+        static PARALLEL: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"^\s*[,;/]\s*[\p{L}'’\-]+(?:\s+[\p{L}'’\-]+)?\s*:?\s*$").expect("parallel regex")
+        });
+        let mut parallel = Vec::new();
+        for t in &targets {
+            let Some(j) = qs.iter().position(|q| q.start >= t.end) else { continue };
+            let q = &qs[j];
+            let free = !used[j] && !targets.iter().any(|o| o.start == q.start);
+            if free
+                && q.unit.as_deref() == Some(t.unit.as_str())
+                && PARALLEL.is_match(&sentence[t.end..q.start])
+                && !ctx.check_row
+            {
+                parallel.push(Limit {
+                    min: Some(q.value),
+                    max: Some(q.value),
+                    unit: t.unit.clone(),
+                    start: q.start,
+                    end: q.end,
+                    labelled: t.labelled,
+                });
+            }
+        }
+        targets.extend(parallel);
+        limits.extend(targets);
+        limits.sort_by_key(|l| l.start);
     }
     limits
+}
+
+/// `Engine idle speed: ______ rpm (750 ± 50)`: a form's blank names the unit of the values in
+/// the brackets after it.
+fn give_blank_unit(sentence: &str, qs: &mut [Quantity]) {
+    static BLANK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"_{2,}\s*").expect("blank regex"));
+    for m in BLANK.find_iter(sentence) {
+        let Some((unit, end)) = unit_at(sentence, m.end()) else { continue };
+        let rest = &sentence[end..];
+        let Some(open) = rest.find('(').filter(|i| rest[..*i].trim().is_empty()) else { continue };
+        let close = rest[open..].find(')').map_or(sentence.len(), |c| end + open + c);
+        for q in qs.iter_mut().filter(|q| q.start > end + open && q.start < close && q.unit.is_none()) {
+            q.unit = Some(unit.clone());
+        }
+    }
 }
 
 /// `pH 7.0 – 8.5`, `pH ≥ 6.5`: the unit stands before the numbers that follow it closely.
@@ -1017,6 +1144,8 @@ struct Bound {
     start: usize,
     /// A symbol or "maximum"/"minimum": it bounds even a number without unit ("< 0,1").
     strong: bool,
+    /// "longer than", "plus de" (not "at least", "au moins"): after "after …" it is a trigger.
+    comparative: bool,
 }
 
 /// The bound phrase before or after `q`, if any, with its side in this sentence.
@@ -1038,16 +1167,40 @@ fn bound(sentence: &str, q: &Quantity, qs: &[Quantity]) -> Option<Bound> {
         let text = w.as_str().to_lowercase();
         let side = if text.starts_with("max") { Side::Upper } else { Side::Lower };
         (side, w.start(), false, false, text)
+    } else if let Some(m) = BEFORE_BRACKETED
+        .captures(before)
+        .and_then(|c| c.name("p"))
+        .filter(|_| sentence[q.end..].trim_start().starts_with(')'))
+    {
+        let text = m.as_str().to_lowercase();
+        let side =
+            if ["be below", "fall below", "drop below"].contains(&text.as_str()) { Side::Upper } else { Side::Lower };
+        (side, m.start(), true, true, text)
     } else if let Some(p) = AFTER.captures(&sentence[q.end..]).and_then(|c| c.name("p")) {
         let text = p.as_str().to_lowercase();
         let upper = ["au maximum", "au plus", "at most", "at the most", "or less", "or lower", "or below", "ou moins"]
             .contains(&text.as_str())
             || text.starts_with("max");
         (if upper { Side::Upper } else { Side::Lower }, q.start, false, false, text)
+    } else if ACCEPTED_AFTER.is_match(&sentence[q.end..]) {
+        (Side::Upper, q.start, false, false, "acceptable".to_owned())
+    } else if let Some(p) = CLAUSE_END
+        .captures(&sentence[q.end..])
+        .and_then(|c| c.name("p"))
+        .filter(|_| qs.last().is_some_and(|last| last.start == q.start))
+    {
+        let text = p.as_str().to_lowercase();
+        let upper = ["not more", "no more", "pas plus", "pas davantage", "at most", "au plus", "maximum"]
+            .contains(&text.as_str());
+        (if upper { Side::Upper } else { Side::Lower }, q.start, false, false, text)
     } else {
         return None;
     };
     let head = &sentence[..start];
+    if comparative && UNTIL.is_match(before) {
+        // Not a bound: the value the step brings it to.
+        return None;
+    }
     if negatable {
         let sub_clause = &head[head.rfind([',', ';', ':', '(', ')']).map_or(0, |i| i + 1)..];
         let words: Vec<&str> = sub_clause.split_whitespace().collect();
@@ -1060,12 +1213,22 @@ fn bound(sentence: &str, q: &Quantity, qs: &[Quantity]) -> Option<Bound> {
         let in_condition = CONDITION.find_iter(head).last().is_some_and(|m| {
             !head[m.end()..].contains([',', ';', ':']) && !ONLY_IF.is_match(&head[m.start().saturating_sub(8)..m.end()])
         });
-        if in_condition || BAD_SIDE.is_match(&sentence[q.end..]) || REJECT.is_match(clause) {
+        let warned_off = WARNED_OFF.find(head).is_some_and(|m| m.end() <= start);
+        // "Below 1 bar, the boiler trips": a clause that opens with the bound is its condition.
+        let opening = clause.trim().is_empty() && sentence[q.end..].trim_start().starts_with(',');
+        let too = TOO.is_match(head);
+        if in_condition
+            || BAD_SIDE.is_match(&sentence[q.end..])
+            || REJECT.is_match(clause)
+            || warned_off
+            || opening
+            || too
+        {
             side = side.flip();
         }
     }
     let strong = !text.chars().any(char::is_alphabetic) || text.starts_with("max") || text.starts_with("min");
-    Some(Bound { side, start, strong })
+    Some(Bound { side, start, strong, comparative })
 }
 
 /// "on hot lines (above 150 °C)" names which lines, "after any stop longer than 48 hours" when
@@ -1079,7 +1242,7 @@ fn is_scope_or_trigger(sentence: &str, b: &Bound, q: &Quantity) -> bool {
         return true;
     }
     let clause = &head[head.rfind([',', ';', ':']).map_or(0, |i| i + 1)..];
-    TRIGGER.is_match(clause)
+    b.comparative && TRIGGER.is_match(clause)
 }
 
 /// `60–70 N·m (44–52 lbf·ft)`, `8.5 bar / 125 psi`: the second one says the first in other units.
@@ -1108,7 +1271,11 @@ fn merge_per_clause(sentence: &str, found: Vec<Found>) -> Vec<Limit> {
     for f in found {
         let Some(unit) = f.unit.clone() else { continue };
         let clause = clause_of(f.start);
-        let same = out.iter().position(|(c, l)| *c == clause && l.unit == unit);
+        // Two bounds of one unit far apart are about two things ("le faux-rond ne doit pas
+        // dépasser 0,03 mm et la profondeur des rainures doit être d'au moins 0,8 mm").
+        let same = out.iter().position(|(c, l)| {
+            *c == clause && l.unit == unit && sentence.get(l.end..f.start).is_some_and(|gap| gap.chars().count() <= 30)
+        });
         let limit = Limit { min: f.min, max: f.max, unit, start: f.start, end: f.end, labelled: false };
         match same {
             None => out.push((clause, limit)),
@@ -1148,7 +1315,7 @@ fn target(sentence: &str, qs: &[Quantity], i: usize, ctx: Context) -> Option<Cue
     is_target(sentence, qs, i, ctx).then(|| {
         let before = &sentence[..qs[i].start];
         let unit = qs[i].unit.as_deref().unwrap_or_default();
-        if TIME_UNITS.contains(&unit) && DURATION.is_match(before) {
+        if TIME_UNITS.contains(&unit) && !PREPOSITION.is_match(before) && !LABEL.is_match(before) {
             Cue::Held
         } else if PREPOSITION.is_match(before) && ctx.imperative {
             Cue::Set
@@ -1169,7 +1336,7 @@ fn is_target(sentence: &str, qs: &[Quantity], i: usize, ctx: Context) -> bool {
     if AMOUNT.is_match(after) || ARTICLE.is_match(before) {
         return false;
     }
-    if !ctx.check_row && RATING.is_match(before) {
+    if !ctx.check_row && (RATING.is_match(before) || PROPERTY.is_match(before)) {
         return false;
     }
     // Part of a list of values: `50 % puis 100 %`, `à 20 m et 40 m`.
@@ -1195,8 +1362,13 @@ fn is_target(sentence: &str, qs: &[Quantity], i: usize, ctx: Context) -> bool {
         return false;
     }
     let label = LABEL.is_match(before) || QUANTITY_NOUN.is_match(before);
-    let set = PREPOSITION.is_match(before);
-    let held = TIME_UNITS.contains(&unit) && DURATION.is_match(before);
+    let set = PREPOSITION.is_match(before) || UNTIL.is_match(before);
+    // A time in an instruction is how long to do it, unless it says when ("in 10 min").
+    static NOT_HELD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?:\(|\bin|\ben|\bdans|\bwithin|\bsous|\bunder|\bby|\bd['’]ici)\s*$").expect("not-held regex")
+    });
+    let held =
+        TIME_UNITS.contains(&unit) && (DURATION.is_match(before) || ctx.imperative && !NOT_HELD.is_match(before));
     label && (ctx.check_row || ctx.imperative || ctx.first_of_item)
         || set && ctx.imperative
         || held && (ctx.imperative || ctx.first_of_item)
@@ -1371,6 +1543,56 @@ mod tests {
     fn a_value_beside_the_limit_it_conditions_is_no_target() {
         assert_eq!(en("A force of 50 N at mid-span must give a deflection of 6 to 8 mm."), vec![range(6.0, 8.0, "mm")]);
         assert_eq!(fr("Mesurer la densité : 1,28 kg/l à 30 °C."), vec![range(1.28, 1.28, "kg/L")]);
+    }
+
+    #[test]
+    fn inches_and_decimals_without_their_zero_are_read() {
+        assert_eq!(en("Check the coupling gap: .125 in to .188 in."), vec![range(0.125, 0.188, "in")]);
+        assert_eq!(en("Put 2 in the tray."), vec![], "the preposition is no inch");
+    }
+
+    #[test]
+    fn a_bound_in_words_after_the_value_or_at_the_end_of_the_clause_counts() {
+        assert_eq!(fr("Une flèche de 10 mm est encore tolérée."), vec![at_most(10.0, "mm")]);
+        assert_eq!(en("Grease the bearings with 5 g of grease each, not more."), vec![at_most(5.0, "g")]);
+        assert_eq!(en("Its set pressure is limited to 10 bar."), vec![at_most(10.0, "bar")]);
+        assert_eq!(fr("ouvrir le capot après 5 minutes d'attente minimum"), vec![at_least(5.0, "min")]);
+        assert_eq!(fr("L'intensité ne doit pas excéder la valeur de plaque (12,4 A)."), vec![at_most(12.4, "A")]);
+        assert_eq!(fr("l'écart ne doit en aucun cas dépasser 0,5 mm"), vec![at_most(0.5, "mm")]);
+    }
+
+    #[test]
+    fn a_clause_that_opens_with_a_bound_or_warns_off_names_the_bad_side() {
+        assert_eq!(fr("en dessous de 1 bar, la chaudière se met en sécurité"), vec![at_least(1.0, "bar")]);
+        assert_eq!(en("Do not overtighten: the thread strips above 20 Nm."), vec![at_most(20.0, "N·m")]);
+        assert_eq!(en("Product too wet (> 12 % moisture)"), vec![at_most(12.0, "%")]);
+        assert_eq!(fr("En cas d'échauffement (huile à plus de 60 °C), arrêter."), vec![at_most(60.0, "°C")]);
+    }
+
+    #[test]
+    fn until_it_reaches_is_a_target_and_a_form_blank_gives_its_unit() {
+        assert_eq!(fr("Remplir jusqu'à ce que la pression atteigne 1,5 bar."), vec![range(1.5, 1.5, "bar")]);
+        assert_eq!(en("Engine idle speed: ______ rpm (750 ± 50)"), vec![range(700.0, 800.0, "rpm")]);
+        assert_eq!(fr("X2:1 : 230 V (+10 % / –15 %)"), vec![range(195.5, 253.0, "V")]);
+    }
+
+    #[test]
+    fn two_bounds_of_one_unit_far_apart_are_two_readings() {
+        assert_eq!(
+            fr("le faux-rond ne doit pas dépasser 0,03 mm et la profondeur des rainures doit être d'au moins 0,8 mm"),
+            vec![at_most(0.03, "mm"), at_least(0.8, "mm")]
+        );
+        assert_eq!(
+            fr("régime de ralenti 900tr/min, régime maxi 2300tr/min"),
+            vec![range(900.0, 900.0, "tr/min"), at_most(2300.0, "tr/min")]
+        );
+    }
+
+    #[test]
+    fn a_time_in_an_instruction_is_how_long_to_do_it() {
+        assert_eq!(fr("Laisser tourner le ventilateur 15 min, puis contrôler."), vec![range(15.0, 15.0, "min")]);
+        assert_eq!(en("Record the hour meter (1 250 h)."), vec![]);
+        assert_eq!(en("Stop the pump in 10 s."), vec![]);
     }
 
     #[test]
