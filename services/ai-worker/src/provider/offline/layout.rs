@@ -175,8 +175,13 @@ fn cells(line: &str) -> Option<(Columns, Vec<String>)> {
     if c.len() >= 2 && !t.ends_with(['.', '!', '?', ';', ':']) && c.iter().all(|cell| cell.chars().count() <= 60) {
         return Some((Columns::Spaces, c));
     }
+    // `Séchage : 20 min`, not `Pre-rinse: rinse with water at 40–50 °C for 10 minutes.`
     let d = DEFINITION.captures(t)?;
-    Some((Columns::Definition, vec![d["label"].trim().to_owned(), d["value"].trim().to_owned()]))
+    let value = d["value"].trim();
+    if value.ends_with(['.', '!', '?', ';']) || value.chars().count() > 60 {
+        return None;
+    }
+    Some((Columns::Definition, vec![d["label"].trim().to_owned(), value.to_owned()]))
 }
 
 /// Captions of the equipment's data, whose values are ratings, not limits to check.
@@ -535,6 +540,62 @@ pub fn sentences(text: &str) -> Vec<&str> {
 // ---- instructions -------------------------------------------------------------------------
 
 const EN_VERBS: &[&str] = &[
+    "activate",
+    "actuate",
+    "agitate",
+    "backflush",
+    "backwash",
+    "balance",
+    "circulate",
+    "clip",
+    "crimp",
+    "deburr",
+    "defrost",
+    "degas",
+    "descale",
+    "dilute",
+    "dose",
+    "evacuate",
+    "exercise",
+    "feel",
+    "grind",
+    "hone",
+    "hook",
+    "jog",
+    "latch",
+    "level",
+    "mix",
+    "paint",
+    "photograph",
+    "polish",
+    "ream",
+    "recirculate",
+    "regenerate",
+    "replenish",
+    "reseal",
+    "reseat",
+    "retension",
+    "sample",
+    "sand",
+    "seat",
+    "shim",
+    "simulate",
+    "soak",
+    "solder",
+    "spin",
+    "splice",
+    "stay",
+    "stir",
+    "stow",
+    "tension",
+    "tie",
+    "trip",
+    "unclamp",
+    "unhook",
+    "unlatch",
+    "weigh",
+    "wrap",
+    "zero",
     "add",
     "adjust",
     "align",
@@ -1055,6 +1116,14 @@ mod tests {
             .filter_map(|b| if let Block::Row { clause, .. } = b { Some(clause.as_str()) } else { None })
             .collect();
         assert_eq!(clauses, ["Suction : min 1.5 bar : max 2.5 bar", "Bearing : max 75 °C"]);
+    }
+
+    #[test]
+    fn a_label_followed_by_a_sentence_is_prose_not_a_table() {
+        let b = blocks("Pre-rinse: rinse with water at 40–50 °C for 10 minutes.\nCaustic wash: circulate 2 % caustic for 20 minutes.");
+        assert!(b.iter().all(|b| matches!(b, Block::Prose(_))), "{b:?}");
+        let d = blocks("Séchage : 20 min\nPression au plateau : 2,1 à 2,3 bar");
+        assert!(d.iter().all(|b| matches!(b, Block::Row { .. })), "{d:?}");
     }
 
     #[test]

@@ -93,6 +93,16 @@ pub fn quantities(text: &str, decimal: Decimal) -> Vec<Quantity> {
             if p == '+' && before_prev.is_some_and(|q| q.is_ascii_digit()) {
                 glued = true;
             }
+        } else if prev == Some('–') && before_prev.is_none_or(|q| q.is_whitespace() || matches!(q, '(' | ':')) {
+            // French typesetting writes `–20 °C` with an en dash; after a number it is a range.
+            let before_dash = text[..offset(k - 1)].trim_end();
+            if !before_dash.ends_with(|c: char| c.is_ascii_digit()) && unit_at(before_dash, before_dash.len()).is_none()
+            {
+                let ends_with_unit = quantities_end_with_unit(before_dash);
+                if !ends_with_unit {
+                    start = offset(k - 1);
+                }
+            }
         }
         let skip_token = |mut j: usize| {
             while digit_at(j) || (at(j).is_some_and(|c| matches!(c, '.' | ',' | '/' | '-')) && digit_at(j + 1)) {
@@ -149,7 +159,7 @@ pub fn quantities(text: &str, decimal: Decimal) -> Vec<Quantity> {
             k = j;
             continue;
         };
-        if text[start..].starts_with(['-', '−']) {
+        if text[start..].starts_with(['-', '−', '–']) {
             value = -value;
         }
         let unit = unit_at(text, number_end);
@@ -173,6 +183,14 @@ pub fn quantities(text: &str, decimal: Decimal) -> Vec<Quantity> {
         k = chars.partition_point(|&(i, _)| i < end);
     }
     out
+}
+
+/// Whether `text` ends with a number and its unit (`5 bar`): a dash after it is a range.
+fn quantities_end_with_unit(text: &str) -> bool {
+    let last_space = text.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let word = &text[last_space..];
+    let before = text[..last_space].trim_end();
+    unit_at(word, 0).is_some_and(|(_, end)| end == word.len()) && before.ends_with(|c: char| c.is_ascii_digit())
 }
 
 // ---- units --------------------------------------------------------------------------------
@@ -739,7 +757,7 @@ static SCHEDULE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static RATING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:rated|rating|nominal|nominale|nominaux|design|nameplate|plaque|assignée?|calcul)\b(?:\s+[\p{L}'’\-]+){0,3}\s*[:=]?\s*$")
+    Regex::new(r"(?i)\b(?:rated|rating|nominal|nominale|nominaux|design|nameplate|plaque|assignée?|calcul|breaking|burst|rupture|éclatement)\b(?:\s+[\p{L}'’\-]+){0,3}\s*[:=]?\s*$")
         .expect("rating regex")
 });
 
@@ -778,6 +796,16 @@ static PREPOSITION: LazyLock<Regex> = LazyLock::new(|| {
         .expect("preposition regex")
 });
 
+/// `at 1 minute`, `à 10 min`: when to read, not how long.
+static AT_TIME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:\bat|\bà|\bau bout de)\s*$").expect("time point regex"));
+
+/// `with the engine at 1,800 rpm`, `avec la pompe à …`: the state the check is made in.
+static WITH_AT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:with|avec|under|sous|when|while|lorsque|quand)\b[^,;:]*\b(?:at|à|au)\s*$")
+        .expect("with-at regex")
+});
+
 static DURATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:\bfor|\bpendant|\bdurant|\bduring|\bwait|\battendre|\battendez|\bpatienter|\ballow)\s*$")
         .expect("duration regex")
@@ -790,6 +818,15 @@ static TOLERANCE_WORD_AFTER: LazyLock<Regex> =
 
 /// Words after a value that keep it a value and not a modifier of a noun ("at 80 % load").
 const FOLLOWERS: &[&str] = &[
+    "between",
+    "across",
+    "through",
+    "via",
+    "against",
+    "onto",
+    "along",
+    "around",
+    "near",
     "for",
     "and",
     "or",
@@ -1026,7 +1063,7 @@ pub fn limits(sentence: &str, ctx: Context) -> Vec<Limit> {
             bounded_without_unit |= b.strong;
             continue;
         }
-        if is_scope_or_trigger(sentence, &b, q) {
+        if is_scope_or_trigger(sentence, &b, q) || RATING.is_match(&sentence[b.start..q.start]) {
             continue;
         }
         let (min, max) = match b.side {
@@ -1058,7 +1095,24 @@ pub fn limits(sentence: &str, ctx: Context) -> Vec<Limit> {
                     && !sentence[..q.start].contains('(')
                     && limits.iter().any(|l| l.unit == unit)
                     && limits.iter().all(|l| segment_of(l.start) != segment_of(q.start));
-                if !listed_apart {
+                // "circulate 1.5 to 2.0 % caustic at 75–80 °C for 20 minutes": parameters of one
+                // step, not the conditions of a check that follows after a colon.
+                let between = |l: &Limit| {
+                    if l.end <= q.start {
+                        &sentence[l.end..q.start]
+                    } else {
+                        &sentence[q.end..l.start.max(q.end)]
+                    }
+                };
+                let explicit = match cue {
+                    Cue::Held => DURATION.is_match(&sentence[..q.start]),
+                    Cue::Set => !WITH_AT.is_match(&sentence[..q.start]),
+                    Cue::Label => false,
+                };
+                let parameter = explicit
+                    && !sentence[..q.start].contains('(')
+                    && limits.iter().all(|l| l.unit != unit && !between(l).contains(':'));
+                if !listed_apart && !parameter {
                     continue;
                 }
             }
@@ -1079,10 +1133,12 @@ pub fn limits(sentence: &str, ctx: Context) -> Vec<Limit> {
             Regex::new(r"^\s*[,;/]\s*[\p{L}'’\-]+(?:\s+[\p{L}'’\-]+)?\s*:?\s*$").expect("parallel regex")
         });
         let mut parallel = Vec::new();
-        for t in &targets {
+        for t in targets.iter().chain(limits.iter().filter(|l| l.min != l.max)) {
             let Some(j) = qs.iter().position(|q| q.start >= t.end) else { continue };
             let q = &qs[j];
-            let free = !used[j] && !targets.iter().any(|o| o.start == q.start);
+            let free = !used[j]
+                && !targets.iter().any(|o| o.start == q.start)
+                && !APPROXIMATE_AFTER.is_match(&sentence[q.end..]);
             if free
                 && q.unit.as_deref() == Some(t.unit.as_str())
                 && PARALLEL.is_match(&sentence[t.end..q.start])
@@ -1315,7 +1371,9 @@ fn target(sentence: &str, qs: &[Quantity], i: usize, ctx: Context) -> Option<Cue
     is_target(sentence, qs, i, ctx).then(|| {
         let before = &sentence[..qs[i].start];
         let unit = qs[i].unit.as_deref().unwrap_or_default();
-        if TIME_UNITS.contains(&unit) && !PREPOSITION.is_match(before) && !LABEL.is_match(before) {
+        if TIME_UNITS.contains(&unit)
+            && (DURATION.is_match(before) || !PREPOSITION.is_match(before) && !LABEL.is_match(before))
+        {
             Cue::Held
         } else if PREPOSITION.is_match(before) && ctx.imperative {
             Cue::Set
@@ -1348,8 +1406,12 @@ fn is_target(sentence: &str, qs: &[Quantity], i: usize, ctx: Context) -> bool {
     }
     // A value right after another is its condition or its conversion: `1,28 kg/l à 30 °C`,
     // `8.5 bar / 125 psi`.
-    static RIGHT_AFTER: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?i)^\s*(?:à|at|@|sous|under|/|\(|=|\[)?\s*$").expect("condition regex"));
+    static RIGHT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+                r"(?i)^\s*(?:max(?:imum|i)?\.?|min(?:imum|i)?\.?|au plus|au moins|at most|at least)?\s*(?:à|at|@|sous|under|/|\(|=|\[)?\s*$",
+            )
+            .expect("condition regex")
+    });
     if i > 0 && RIGHT_AFTER.is_match(&sentence[qs[i - 1].end..q.start]) {
         return false;
     }
@@ -1362,10 +1424,14 @@ fn is_target(sentence: &str, qs: &[Quantity], i: usize, ctx: Context) -> bool {
         return false;
     }
     let label = LABEL.is_match(before) || QUANTITY_NOUN.is_match(before);
-    let set = PREPOSITION.is_match(before) || UNTIL.is_match(before);
+    // "Apply 5 000 V", "Use 500 V": the instruction's verb sets the value right after it.
+    let verb_first = ctx.imperative && before.split_whitespace().count() == 1;
+    let time_point = TIME_UNITS.contains(&unit) && AT_TIME.is_match(before);
+    let set = (PREPOSITION.is_match(before) || UNTIL.is_match(before) || verb_first) && !time_point;
     // A time in an instruction is how long to do it, unless it says when ("in 10 min").
     static NOT_HELD: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?:\(|\bin|\ben|\bdans|\bwithin|\bsous|\bunder|\bby|\bd['’]ici)\s*$").expect("not-held regex")
+        Regex::new(r"(?i)(?:\(|\bin|\ben|\bdans|\bwithin|\bsous|\bunder|\bby|\bd['’]ici|\bat|\bà|\bau bout de)\s*$")
+            .expect("not-held regex")
     });
     let held =
         TIME_UNITS.contains(&unit) && (DURATION.is_match(before) || ctx.imperative && !NOT_HELD.is_match(before));
@@ -1593,6 +1659,38 @@ mod tests {
         assert_eq!(fr("Laisser tourner le ventilateur 15 min, puis contrôler."), vec![range(15.0, 15.0, "min")]);
         assert_eq!(en("Record the hour meter (1 250 h)."), vec![]);
         assert_eq!(en("Stop the pump in 10 s."), vec![]);
+    }
+
+    #[test]
+    fn an_en_dash_before_a_number_is_a_minus_sign_but_between_numbers_a_range() {
+        assert_eq!(fr("elle doit être comprise entre –22 °C et –18 °C"), vec![range(-22.0, -18.0, "°C")]);
+        assert_eq!(fr("Pression avant membranes 10 – 14 bar"), vec![range(10.0, 14.0, "bar")]);
+    }
+
+    #[test]
+    fn the_parameters_of_one_step_beside_its_range_are_targets_but_a_check_condition_is_not() {
+        assert_eq!(
+            en("Circulate 1.5 to 2.0 % caustic at 75–80 °C for 20 minutes."),
+            vec![range(1.5, 2.0, "%"), range(75.0, 80.0, "°C"), range(20.0, 20.0, "min")]
+        );
+        assert_eq!(fr("Attendre 15 minutes : la remontée ne doit pas dépasser 1 mbar."), vec![at_most(1.0, "mbar")]);
+        assert_eq!(
+            en("Check the fuel pressure: 50±5 kPa with the engine at 1,800 rpm."),
+            vec![range(45.0, 55.0, "kPa")]
+        );
+        assert_eq!(fr("Contrôler le débit : 250 l/min maximum à 6 bar."), vec![at_most(250.0, "L/min")]);
+    }
+
+    #[test]
+    fn a_value_right_after_the_verb_is_set_but_a_time_after_at_is_when_to_read() {
+        assert_eq!(en("Apply 5 000 V DC between phase and earth."), vec![range(5000.0, 5000.0, "V")]);
+        assert_eq!(en("Record the resistance at 1 minute and at 10 minutes."), vec![]);
+    }
+
+    #[test]
+    fn a_rating_named_with_minimum_or_maximum_is_no_limit() {
+        assert_eq!(en("The rope has a minimum breaking force of 168 kN."), vec![]);
+        assert_eq!(en("Max. working pressure ........... 280 bar"), vec![at_most(280.0, "bar")]);
     }
 
     #[test]
