@@ -8,7 +8,7 @@
 #[path = "../tests/scoring/mod.rs"]
 mod scoring;
 
-use std::path::PathBuf;
+use std::{path::PathBuf, time::Instant};
 
 use gamme_ai_worker::{
     provider::{offline::Offline, openai::OpenAi},
@@ -20,11 +20,20 @@ use gamme_service_kit::Env;
 async fn main() -> anyhow::Result<()> {
     let dir = std::env::args_os().nth(1).map_or_else(scoring::corpus_dir, PathBuf::from);
     let excerpts = scoring::load(&dir)?;
+    let started = Instant::now();
     let report = match AiConfig::from_env(&Env::from_process())?.llm {
         Some(llm) => scoring::run(&OpenAi::new(llm)?, &excerpts).await,
         None => scoring::run(&Offline, &excerpts).await,
     };
-    println!("corpus: {} ({} excerpts)", dir.display(), excerpts.len());
+    let elapsed = started.elapsed();
+    let bytes: usize = excerpts.iter().map(|e| e.text.len()).sum();
+    println!(
+        "corpus: {} ({} excerpts, {} kB), drafted in {:.1} ms",
+        dir.display(),
+        excerpts.len(),
+        bytes / 1000,
+        elapsed.as_secs_f64() * 1000.0
+    );
     print!("{}", report.render());
     Ok(())
 }

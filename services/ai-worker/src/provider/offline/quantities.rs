@@ -196,7 +196,7 @@ fn quantities_end_with_unit(text: &str) -> bool {
 // ---- units --------------------------------------------------------------------------------
 
 /// (as written, as Gamme writes it, any case?). Longest first at use.
-const ATOMS: &[(&str, &str, bool)] = &[
+const ATOMS: &[Atom] = &[
     ("bar", "bar", true),
     ("bars", "bar", true),
     ("barg", "bar(g)", true),
@@ -362,17 +362,33 @@ const PRODUCT_LEFT: &[&str] = &["N", "daN", "kN", "lbf", "lb", "ft", "kgf", "kW"
 const PRODUCT_RIGHT: &[&str] = &["m", "ft", "lb", "lbf", "h"];
 const VOLTAGES: &[&str] = &["V", "mV", "kV", "A", "mA"];
 
-static SORTED_ATOMS: LazyLock<Vec<(&'static str, &'static str, bool)>> = LazyLock::new(|| {
+/// A unit as written, as Gamme writes it, and whether any case is allowed.
+type Atom = (&'static str, &'static str, bool);
+
+/// The atoms by their first letter (lowercased), longest first.
+static ATOMS_BY_FIRST: LazyLock<std::collections::HashMap<char, Vec<Atom>>> = LazyLock::new(|| {
     let mut atoms = ATOMS.to_vec();
     atoms.sort_by_key(|(written, _, _)| std::cmp::Reverse(written.len()));
-    atoms
+    let mut by_first: std::collections::HashMap<char, Vec<Atom>> = std::collections::HashMap::new();
+    for atom in atoms {
+        let first = atom.0.chars().next().unwrap_or(' ');
+        by_first.entry(first.to_lowercase().next().unwrap_or(first)).or_default().push(atom);
+    }
+    by_first
 });
+
+fn same_letters(a: &str, b: &str) -> bool {
+    a.chars().count() == b.chars().count()
+        && a.chars().zip(b.chars()).all(|(x, y)| x.to_lowercase().eq(y.to_lowercase()))
+}
 
 fn atom_at(text: &str, at: usize) -> Option<(&'static str, usize)> {
     let rest = &text[at..];
-    SORTED_ATOMS.iter().find_map(|&(written, canonical, any_case)| {
+    let first = rest.chars().next()?;
+    let candidates = ATOMS_BY_FIRST.get(&first.to_lowercase().next().unwrap_or(first))?;
+    candidates.iter().find_map(|&(written, canonical, any_case)| {
         let head = rest.get(..written.len())?;
-        let same = if any_case { head.to_lowercase() == written.to_lowercase() } else { head == written };
+        let same = if any_case { same_letters(head, written) } else { head == written };
         same.then_some((canonical, at + written.len()))
     })
 }
@@ -915,8 +931,40 @@ struct Found {
     end: usize,
 }
 
+/// A sentence longer than this (text without full stops, as some PDFs give) is read in pieces
+/// cut at a clause, so that the work per value stays bounded.
+const LONGEST_SENTENCE: usize = 800;
+
 /// The limits `sentence` states, in order of position.
 pub fn limits(sentence: &str, ctx: Context) -> Vec<Limit> {
+    if sentence.len() <= LONGEST_SENTENCE {
+        return limits_in(sentence, ctx);
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < sentence.len() {
+        let mut end = (start + LONGEST_SENTENCE).min(sentence.len());
+        while !sentence.is_char_boundary(end) {
+            end -= 1;
+        }
+        if end < sentence.len() {
+            let piece = &sentence[start..end];
+            let cut = piece.rfind("; ").or_else(|| piece.rfind(", ")).or_else(|| piece.rfind(' '));
+            if let Some(cut) = cut.filter(|c| *c > 0) {
+                end = start + cut + 1;
+            }
+        }
+        out.extend(limits_in(&sentence[start..end], ctx).into_iter().map(|mut l| {
+            l.start += start;
+            l.end += start;
+            l
+        }));
+        start = end;
+    }
+    out
+}
+
+fn limits_in(sentence: &str, ctx: Context) -> Vec<Limit> {
     let mut qs = quantities(sentence, ctx.decimal);
     give_ph(sentence, &mut qs);
     give_blank_unit(sentence, &mut qs);
@@ -1092,7 +1140,7 @@ pub fn limits(sentence: &str, ctx: Context) -> Vec<Limit> {
             let unit = q.unit.clone().unwrap_or_default();
             if beside_bounds {
                 let listed_apart = cue == Cue::Label
-                    && !sentence[..q.start].contains('(')
+                    && !sentence[near(sentence, q.start)..q.start].contains('(')
                     && limits.iter().any(|l| l.unit == unit)
                     && limits.iter().all(|l| segment_of(l.start) != segment_of(q.start));
                 // "circulate 1.5 to 2.0 % caustic at 75–80 °C for 20 minutes": parameters of one
@@ -1110,7 +1158,7 @@ pub fn limits(sentence: &str, ctx: Context) -> Vec<Limit> {
                     Cue::Label => false,
                 };
                 let parameter = explicit
-                    && !sentence[..q.start].contains('(')
+                    && !sentence[near(sentence, q.start)..q.start].contains('(')
                     && limits.iter().all(|l| l.unit != unit && !between(l).contains(':'));
                 if !listed_apart && !parameter {
                     continue;
@@ -1204,25 +1252,38 @@ struct Bound {
     comparative: bool,
 }
 
+/// Where to start looking back from `end`: bound phrases, labels and cues stand close to their
+/// value, and a bounded look keeps the work per value small.
+fn near(text: &str, end: usize) -> usize {
+    let mut start = end.saturating_sub(160);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    start
+}
+
 /// The bound phrase before or after `q`, if any, with its side in this sentence.
 fn bound(sentence: &str, q: &Quantity, qs: &[Quantity]) -> Option<Bound> {
-    let before = &sentence[..q.start];
+    let base = near(sentence, q.start);
+    let before = &sentence[base..q.start];
     let in_a_unit = |at: usize| qs.iter().any(|o| o.number_end <= at && at < o.end);
     // A phrase right after another value is that value's ("250 l/min maximum à 6 bar").
     let after_a_value = |at: usize| qs.iter().any(|o| o.end <= at && sentence[o.end..at].trim().is_empty());
     let found = BEFORE
         .captures(before)
         .and_then(|c| c.name("p"))
-        .filter(|m| !in_a_unit(m.start()) && !after_a_value(m.start()));
+        .filter(|m| !in_a_unit(base + m.start()) && !after_a_value(base + m.start()));
     let (mut side, start, negatable, comparative, text) = if let Some(m) = found {
         let text = m.as_str().to_lowercase();
         let phrase = PHRASES.iter().find(|p| p.text.to_lowercase() == text)?;
         let built_in = ["no ", "not ", "pas ", "n'"].iter().any(|n| text.starts_with(n));
-        (phrase.side, m.start(), !built_in, phrase.comparative, text)
-    } else if let Some(w) = ADJECTIVE.captures(before).and_then(|c| c.name("w")).filter(|w| !in_a_unit(w.start())) {
+        (phrase.side, base + m.start(), !built_in, phrase.comparative, text)
+    } else if let Some(w) =
+        ADJECTIVE.captures(before).and_then(|c| c.name("w")).filter(|w| !in_a_unit(base + w.start()))
+    {
         let text = w.as_str().to_lowercase();
         let side = if text.starts_with("max") { Side::Upper } else { Side::Lower };
-        (side, w.start(), false, false, text)
+        (side, base + w.start(), false, false, text)
     } else if let Some(m) = BEFORE_BRACKETED
         .captures(before)
         .and_then(|c| c.name("p"))
@@ -1231,7 +1292,7 @@ fn bound(sentence: &str, q: &Quantity, qs: &[Quantity]) -> Option<Bound> {
         let text = m.as_str().to_lowercase();
         let side =
             if ["be below", "fall below", "drop below"].contains(&text.as_str()) { Side::Upper } else { Side::Lower };
-        (side, m.start(), true, true, text)
+        (side, base + m.start(), true, true, text)
     } else if let Some(p) = AFTER.captures(&sentence[q.end..]).and_then(|c| c.name("p")) {
         let text = p.as_str().to_lowercase();
         let upper = ["au maximum", "au plus", "at most", "at the most", "or less", "or lower", "or below", "ou moins"]
@@ -1252,7 +1313,7 @@ fn bound(sentence: &str, q: &Quantity, qs: &[Quantity]) -> Option<Bound> {
     } else {
         return None;
     };
-    let head = &sentence[..start];
+    let head = &sentence[near(sentence, start)..start];
     if comparative && UNTIL.is_match(before) {
         // Not a bound: the value the step brings it to.
         return None;
@@ -1265,11 +1326,12 @@ fn bound(sentence: &str, q: &Quantity, qs: &[Quantity]) -> Option<Bound> {
         }
     }
     if comparative {
-        let clause = &head[head.rfind([',', ';', ':']).map_or(0, |i| i + 1)..];
+        let full_head = &sentence[..start];
+        let clause = &full_head[full_head.rfind([',', ';', ':']).map_or(0, |i| i + 1)..];
         let in_condition = CONDITION.find_iter(head).last().is_some_and(|m| {
             !head[m.end()..].contains([',', ';', ':']) && !ONLY_IF.is_match(&head[m.start().saturating_sub(8)..m.end()])
         });
-        let warned_off = WARNED_OFF.find(head).is_some_and(|m| m.end() <= start);
+        let warned_off = WARNED_OFF.find(&sentence[..start]).is_some_and(|m| m.end() <= start);
         // "Below 1 bar, the boiler trips": a clause that opens with the bound is its condition.
         let opening = clause.trim().is_empty() && sentence[q.end..].trim_start().starts_with(',');
         let too = TOO.is_match(head);
@@ -1290,7 +1352,7 @@ fn bound(sentence: &str, q: &Quantity, qs: &[Quantity]) -> Option<Bound> {
 /// "on hot lines (above 150 °C)" names which lines, "after any stop longer than 48 hours" when
 /// to act: neither is a limit to check.
 fn is_scope_or_trigger(sentence: &str, b: &Bound, q: &Quantity) -> bool {
-    let head = &sentence[..b.start];
+    let head = &sentence[near(sentence, b.start)..b.start];
     let phrase = sentence[b.start..q.start].trim().to_lowercase();
     let spatial =
         ["above", "over", "below", "under", "au-dessus", "au-delà", "en dessous"].iter().any(|w| phrase.starts_with(w));
@@ -1369,7 +1431,7 @@ enum Cue {
 /// at, how long it waits or holds, or the value given for a named quantity.
 fn target(sentence: &str, qs: &[Quantity], i: usize, ctx: Context) -> Option<Cue> {
     is_target(sentence, qs, i, ctx).then(|| {
-        let before = &sentence[..qs[i].start];
+        let before = &sentence[near(sentence, qs[i].start)..qs[i].start];
         let unit = qs[i].unit.as_deref().unwrap_or_default();
         if TIME_UNITS.contains(&unit)
             && (DURATION.is_match(before) || !PREPOSITION.is_match(before) && !LABEL.is_match(before))
@@ -1385,7 +1447,7 @@ fn target(sentence: &str, qs: &[Quantity], i: usize, ctx: Context) -> Option<Cue
 
 fn is_target(sentence: &str, qs: &[Quantity], i: usize, ctx: Context) -> bool {
     let q = &qs[i];
-    let before = &sentence[..q.start];
+    let before = &sentence[near(sentence, q.start)..q.start];
     let after = &sentence[q.end..];
     let unit = q.unit.as_deref().unwrap_or_default();
     if APPROXIMATE_BEFORE.is_match(before) || APPROXIMATE_AFTER.is_match(after) || SCHEDULE.is_match(before) {
@@ -1425,7 +1487,7 @@ fn is_target(sentence: &str, qs: &[Quantity], i: usize, ctx: Context) -> bool {
     }
     let label = LABEL.is_match(before) || QUANTITY_NOUN.is_match(before);
     // "Apply 5 000 V", "Use 500 V": the instruction's verb sets the value right after it.
-    let verb_first = ctx.imperative && before.split_whitespace().count() == 1;
+    let verb_first = ctx.imperative && q.start <= 40 && sentence[..q.start].split_whitespace().count() == 1;
     let time_point = TIME_UNITS.contains(&unit) && AT_TIME.is_match(before);
     let set = (PREPOSITION.is_match(before) || UNTIL.is_match(before) || verb_first) && !time_point;
     // A time in an instruction is how long to do it, unless it says when ("in 10 min").
