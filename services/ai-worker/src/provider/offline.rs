@@ -63,7 +63,12 @@ fn step_kind(text: &str, has_reading: bool) -> &'static str {
         "number"
     } else if ["photo", "photograph", "photographier"].iter().any(|w| t.contains(w)) {
         "photo"
-    } else if ["signer", "signature", "sign off", "visa "].iter().any(|w| t.contains(w)) {
+    } else if ["signer", "signez", "signature", "sign", "visa"]
+        .iter()
+        .any(|w| t.split(|c: char| !c.is_alphabetic()).any(|word| word == *w))
+        || t.contains("sign off")
+    {
+        // Whole words: "consigner" (lock out) is no signature.
         "signature"
     } else if [
         "vérifier",
@@ -482,6 +487,13 @@ fn excerpt(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::reading;
+
+    #[test]
+    fn locking_out_is_no_signature_but_signing_off_is() {
+        assert_eq!(super::step_kind("Consigner la pompe au sectionneur.", false), "instruction");
+        assert_eq!(super::step_kind("Signer le procès-verbal avec le fournisseur.", false), "signature");
+        assert_eq!(super::step_kind("Sign off the work permit.", false), "signature");
+    }
 
     #[test]
     fn readings_with_ranges_tolerances_and_bounds() {
