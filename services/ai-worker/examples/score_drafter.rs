@@ -10,10 +10,7 @@ mod scoring;
 
 use std::{path::PathBuf, time::Instant};
 
-use gamme_ai_worker::{
-    provider::{offline::Offline, openai::OpenAi},
-    AiConfig,
-};
+use gamme_ai_worker::provider::{offline::Offline, openai::OpenAi};
 use gamme_service_kit::Env;
 
 #[tokio::main]
@@ -21,7 +18,7 @@ async fn main() -> anyhow::Result<()> {
     let dir = std::env::args_os().nth(1).map_or_else(scoring::corpus_dir, PathBuf::from);
     let excerpts = scoring::load(&dir)?;
     let started = Instant::now();
-    let report = match AiConfig::from_env(&Env::from_process())?.llm {
+    let report = match gamme_ai_worker::Application::config(&Env::from_process())?.llm {
         Some(llm) => scoring::run(&OpenAi::new(llm)?, &excerpts).await,
         None => scoring::run(&Offline, &excerpts).await,
     };
