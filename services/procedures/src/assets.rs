@@ -40,7 +40,7 @@ impl AssetKind {
 
 // An asset as stored and as the API shows it (`archived` rather than when, and not who
 // created it); named `AssetView` in the API, as before.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable, Serialize, ToSchema)]
 #[diesel(table_name = assets)]
 #[schema(as = AssetView)]
 pub struct Asset {
@@ -64,21 +64,6 @@ pub struct Asset {
 
 fn is_set<S: Serializer>(at: &Option<DateTime<Utc>>, s: S) -> std::result::Result<S::Ok, S::Error> {
     s.serialize_bool(at.is_some())
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = assets)]
-pub struct AssetInsertForm {
-    pub id: Uuid,
-    pub parent_id: Option<Uuid>,
-    pub kind: AssetKind,
-    pub code: String,
-    pub name: String,
-    pub manufacturer: Option<String>,
-    pub model: Option<String>,
-    pub serial_number: Option<String>,
-    pub location: Option<String>,
-    pub created_by: Uuid,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -171,7 +156,8 @@ impl Audited for Asset {
 impl Asset {
     /// Creates an asset where the tree allows it, under a code no other asset has.
     pub fn create(conn: &mut PgConnection, actor: &AuthUser, input: CreateAsset) -> Result<Self> {
-        let form = AssetInsertForm {
+        let now = gamme_db::clock::now();
+        let asset = Asset {
             id: Uuid::now_v7(),
             parent_id: input.parent_id,
             kind: input.kind,
@@ -181,12 +167,14 @@ impl Asset {
             model: validate::optional_text("model", input.model.as_deref(), 200)?,
             serial_number: validate::optional_text("serial_number", input.serial_number.as_deref(), 200)?,
             location: validate::optional_text("location", input.location.as_deref(), 500)?,
+            archived_at: None,
             created_by: actor.id,
+            created_at: now,
+            updated_at: now,
         };
-        Asset::check_parent(conn, form.kind, form.parent_id, None)?;
-        Asset::require_free_code(conn, &form.code, None)?;
-        diesel::insert_into(assets::table).values(&form).execute(conn)?;
-        let asset = Asset::find(conn, form.id)?;
+        Asset::check_parent(conn, asset.kind, asset.parent_id, None)?;
+        Asset::require_free_code(conn, &asset.code, None)?;
+        diesel::insert_into(assets::table).values(&asset).execute(conn)?;
         asset.record(conn, actor, "asset.created", None)?;
         Ok(asset)
     }

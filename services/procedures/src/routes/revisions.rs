@@ -1,6 +1,7 @@
 //! `/api/procedures/{id}/revisions`: drafts, review and publication, diffs and statistics.
 
 use actix_web::{web, HttpResponse};
+use diesel::PgConnection;
 use gamme_auth_token::{AuthUser, Roles};
 use gamme_service_kit::{Problem, RequestId, Store};
 use serde::Serialize;
@@ -29,6 +30,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/{id}/revisions/{n}/archive", web::post().to(archive))
         .route("/{id}/revisions/{n}/stats", web::get().to(statistics))
         .route("/{id}/revisions/{a}/diff/{b}", web::get().to(diff));
+}
+
+/// Locks revision `n` of procedure `id` (and the procedure), makes `change` to it in one
+/// transaction, and answers the revision whole.
+async fn change<F>(store: &Store, id: Uuid, n: i32, change: F) -> Result<RevisionView, ProcError>
+where
+    F: FnOnce(&mut PgConnection, &mut Procedure, &mut Revision) -> Result<(), ProcError> + Send + 'static,
+{
+    store
+        .write(move |c| {
+            let (mut procedure, mut revision) = Revision::lock(c, id, n)?;
+            change(c, &mut procedure, &mut revision)?;
+            Ok(revision.view(c)?)
+        })
+        .await
 }
 
 #[derive(Serialize, ToSchema)]
@@ -98,13 +114,7 @@ pub async fn update(
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let ((id, n), patch) = (path.into_inner(), body.into_inner());
-    let view = store
-        .write(move |c| {
-            let (procedure, mut revision) = Revision::lock(c, id, n)?;
-            revision.edit(c, &procedure, &user, &patch)?;
-            Ok::<_, ProcError>(revision.view(c)?)
-        })
-        .await?;
+    let view = change(&store, id, n, move |c, p, r| r.edit(c, p, &user, &patch)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -124,13 +134,7 @@ pub async fn replace_content(
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let ((id, n), input) = (path.into_inner(), body.into_inner());
-    let view = store
-        .write(move |c| {
-            let (procedure, mut revision) = Revision::lock(c, id, n)?;
-            revision.replace_content(c, &procedure, &user, &input)?;
-            Ok::<_, ProcError>(revision.view(c)?)
-        })
-        .await?;
+    let view = change(&store, id, n, move |c, p, r| r.replace_content(c, p, &user, &input)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -146,13 +150,7 @@ pub async fn submit(
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let (id, n) = path.into_inner();
-    let view = store
-        .write(move |c| {
-            let (_, mut revision) = Revision::lock(c, id, n)?;
-            revision.submit(c, &user)?;
-            Ok::<_, ProcError>(revision.view(c)?)
-        })
-        .await?;
+    let view = change(&store, id, n, move |c, _, r| r.submit(c, &user)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -175,13 +173,7 @@ pub async fn approve(
     let (id, n) = path.into_inner();
     let comment = body.map(|b| b.into_inner().comment).unwrap_or_default();
     let correlation = Some(request_id.as_str().to_owned());
-    let view = store
-        .write(move |c| {
-            let (mut procedure, mut revision) = Revision::lock(c, id, n)?;
-            revision.approve(c, &mut procedure, &user, &comment, correlation)?;
-            Ok::<_, ProcError>(revision.view(c)?)
-        })
-        .await?;
+    let view = change(&store, id, n, move |c, p, r| r.approve(c, p, &user, &comment, correlation)).await?;
     tracing::info!(procedure_id = %id, revision = n, "revision published");
     Ok(HttpResponse::Ok().json(view))
 }
@@ -200,13 +192,7 @@ pub async fn reject(
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let ((id, n), comment) = (path.into_inner(), body.into_inner().comment);
-    let view = store
-        .write(move |c| {
-            let (_, mut revision) = Revision::lock(c, id, n)?;
-            revision.reject(c, &user, &comment)?;
-            Ok::<_, ProcError>(revision.view(c)?)
-        })
-        .await?;
+    let view = change(&store, id, n, move |c, _, r| r.reject(c, &user, &comment)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -221,13 +207,7 @@ pub async fn archive(
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let (id, n) = path.into_inner();
-    let view = store
-        .write(move |c| {
-            let (mut procedure, mut revision) = Revision::lock(c, id, n)?;
-            revision.abandon(c, &mut procedure, &user)?;
-            Ok::<_, ProcError>(revision.view(c)?)
-        })
-        .await?;
+    let view = change(&store, id, n, move |c, p, r| r.abandon(c, p, &user)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
