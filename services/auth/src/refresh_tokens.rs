@@ -1,6 +1,7 @@
 //! Refresh tokens: opaque, stored as SHA-256, rotated at every use. A family is one sign-in;
 //! presenting a token that was already rotated means it was stolen or replayed, so the whole
-//! family is revoked and both holders must sign in again.
+//! family is revoked and both holders must sign in again. The sign-in flows that hand them out
+//! are in `sessions.rs`.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Duration, Utc};

@@ -1,0 +1,122 @@
+//! Sign-in sessions: signing in with a password (throttled), renewing with a refresh token,
+//! signing out, and changing one's password (which ends every other session). Each gives the
+//! user and the refresh token of the session that continues; the routes turn that into an
+//! access token and a cookie.
+
+use gamme_service_kit::Store;
+use secrecy::{ExposeSecret, SecretString};
+use uuid::Uuid;
+
+use crate::{
+    error::AuthError,
+    passwords,
+    refresh_tokens::{RefreshToken, Rotation},
+    throttle::{Attempt, Limits},
+    users::{normalize_email, User},
+};
+
+/// A session that starts or continues.
+pub struct SignedIn {
+    pub user: User,
+    pub refresh: SecretString,
+}
+
+impl SignedIn {
+    /// A new session (a new refresh-token family) for `user`, stamped as a sign-in.
+    pub fn start(conn: &mut diesel::PgConnection, user: &User) -> diesel::QueryResult<Self> {
+        let user = user.signed_in(conn)?;
+        let refresh = RefreshToken::issue(conn, user.id, None)?;
+        Ok(Self { user, refresh })
+    }
+}
+
+/// Email and password, from the client at `address`. Whatever is wrong (no such account, a
+/// deactivated one, a wrong password, not even an email) is the same `invalid_credentials`,
+/// and takes as long; past the limits, `too_many_attempts`.
+pub async fn sign_in(
+    store: &Store,
+    limits: Limits,
+    email: &str,
+    password: SecretString,
+    address: &str,
+) -> Result<SignedIn, AuthError> {
+    let email = normalize_email(email).map_err(|_| AuthError::InvalidCredentials)?;
+    let attempt = Attempt::new(&email, address);
+    let check = attempt.clone();
+    if let Some(retry_after_secs) = store.read(move |c| check.blocked_for(c).map_err(AuthError::from)).await? {
+        return Err(AuthError::TooManyAttempts { retry_after_secs });
+    }
+    let user = store.read(move |c| User::find_by_email(c, &email).map_err(AuthError::from)).await?;
+    let stored = user.as_ref().filter(|u| u.is_active).map(|u| u.password_hash.clone());
+    let verified = passwords::verify(password, stored).await?;
+    let (Some(user), true) = (user, verified) else {
+        store.write(move |c| attempt.failed(c, limits).map_err(AuthError::from)).await?;
+        tracing::info!("failed sign-in");
+        return Err(AuthError::InvalidCredentials);
+    };
+    let session = store
+        .write(move |c| {
+            attempt.succeeded(c)?;
+            SignedIn::start(c, &user).map_err(AuthError::from)
+        })
+        .await?;
+    tracing::info!(user_id = %session.user.id, "signed in");
+    Ok(session)
+}
+
+/// Exchanges a refresh token for the next one of its family. A token presented again after
+/// it was rotated revokes the whole family (it was copied); any other refusal, an unknown,
+/// expired or revoked token, or a deactivated user, is `invalid_refresh_token` too.
+pub async fn renew(store: &Store, presented: SecretString) -> Result<SignedIn, AuthError> {
+    let (rotation, user) = store
+        .write(move |c| {
+            let rotation = RefreshToken::rotate(c, &presented)?;
+            let user = match &rotation {
+                Rotation::Rotated { user_id, .. } => User::find(c, *user_id)?,
+                _ => None,
+            };
+            Ok::<_, AuthError>((rotation, user))
+        })
+        .await?;
+    match (rotation, user) {
+        (Rotation::Rotated { token, .. }, Some(user)) if user.is_active => Ok(SignedIn { user, refresh: token }),
+        (Rotation::Replayed { user_id }, _) => {
+            tracing::warn!(%user_id, "a rotated refresh token was presented again; its sign-in is revoked");
+            Err(AuthError::InvalidRefreshToken)
+        }
+        _ => Err(AuthError::InvalidRefreshToken),
+    }
+}
+
+/// Ends the session `presented` belongs to; an unknown token is ignored.
+pub async fn sign_out(store: &Store, presented: SecretString) -> Result<(), AuthError> {
+    store.write(move |c| RefreshToken::revoke_presented(c, &presented).map_err(AuthError::from)).await
+}
+
+/// The signed-in user's new password, once the current one is proven: every other session
+/// ends, and a new one continues here.
+pub async fn change_password(
+    store: &Store,
+    user_id: Uuid,
+    current: SecretString,
+    new: SecretString,
+) -> Result<SignedIn, AuthError> {
+    passwords::validate(&new)?;
+    if current.expose_secret() == new.expose_secret() {
+        return Err(AuthError::PasswordUnchanged);
+    }
+    let user = store.read(move |c| User::get(c, user_id)).await?;
+    if !passwords::verify(current, Some(user.password_hash.clone())).await? {
+        return Err(AuthError::InvalidCredentials);
+    }
+    let password_hash = passwords::hash(new).await?;
+    let session = store
+        .write(move |c| {
+            let user = user.change_password(c, password_hash)?;
+            let refresh = RefreshToken::issue(c, user.id, None)?;
+            Ok::<_, AuthError>(SignedIn { user, refresh })
+        })
+        .await?;
+    tracing::info!("password changed; other sessions revoked");
+    Ok(session)
+}
