@@ -485,7 +485,8 @@ async fn the_sweep_removes_day_old_orphans_and_keeps_every_uploaded_file() {
     std::fs::write(&fresh, b"arriving").unwrap();
 
     let storage = std::sync::Arc::new(gamme_files::storage::LocalDisk::open(&app.files_dir).unwrap());
-    let report = gamme_files::sweeper::sweep(&app.db.pool(2), storage, std::time::SystemTime::now()).await.unwrap();
+    let store = gamme_service_kit::Store::new(app.db.pool(2), Default::default());
+    let report = gamme_files::sweeper::sweep(&store, storage, std::time::SystemTime::now()).await.unwrap();
     assert_eq!((report.staged_files, report.blobs, report.thumbnails), (1, 1, 1), "{report:?}");
     assert!(!orphan.exists() && !orphan_thumb.exists() && !stale.exists());
     assert!(fresh.exists(), "an upload in progress is left alone");
@@ -541,12 +542,12 @@ async fn a_file_whose_upload_event_was_lost_is_processed_by_the_catch_up() {
         .execute(&mut conn)
         .unwrap();
 
-    let processor = gamme_files::processing::Processor {
-        pool: app.db.pool(2),
-        storage: std::sync::Arc::new(gamme_files::storage::LocalDisk::open(&app.files_dir).unwrap()),
-        outbox: std::sync::Arc::new(tokio::sync::Notify::new()),
-        runner: gamme_files::worker::Runner::InProcess,
-    };
+    let processor = gamme_files::processing::Processor::new(
+        gamme_service_kit::Store::new(app.db.pool(2), Default::default()),
+        std::sync::Arc::new(gamme_files::storage::LocalDisk::open(&app.files_dir).unwrap()),
+        gamme_files::worker::Runner::InProcess,
+        &tokio_util::sync::CancellationToken::new(),
+    );
     let done = processor.process_stale(chrono::Utc::now() - chrono::Duration::minutes(10)).await.unwrap();
     assert_eq!(done, 1);
     let meta = app.metadata(&id, &tech.token).await;
