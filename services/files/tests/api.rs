@@ -225,6 +225,35 @@ async fn a_photo_gets_an_upright_thumbnail_without_exif() {
     assert_eq!((decoded.width(), decoded.height()), (160, 320), "turned upright, 320 px on the long side");
 }
 
+#[derive(QueryableByName)]
+struct Refusals {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    last_value: i64,
+}
+
+#[tokio::test]
+async fn a_photo_whose_thumbnail_cannot_be_recorded_for_a_while_gets_it_on_a_retry() {
+    let app = spawn_app().await;
+    // As during a short database outage: the first two attempts to record the thumbnail fail.
+    // (A sequence, because it counts even in the transactions the failure rolls back.)
+    let mut conn = app.db.connect();
+    for statement in [
+        "CREATE SEQUENCE outage",
+        "CREATE FUNCTION outage() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+         IF nextval('outage') <= 2 THEN RAISE EXCEPTION 'the database is away'; END IF; RETURN NEW; END $$",
+        "CREATE TRIGGER outage BEFORE UPDATE ON files FOR EACH ROW EXECUTE FUNCTION outage()",
+    ] {
+        diesel::sql_query(statement).execute(&mut conn).unwrap();
+    }
+    let tech = app.user("Tech", Role::Technician);
+    let file = app.uploaded(&tech.token, "pump.png", &samples::png(64, 48)).await;
+    let id = file["id"].as_str().unwrap().to_owned();
+    let done = app.wait_for(&id, &tech.token, |m| m["thumbnail"]["status"] != "pending").await;
+    assert_eq!(done["thumbnail"]["status"], "ready", "{done}");
+    let refusals: Refusals = diesel::sql_query("SELECT last_value FROM outage").get_result(&mut conn).unwrap();
+    assert_eq!(refusals.last_value, 3, "refused twice, recorded on the third try");
+}
+
 #[tokio::test]
 async fn a_pdf_yields_text_with_page_numbers_and_an_event() {
     let app = spawn_app().await;
