@@ -6,7 +6,7 @@ use utoipa::OpenApi;
 
 use crate::{
     routes::{jwks, me, session, setup, users},
-    users::UserView,
+    users::{UserChange, UserView},
 };
 
 #[derive(OpenApi)]
@@ -36,7 +36,7 @@ use crate::{
         me::ChangePasswordRequest,
         users::CreateUserRequest,
         users::CreatedUser,
-        users::UpdateUserRequest,
+        UserChange,
         users::UserList,
     )),
     modifiers(&BearerAuth),

@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use gamme_auth_token::Role;
 use gamme_bus::{outbox, Envelope, Event};
 use gamme_db::{locks, schema::users};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -87,8 +87,11 @@ impl NewUser {
     }
 }
 
-/// What an admin changes of a user; each field given is one transition.
-#[derive(Debug, Clone, Default)]
+// What an admin changes of a user (the body of `PATCH /api/auth/users/{id}`); each field given
+// is one transition.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = UpdateUserRequest)]
 pub struct UserChange {
     pub display_name: Option<String>,
     pub role: Option<Role>,

@@ -37,14 +37,6 @@ pub struct CreatedUser {
     pub temporary_password: String,
 }
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateUserRequest {
-    pub display_name: Option<String>,
-    pub role: Option<Role>,
-    pub is_active: Option<bool>,
-}
-
 /// Every user (admins only).
 #[utoipa::path(get, path = "/api/auth/users", tag = "users", security(("bearer" = [])),
     responses((status = 200, body = UserList), (status = 401, body = Problem), (status = 403, body = Problem)))]
@@ -85,7 +77,7 @@ pub async fn create(
 /// Change a user's name, role or active flag (admins only). Deactivation ends their sessions.
 #[utoipa::path(patch, path = "/api/auth/users/{id}", tag = "users", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "User id")),
-    request_body = UpdateUserRequest,
+    request_body = UserChange,
     responses(
         (status = 200, body = UserView),
         (status = 400, body = Problem),
@@ -98,12 +90,11 @@ pub async fn update(
     state: web::Data<AppState>,
     request_id: RequestId,
     path: web::Path<Uuid>,
-    body: web::Json<UpdateUserRequest>,
+    body: web::Json<UserChange>,
 ) -> Result<HttpResponse, Problem> {
     admin.require(Roles::ADMINS)?;
     let (id, correlation) = (path.into_inner(), Some(request_id.0));
-    let UpdateUserRequest { display_name, role, is_active } = body.into_inner();
-    let change = UserChange { display_name, role, is_active };
+    let change = body.into_inner();
     let updated = state.store.write(move |c| users::administer(c, id, change, correlation)).await?;
     tracing::info!(role = %updated.role, is_active = updated.is_active, "user updated");
     Ok(HttpResponse::Ok().json(updated.view()))
