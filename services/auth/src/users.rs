@@ -13,11 +13,13 @@ use diesel::prelude::*;
 use gamme_auth_token::Role;
 use gamme_bus::{outbox, Envelope, Event};
 use gamme_db::{locks, schema::users};
+use gamme_service_kit::Store;
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::{error::AuthError, refresh_tokens::RefreshToken};
+use crate::{error::AuthError, passwords, refresh_tokens::RefreshToken};
 
 #[derive(Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
@@ -253,6 +255,19 @@ impl User {
             last_login_at: self.last_login_at,
         }
     }
+}
+
+/// An account an admin creates: it gets a one-time password, shown once, that the user must
+/// change at first sign-in.
+pub async fn create_with_temporary_password(
+    store: &Store,
+    new: NewUser,
+    correlation_id: Option<String>,
+) -> Result<(User, SecretString), AuthError> {
+    let temporary = passwords::temporary();
+    let password_hash = passwords::hash(temporary.clone()).await?;
+    let user = store.write(move |c| User::create(c, new, password_hash, true, correlation_id)).await?;
+    Ok((user, temporary))
 }
 
 /// An admin's change to user `id`, announced as `user.updated` (even when nothing changed).

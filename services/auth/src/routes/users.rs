@@ -11,7 +11,6 @@ use uuid::Uuid;
 
 use crate::{
     error::AuthError,
-    passwords,
     users::{self, NewUser, User, UserChange, UserView},
     AppState,
 };
@@ -64,10 +63,7 @@ pub async fn create(
     admin.require(Roles::ADMINS)?;
     let CreateUserRequest { email, display_name, role } = body.into_inner();
     let new = NewUser::new(&email, &display_name, role)?;
-    let temporary = passwords::temporary();
-    let password_hash = passwords::hash(temporary.clone()).await?;
-    let correlation = Some(request_id.0);
-    let created = state.store.write(move |c| User::create(c, new, password_hash, true, correlation)).await?;
+    let (created, temporary) = users::create_with_temporary_password(&state.store, new, Some(request_id.0)).await?;
     tracing::info!(user_id = %created.id, role = %role, "user created");
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))
