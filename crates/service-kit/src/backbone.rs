@@ -72,6 +72,12 @@ pub struct Store {
 }
 
 impl Store {
+    /// A store over `pool` whose writes wake `outbox`: what [`Backbone::store`] gives, for a
+    /// test or a tool that runs without a backbone.
+    pub fn new(pool: PgPool, outbox: Arc<Notify>) -> Self {
+        Self { pool, outbox }
+    }
+
     /// Runs `f` on a pooled connection, off the async threads.
     pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where

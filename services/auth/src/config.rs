@@ -3,6 +3,8 @@
 use gamme_service_kit::{config::reject_development_secret, CommonConfig, ConfigError, Env, ServiceConfig};
 use secrecy::SecretString;
 
+use crate::throttle::Limits;
+
 #[derive(Debug, Clone)]
 pub struct AuthConfig {
     pub common: CommonConfig,
@@ -13,8 +15,8 @@ pub struct AuthConfig {
     pub admin_email: Option<String>,
     pub admin_password: Option<SecretString>,
     pub cookie_secure: bool,
-    pub max_failures_per_account: i32,
-    pub max_failures_per_address: i32,
+    /// Failed sign-ins that block an account, and a client address, for a while.
+    pub login_limits: Limits,
 }
 
 impl ServiceConfig for AuthConfig {
@@ -32,8 +34,10 @@ impl ServiceConfig for AuthConfig {
             admin_password,
             // A Secure cookie is dropped over plain http (a tablet on http://<LAN IP>:8080).
             cookie_secure: env.parse("GAMME_COOKIE_SECURE", public_url.starts_with("https://"))?,
-            max_failures_per_account: env.parse("GAMME_LOGIN_MAX_FAILURES", 5)?,
-            max_failures_per_address: env.parse("GAMME_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)?,
+            login_limits: Limits {
+                per_account: env.parse("GAMME_LOGIN_MAX_FAILURES", 5)?,
+                per_address: env.parse("GAMME_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)?,
+            },
             common,
         })
     }

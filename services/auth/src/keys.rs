@@ -8,14 +8,15 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::Utc;
 use diesel::prelude::*;
 use gamme_auth_token::{Claims, ACCESS_TOKEN_TTL_SECS};
-use gamme_db::{schema::signing_keys, DbError, PgPool};
+use gamme_db::schema::signing_keys;
+use gamme_service_kit::Store;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
 use ring::signature::{Ed25519KeyPair, KeyPair};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::users::User;
+use crate::{error::AuthError, users::User};
 
 #[derive(Clone)]
 pub struct SigningKey {
@@ -30,6 +31,27 @@ struct StoredKey {
     kid: String,
     private_key: Vec<u8>,
     public_key: Vec<u8>,
+}
+
+impl StoredKey {
+    /// The keys not retired, oldest (the one that signs) first.
+    fn active(conn: &mut PgConnection) -> QueryResult<Vec<Self>> {
+        signing_keys::table
+            .filter(signing_keys::retired_at.is_null())
+            .order(signing_keys::created_at.asc())
+            .select(Self::as_select())
+            .load(conn)
+    }
+
+    fn generate() -> anyhow::Result<Self> {
+        let rng = ring::rand::SystemRandom::new();
+        let doc =
+            Ed25519KeyPair::generate_pkcs8(&rng).map_err(|_| anyhow::anyhow!("cannot generate an Ed25519 key"))?;
+        let pair =
+            Ed25519KeyPair::from_pkcs8(doc.as_ref()).map_err(|_| anyhow::anyhow!("cannot read the generated key"))?;
+        let public = pair.public_key().as_ref().to_vec();
+        Ok(Self { kid: kid_of(&public), private_key: doc.as_ref().to_vec(), public_key: public })
+    }
 }
 
 fn kid_of(public: &[u8]) -> String {
@@ -76,7 +98,7 @@ impl SigningKey {
             jti: Uuid::new_v4(),
             email: user.email.clone(),
             name: user.display_name.clone(),
-            role: user.role()?,
+            role: user.role,
         };
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(self.kid.clone());
@@ -92,44 +114,24 @@ pub struct KeyRing {
 }
 
 impl KeyRing {
-    pub async fn load(pool: &PgPool, configured: Option<&SecretString>) -> anyhow::Result<Self> {
+    pub async fn load(store: &Store, configured: Option<&SecretString>) -> anyhow::Result<Self> {
         if let Some(pem) = configured {
             let key = SigningKey::from_pem(pem.expose_secret())?;
             return Ok(Self { published: vec![key.clone()], current: key });
         }
-        let stored: Vec<StoredKey> = gamme_db::run(pool, |conn| {
-            let existing: Vec<StoredKey> = signing_keys::table
-                .filter(signing_keys::retired_at.is_null())
-                .order(signing_keys::created_at.asc())
-                .select(StoredKey::as_select())
-                .load(conn)
-                .map_err(DbError::from)?;
-            if !existing.is_empty() {
-                return Ok(existing);
-            }
-            let rng = ring::rand::SystemRandom::new();
-            let doc = Ed25519KeyPair::generate_pkcs8(&rng)
-                .map_err(|_| DbError::Task("cannot generate an Ed25519 key".into()))?;
-            let pair = Ed25519KeyPair::from_pkcs8(doc.as_ref())
-                .map_err(|_| DbError::Task("cannot read the generated key".into()))?;
-            let public = pair.public_key().as_ref().to_vec();
-            let key = StoredKey { kid: kid_of(&public), private_key: doc.as_ref().to_vec(), public_key: public };
-            diesel::insert_into(signing_keys::table)
-                .values(&key)
-                .on_conflict_do_nothing()
-                .execute(conn)
-                .map_err(DbError::from)?;
-            tracing::info!(kid = %key.kid, "generated a new signing key");
-            // Another replica may have generated one at the same moment: all use the oldest.
-            signing_keys::table
-                .filter(signing_keys::retired_at.is_null())
-                .order(signing_keys::created_at.asc())
-                .select(StoredKey::as_select())
-                .load(conn)
-                .map_err(DbError::from)
-        })
-        .await
-        .map_err(|e: DbError| anyhow::anyhow!(e))?;
+        let stored = store
+            .write(|conn| {
+                let existing = StoredKey::active(conn)?;
+                if !existing.is_empty() {
+                    return Ok(existing);
+                }
+                let key = StoredKey::generate()?;
+                diesel::insert_into(signing_keys::table).values(&key).on_conflict_do_nothing().execute(conn)?;
+                tracing::info!(kid = %key.kid, "generated a new signing key");
+                // Another replica may have generated one at the same moment: all use the oldest.
+                StoredKey::active(conn).map_err(AuthError::from)
+            })
+            .await?;
         let keys = stored.iter().map(|k| SigningKey::from_pkcs8(&k.private_key)).collect::<anyhow::Result<Vec<_>>>()?;
         let current = keys.first().cloned().ok_or_else(|| anyhow::anyhow!("no signing key"))?;
         Ok(Self { current, published: keys })

@@ -6,29 +6,25 @@ pub mod error;
 pub mod keys;
 pub mod openapi;
 pub mod passwords;
+pub mod refresh_tokens;
 pub mod routes;
 pub mod sessions;
+pub mod setup;
 pub mod throttle;
 pub mod users;
-
-use std::sync::Arc;
 
 use actix_web::web;
 use anyhow::Context;
 use gamme_auth_token::{Authenticator, JwksCache, Verifier};
-use gamme_db::PgPool;
-use gamme_service_kit::{Backbone, Info, Parts, Service};
-use tokio::sync::Notify;
+use gamme_service_kit::{Backbone, Info, Parts, Service, Store};
 
 pub use config::AuthConfig;
 
 /// What handlers share.
 pub struct AppState {
-    pub pool: PgPool,
+    pub store: Store,
     pub keys: keys::KeyRing,
     pub config: AuthConfig,
-    /// Wakes the outbox relay after a commit that added a message.
-    pub outbox: Arc<Notify>,
 }
 
 /// The auth service, as the kit runs it.
@@ -39,17 +35,15 @@ impl Service for Auth {
     type Config = AuthConfig;
 
     async fn build(config: AuthConfig, backbone: &Backbone) -> anyhow::Result<Parts> {
-        let pool = backbone.pool.clone();
-        let keys = keys::KeyRing::load(&pool, config.private_key.as_ref()).await.context("loading signing keys")?;
-        routes::setup::bootstrap_admin(&pool, &config).await.context("creating the admin from GAMME_ADMIN_EMAIL")?;
+        let store = backbone.store();
+        let keys = keys::KeyRing::load(&store, config.private_key.as_ref()).await.context("loading signing keys")?;
+        setup::bootstrap_admin(&store, &config).await.context("creating the admin from GAMME_ADMIN_EMAIL")?;
         // Auth knows its own keys: it verifies its tokens without fetching its JWKS.
         let verifier = Verifier::new(JwksCache::with_keys(keys.decoding_keys()), &config.issuer, &config.audience);
-        let authenticator = web::Data::new(Authenticator::new(verifier, pool.clone()));
-        let state = web::Data::new(AppState { pool, keys, config, outbox: backbone.outbox.clone() });
+        let authenticator = web::Data::new(Authenticator::new(verifier, store.pool.clone()));
+        let state = web::Data::new(AppState { store, keys, config });
         Ok(Parts::new(move |cfg| {
-            cfg.app_data(state.clone())
-                .app_data(authenticator.clone())
-                .service(web::scope("/api/auth").configure(routes::configure));
+            cfg.app_data(state.clone()).app_data(authenticator.clone()).configure(routes::configure);
         }))
     }
 }

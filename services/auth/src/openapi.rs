@@ -4,37 +4,40 @@
 use gamme_service_kit::openapi::BearerAuth;
 use utoipa::OpenApi;
 
-use crate::routes;
+use crate::{
+    routes::{jwks, me, session, setup, users},
+    users::{UserChange, UserView},
+};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Gamme auth", description = "Users, sign-in, tokens and the JWKS of Gamme."),
     paths(
-        routes::setup::status,
-        routes::setup::setup,
-        routes::session::login,
-        routes::session::refresh,
-        routes::session::logout,
-        routes::me::me,
-        routes::me::change_password,
-        routes::users::list,
-        routes::users::create,
-        routes::users::update,
-        routes::jwks,
+        setup::status,
+        setup::setup,
+        session::login,
+        session::refresh,
+        session::logout,
+        me::me,
+        me::change_password,
+        users::list,
+        users::create,
+        users::update,
+        jwks::jwks,
     ),
     components(schemas(
         gamme_auth_token::Role,
         gamme_service_kit::Problem,
-        crate::users::UserView,
-        routes::session::LoginRequest,
-        routes::session::LoginResponse,
-        routes::setup::SetupStatus,
-        routes::setup::SetupRequest,
-        routes::me::ChangePasswordRequest,
-        routes::users::CreateUserRequest,
-        routes::users::CreatedUser,
-        routes::users::UpdateUserRequest,
-        routes::users::UserList,
+        UserView,
+        session::LoginRequest,
+        session::LoginResponse,
+        setup::SetupStatus,
+        setup::SetupRequest,
+        me::ChangePasswordRequest,
+        users::CreateUserRequest,
+        users::CreatedUser,
+        UserChange,
+        users::UserList,
     )),
     modifiers(&BearerAuth),
 )]

@@ -1,122 +1,122 @@
-//! Refresh tokens: opaque, stored as SHA-256, rotated at every use. A family is one sign-in;
-//! presenting a token that was already rotated means it was stolen or replayed, so the whole
-//! family is revoked and both holders must sign in again.
+//! Sign-in sessions: signing in with a password (throttled), renewing with a refresh token,
+//! signing out, and changing one's password (which ends every other session). Each gives the
+//! user and the refresh token of the session that continues; the routes turn that into an
+//! access token and a cookie.
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use chrono::{DateTime, Duration, Utc};
-use diesel::prelude::*;
-use gamme_db::schema::refresh_tokens;
-use rand::RngCore;
+use gamme_service_kit::Store;
 use secrecy::{ExposeSecret, SecretString};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-pub const REFRESH_TTL_DAYS: i64 = 30;
+use crate::{
+    error::AuthError,
+    passwords,
+    refresh_tokens::{RefreshToken, Rotation},
+    throttle::{Attempt, Limits},
+    users::{normalize_email, User},
+};
 
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = refresh_tokens, check_for_backend(diesel::pg::Pg))]
-pub struct RefreshToken {
-    pub id: Uuid,
-    pub user_id: Uuid,
-    pub family_id: Uuid,
-    pub expires_at: DateTime<Utc>,
-    pub rotated_at: Option<DateTime<Utc>>,
-    pub revoked_at: Option<DateTime<Utc>>,
+/// A session that starts or continues.
+pub struct SignedIn {
+    pub user: User,
+    pub refresh: SecretString,
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = refresh_tokens)]
-struct RefreshTokenInsertForm {
-    id: Uuid,
+impl SignedIn {
+    /// A new session (a new refresh-token family) for `user`, stamped as a sign-in.
+    pub fn start(conn: &mut diesel::PgConnection, user: &User) -> diesel::QueryResult<Self> {
+        let user = user.signed_in(conn)?;
+        let refresh = RefreshToken::issue(conn, user.id, None)?;
+        Ok(Self { user, refresh })
+    }
+}
+
+/// Email and password, from the client at `address`. Whatever is wrong (no such account, a
+/// deactivated one, a wrong password, not even an email) is the same `invalid_credentials`,
+/// and takes as long; past the limits, `too_many_attempts`.
+pub async fn sign_in(
+    store: &Store,
+    limits: Limits,
+    email: &str,
+    password: SecretString,
+    address: &str,
+) -> Result<SignedIn, AuthError> {
+    let email = normalize_email(email).map_err(|_| AuthError::InvalidCredentials)?;
+    let attempt = Attempt::new(&email, address);
+    let check = attempt.clone();
+    if let Some(retry_after_secs) = store.read(move |c| check.blocked_for(c).map_err(AuthError::from)).await? {
+        return Err(AuthError::TooManyAttempts { retry_after_secs });
+    }
+    let user = store.read(move |c| User::find_by_email(c, &email).map_err(AuthError::from)).await?;
+    let stored = user.as_ref().filter(|u| u.is_active).map(|u| u.password_hash.clone());
+    let verified = passwords::verify(password, stored).await?;
+    let (Some(user), true) = (user, verified) else {
+        store.write(move |c| attempt.failed(c, limits).map_err(AuthError::from)).await?;
+        tracing::info!("failed sign-in");
+        return Err(AuthError::InvalidCredentials);
+    };
+    let session = store
+        .write(move |c| {
+            attempt.succeeded(c)?;
+            SignedIn::start(c, &user).map_err(AuthError::from)
+        })
+        .await?;
+    tracing::info!(user_id = %session.user.id, "signed in");
+    Ok(session)
+}
+
+/// Exchanges a refresh token for the next one of its family. A token presented again after
+/// it was rotated revokes the whole family (it was copied); any other refusal, an unknown,
+/// expired or revoked token, or a deactivated user, is `invalid_refresh_token` too.
+pub async fn renew(store: &Store, presented: SecretString) -> Result<SignedIn, AuthError> {
+    let (rotation, user) = store
+        .write(move |c| {
+            let rotation = RefreshToken::rotate(c, &presented)?;
+            let user = match &rotation {
+                Rotation::Rotated { user_id, .. } => User::find(c, *user_id)?,
+                _ => None,
+            };
+            Ok::<_, AuthError>((rotation, user))
+        })
+        .await?;
+    match (rotation, user) {
+        (Rotation::Rotated { token, .. }, Some(user)) if user.is_active => Ok(SignedIn { user, refresh: token }),
+        (Rotation::Replayed { user_id }, _) => {
+            tracing::warn!(%user_id, "a rotated refresh token was presented again; its sign-in is revoked");
+            Err(AuthError::InvalidRefreshToken)
+        }
+        _ => Err(AuthError::InvalidRefreshToken),
+    }
+}
+
+/// Ends the session `presented` belongs to; an unknown token is ignored.
+pub async fn sign_out(store: &Store, presented: SecretString) -> Result<(), AuthError> {
+    store.write(move |c| RefreshToken::revoke_presented(c, &presented).map_err(AuthError::from)).await
+}
+
+/// The signed-in user's new password, once the current one is proven: every other session
+/// ends, and a new one continues here.
+pub async fn change_password(
+    store: &Store,
     user_id: Uuid,
-    family_id: Uuid,
-    token_hash: Vec<u8>,
-    expires_at: DateTime<Utc>,
-}
-
-fn digest(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
-
-/// What presenting a refresh token led to.
-pub enum Rotation {
-    Rotated {
-        user_id: Uuid,
-        token: SecretString,
-    },
-    /// Unknown, expired or revoked.
-    Invalid,
-    /// Already rotated: the family is now revoked.
-    Replayed {
-        user_id: Uuid,
-    },
-}
-
-impl RefreshToken {
-    /// A new token in `family` (a new family when `None`).
-    pub fn issue(conn: &mut PgConnection, user_id: Uuid, family: Option<Uuid>) -> QueryResult<SecretString> {
-        let mut bytes = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        let token = URL_SAFE_NO_PAD.encode(bytes);
-        diesel::insert_into(refresh_tokens::table)
-            .values(RefreshTokenInsertForm {
-                id: Uuid::now_v7(),
-                user_id,
-                family_id: family.unwrap_or_else(Uuid::now_v7),
-                token_hash: digest(&token),
-                expires_at: Utc::now() + Duration::days(REFRESH_TTL_DAYS),
-            })
-            .execute(conn)?;
-        Ok(SecretString::from(token))
+    current: SecretString,
+    new: SecretString,
+) -> Result<SignedIn, AuthError> {
+    passwords::validate(&new)?;
+    if current.expose_secret() == new.expose_secret() {
+        return Err(AuthError::PasswordUnchanged);
     }
-
-    /// Rotates `presented`; call inside a transaction.
-    pub fn rotate(conn: &mut PgConnection, presented: &SecretString) -> QueryResult<Rotation> {
-        let found: Option<RefreshToken> = refresh_tokens::table
-            .filter(refresh_tokens::token_hash.eq(digest(presented.expose_secret())))
-            .select(RefreshToken::as_select())
-            .for_update()
-            .first(conn)
-            .optional()?;
-        let Some(found) = found else { return Ok(Rotation::Invalid) };
-        if found.rotated_at.is_some() {
-            Self::revoke_family(conn, found.family_id)?;
-            return Ok(Rotation::Replayed { user_id: found.user_id });
-        }
-        if found.revoked_at.is_some() || found.expires_at <= Utc::now() {
-            return Ok(Rotation::Invalid);
-        }
-        diesel::update(refresh_tokens::table.find(found.id))
-            .set(refresh_tokens::rotated_at.eq(Utc::now()))
-            .execute(conn)?;
-        let token = Self::issue(conn, found.user_id, Some(found.family_id))?;
-        Ok(Rotation::Rotated { user_id: found.user_id, token })
+    let user = store.read(move |c| User::get(c, user_id)).await?;
+    if !passwords::verify(current, Some(user.password_hash.clone())).await? {
+        return Err(AuthError::InvalidCredentials);
     }
-
-    pub fn revoke_family(conn: &mut PgConnection, family_id: Uuid) -> QueryResult<usize> {
-        diesel::update(refresh_tokens::table.filter(refresh_tokens::family_id.eq(family_id)))
-            .filter(refresh_tokens::revoked_at.is_null())
-            .set(refresh_tokens::revoked_at.eq(Utc::now()))
-            .execute(conn)
-    }
-
-    /// Ends the sign-in `presented` belongs to; unknown tokens are ignored.
-    pub fn revoke_presented(conn: &mut PgConnection, presented: &SecretString) -> QueryResult<()> {
-        let family: Option<Uuid> = refresh_tokens::table
-            .filter(refresh_tokens::token_hash.eq(digest(presented.expose_secret())))
-            .select(refresh_tokens::family_id)
-            .first(conn)
-            .optional()?;
-        if let Some(f) = family {
-            Self::revoke_family(conn, f)?;
-        }
-        Ok(())
-    }
-
-    pub fn revoke_all_for_user(conn: &mut PgConnection, user_id: Uuid) -> QueryResult<usize> {
-        diesel::update(refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)))
-            .filter(refresh_tokens::revoked_at.is_null())
-            .set(refresh_tokens::revoked_at.eq(Utc::now()))
-            .execute(conn)
-    }
+    let password_hash = passwords::hash(new).await?;
+    let session = store
+        .write(move |c| {
+            let user = user.change_password(c, password_hash)?;
+            let refresh = RefreshToken::issue(c, user.id, None)?;
+            Ok::<_, AuthError>(SignedIn { user, refresh })
+        })
+        .await?;
+    tracing::info!("password changed; other sessions revoked");
+    Ok(session)
 }

@@ -17,16 +17,43 @@ struct Seconds {
     secs: Option<i64>,
 }
 
-pub fn account_key(email: &str) -> String {
-    format!("account:{email}")
+/// How many failed sign-ins in the window block an account, and a client address.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub per_account: i32,
+    pub per_address: i32,
 }
 
-pub fn address_key(ip: &str) -> String {
-    format!("address:{ip}")
+/// A sign-in attempt, counted against the account it names and the address it comes from.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    account: String,
+    address: String,
+}
+
+impl Attempt {
+    pub fn new(email: &str, address: &str) -> Self {
+        Self { account: format!("account:{email}"), address: format!("address:{address}") }
+    }
+
+    /// Seconds until this attempt may be made, if it is blocked now.
+    pub fn blocked_for(&self, conn: &mut PgConnection) -> QueryResult<Option<u64>> {
+        blocked_for(conn, &[self.account.clone(), self.address.clone()])
+    }
+
+    pub fn failed(&self, conn: &mut PgConnection, limits: Limits) -> QueryResult<()> {
+        record_failure(conn, &self.account, limits.per_account)?;
+        record_failure(conn, &self.address, limits.per_address)
+    }
+
+    /// A successful sign-in clears the account's failures (not the address's).
+    pub fn succeeded(&self, conn: &mut PgConnection) -> QueryResult<()> {
+        clear(conn, &self.account)
+    }
 }
 
 /// Seconds until sign-in is allowed again for any of `keys`, if it is blocked now.
-pub fn blocked_for(conn: &mut PgConnection, keys: &[String]) -> QueryResult<Option<u64>> {
+fn blocked_for(conn: &mut PgConnection, keys: &[String]) -> QueryResult<Option<u64>> {
     let row: Seconds = sql_query(
         "SELECT CEIL(EXTRACT(EPOCH FROM max(blocked_until) - now()))::BIGINT AS secs \
          FROM login_throttle WHERE scope_key = ANY($1) AND blocked_until > now()",
@@ -37,7 +64,7 @@ pub fn blocked_for(conn: &mut PgConnection, keys: &[String]) -> QueryResult<Opti
 }
 
 /// Counts a failure for `key`; once `limit` failures fall in the window, blocks it.
-pub fn record_failure(conn: &mut PgConnection, key: &str, limit: i32) -> QueryResult<()> {
+fn record_failure(conn: &mut PgConnection, key: &str, limit: i32) -> QueryResult<()> {
     sql_query(format!(
         "INSERT INTO login_throttle (scope_key, failures, window_started_at) VALUES ($1, 1, now()) \
          ON CONFLICT (scope_key) DO UPDATE SET \
@@ -62,7 +89,6 @@ pub fn record_failure(conn: &mut PgConnection, key: &str, limit: i32) -> QueryRe
     Ok(())
 }
 
-/// A successful sign-in clears the account's failures.
-pub fn clear(conn: &mut PgConnection, key: &str) -> QueryResult<()> {
+fn clear(conn: &mut PgConnection, key: &str) -> QueryResult<()> {
     diesel::delete(gamme_db::schema::login_throttle::table.find(key)).execute(conn).map(|_| ())
 }

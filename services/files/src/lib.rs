@@ -1,7 +1,9 @@
 //! Gamme's files service: streamed uploads typed from their bytes and kept once per content,
 //! downloads sent by nginx, signed links, thumbnails and document text.
 
+pub mod access;
 pub mod config;
+pub mod downloads;
 pub mod error;
 pub mod links;
 pub mod metadata;
@@ -13,32 +15,23 @@ pub mod storage;
 pub mod sweeper;
 pub mod text;
 pub mod thumbnails;
+pub mod uploads;
 pub mod worker;
 
 use std::{process::ExitCode, sync::Arc};
 
 use actix_web::web;
 use anyhow::Context;
-use gamme_db::PgPool;
-use gamme_service_kit::{Backbone, Info, Parts, Service};
-use tokio::sync::Notify;
+use gamme_service_kit::{Backbone, Info, Parts, Service, Store};
 
 pub use config::FilesConfig;
 
 /// What handlers share.
 pub struct AppState {
-    pub pool: PgPool,
+    pub store: Store,
     pub storage: Arc<dyn storage::Storage>,
     pub links: links::LinkSigner,
     pub config: FilesConfig,
-    /// Wakes the outbox relay after a commit that added a message.
-    pub outbox: Arc<Notify>,
-}
-
-impl AppState {
-    pub fn link_ttl(&self) -> chrono::Duration {
-        chrono::Duration::from_std(self.config.link_ttl).unwrap_or_else(|_| chrono::Duration::minutes(15))
-    }
 }
 
 /// The files service, as the kit runs it.
@@ -53,30 +46,23 @@ impl Service for Files {
             storage::LocalDisk::open(&config.files_dir)
                 .with_context(|| format!("cannot use {} for files (GAMME_FILES_DIR)", config.files_dir.display()))?,
         );
-        let pool = backbone.pool.clone();
-        let authenticator = web::Data::new(config.tokens.authenticator(pool.clone()));
-        let processor = processing::Processor {
-            pool: pool.clone(),
-            storage: storage.clone(),
-            outbox: backbone.outbox.clone(),
-            runner: worker::Runner::detect(),
-        };
+        let store = backbone.store();
+        let authenticator = web::Data::new(config.tokens.authenticator(store.pool.clone()));
         let (sweep_interval, shutdown) = (config.sweep_interval, backbone.shutdown.clone());
+        let processor = processing::Processor::new(store.clone(), storage.clone(), worker::Runner::detect(), &shutdown);
+        let sweeper = sweeper::run(store.clone(), storage.clone(), sweep_interval, shutdown.clone());
         let state = web::Data::new(AppState {
-            pool: pool.clone(),
-            storage: storage.clone(),
-            links: links::LinkSigner::new(&config.url_secret),
+            links: links::LinkSigner::new(&config.url_secret).with_ttl(config.link_ttl),
+            store,
+            storage,
             config,
-            outbox: backbone.outbox.clone(),
         });
         Ok(Parts::new(move |cfg| {
-            cfg.app_data(state.clone())
-                .app_data(authenticator.clone())
-                .service(web::scope("/api/files").configure(routes::configure));
+            cfg.app_data(state.clone()).app_data(authenticator.clone()).configure(routes::configure);
         })
         .task("processing catch-up", processing::catch_up(processor.clone(), shutdown.clone()))
-        .task("processing", processing::run(processor, backbone.bus.clone(), shutdown.clone()))
-        .task("sweeper", sweeper::run(pool, storage, sweep_interval, shutdown)))
+        .task("processing", processing::run(processor, backbone.bus.clone(), shutdown))
+        .task("sweeper", sweeper))
     }
 
     /// The thumbnail and text work runs in children of the service's own binary.

@@ -25,13 +25,40 @@ impl Variant {
     }
 }
 
+const DEFAULT_TTL: chrono::Duration = chrono::Duration::minutes(15);
+
 pub struct LinkSigner {
     key: hmac::Key,
+    ttl: chrono::Duration,
+}
+
+/// Links handed out together (with one answer), all valid until `expires_at`.
+pub struct Issued<'a> {
+    signer: &'a LinkSigner,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl Issued<'_> {
+    pub fn url(&self, id: Uuid, variant: Variant) -> String {
+        self.signer.url(id, variant, self.expires_at)
+    }
 }
 
 impl LinkSigner {
+    /// Links it issues are valid for 15 minutes, unless [`with_ttl`](Self::with_ttl) says otherwise.
     pub fn new(secret: &SecretString) -> Self {
-        Self { key: hmac::Key::new(hmac::HMAC_SHA256, secret.expose_secret().as_bytes()) }
+        Self { key: hmac::Key::new(hmac::HMAC_SHA256, secret.expose_secret().as_bytes()), ttl: DEFAULT_TTL }
+    }
+
+    pub fn with_ttl(mut self, ttl: std::time::Duration) -> Self {
+        self.ttl = chrono::Duration::from_std(ttl).unwrap_or(DEFAULT_TTL);
+        self
+    }
+
+    /// Links valid from now for the configured time. Hand them out only with metadata read
+    /// for the reader through `access`.
+    pub fn issue(&self) -> Issued<'_> {
+        Issued { signer: self, expires_at: Utc::now() + self.ttl }
     }
 
     fn message(id: Uuid, variant: Variant, expires: i64) -> String {

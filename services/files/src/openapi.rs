@@ -4,7 +4,12 @@
 use gamme_service_kit::openapi::BearerAuth;
 use utoipa::OpenApi;
 
-use crate::routes;
+use crate::{
+    metadata::{
+        FileReference, FileView, ReferenceSource, TextStatus, TextView, ThumbnailStatus, ThumbnailView, Uploader,
+    },
+    routes::{content, files, upload},
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -14,25 +19,28 @@ use crate::routes;
                        thumbnails and document text."
     ),
     paths(
-        routes::upload::upload,
-        routes::files::list,
-        routes::files::get,
-        routes::files::delete,
-        routes::files::limits,
-        routes::content::content,
-        routes::content::thumbnail,
+        upload::upload,
+        files::list,
+        files::get,
+        files::delete,
+        files::limits,
+        content::content,
+        content::thumbnail,
     ),
     components(schemas(
         gamme_service_kit::Problem,
-        crate::metadata::FileReference,
-        routes::FileView,
-        routes::Uploader,
-        routes::ThumbnailView,
-        routes::TextView,
-        routes::upload::UploadForm,
-        routes::upload::UploadedFiles,
-        routes::files::FileList,
-        routes::files::UploadLimits,
+        FileReference,
+        ReferenceSource,
+        FileView,
+        Uploader,
+        ThumbnailView,
+        ThumbnailStatus,
+        TextView,
+        TextStatus,
+        upload::UploadForm,
+        upload::UploadedFiles,
+        files::FileList,
+        files::UploadLimits,
     )),
     modifiers(&BearerAuth),
 )]

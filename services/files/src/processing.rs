@@ -1,21 +1,29 @@
 //! What happens after an upload, off the request path: this service consumes its own
 //! `file.uploaded` events, makes the thumbnail of a photo and extracts the text of a PDF or
-//! text file, then announces `file.text_extracted` through the outbox. A message is acked
-//! only once its results are committed; a redelivered one finds the work done and is acked.
+//! text file, then announces `file.text_extracted` through the outbox. Work is safe to do
+//! twice: a redelivered message finds it done.
+//!
+//! The row is what says work is owed (a status still `pending`), not the message: a message is
+//! acked once its results are committed, or once a failure has been handed to a later retry,
+//! so a failing file never sits in a prefetch slot while it waits. Retries follow the one
+//! backoff, one file at a time; whatever a restart or a long outage loses, the catch-up finds
+//! among the rows still pending.
 
 use std::{sync::Arc, time::Duration};
 
-use diesel::{prelude::*, Connection};
+use diesel::prelude::*;
+use gamme_backoff::Backoff;
 use gamme_bus::{consumer, outbox, Bus, Envelope, Event, EventQueue, Incoming, Outcome, SCHEMA_VERSION};
-use gamme_db::{schema::file_texts, PgPool};
-use tokio::sync::Notify;
+use gamme_db::schema::file_texts;
+use gamme_service_kit::Store;
+use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::{
     error::FilesError,
-    metadata::StoredFile,
+    metadata::{StoredFile, TextStatus, ThumbnailStatus},
     storage::{BlobKey, Storage},
     text::Extracted,
     thumbnails::Thumbnail,
@@ -26,12 +34,22 @@ use crate::{
 /// stays bounded.
 const PREFETCH: u16 = 2;
 
+/// Tries after a failure: 2 s, doubling, at most a minute apart; after the last, the file is
+/// the catch-up's.
+const RETRIES: u32 = 5;
+
+fn retry_delay(attempt: u32) -> Duration {
+    Backoff::exponential(Duration::from_secs(2), Duration::from_secs(60)).nth(attempt)
+}
+
 #[derive(Clone)]
 pub struct Processor {
-    pub pool: PgPool,
-    pub storage: Arc<dyn Storage>,
-    pub outbox: Arc<Notify>,
-    pub runner: Runner,
+    store: Store,
+    storage: Arc<dyn Storage>,
+    runner: Runner,
+    /// Retries run one at a time, beside the consumer's own work.
+    retrying: Arc<Semaphore>,
+    shutdown: CancellationToken,
 }
 
 /// The queue this service consumes its own `file.uploaded` from. Until it exists the broker
@@ -68,6 +86,10 @@ pub async fn catch_up(processor: Processor, shutdown: CancellationToken) {
 }
 
 impl Processor {
+    pub fn new(store: Store, storage: Arc<dyn Storage>, runner: Runner, shutdown: &CancellationToken) -> Self {
+        Self { store, storage, runner, retrying: Arc::new(Semaphore::new(1)), shutdown: shutdown.clone() }
+    }
+
     async fn handle(&self, incoming: Incoming) -> Outcome {
         let envelope: Envelope = match serde_json::from_slice(&incoming.body) {
             Ok(e) => e,
@@ -81,27 +103,46 @@ impl Processor {
         }
         let Event::FileUploaded { file_id, .. } = envelope.event else { return Outcome::Ack };
         let span = tracing::info_span!("process_file", %file_id, correlation_id = ?envelope.correlation_id);
-        async move {
-            match self.process(file_id, envelope.correlation_id).await {
-                Ok(()) => Outcome::Ack,
-                Err(err) => {
-                    tracing::warn!(error = %gamme_service_kit::problem::error_chain(&err), "processing failed; retrying");
-                    // The database or the disk is the trouble: give it a moment before the retry.
-                    tokio::time::sleep(Duration::from_secs(2)).await;
-                    Outcome::Requeue
-                }
-            }
+        let correlation_id = envelope.correlation_id;
+        let done = self.process(file_id, correlation_id.clone()).instrument(span.clone()).await;
+        if let Err(err) = done {
+            let error = gamme_service_kit::problem::error_chain(&err);
+            span.in_scope(|| tracing::warn!(%error, "processing failed; retrying later"));
+            self.retry_later(file_id, correlation_id, span);
         }
-        .instrument(span)
-        .await
+        Outcome::Ack
+    }
+
+    /// The database or the disk is the trouble: tries `file_id` again after the backoff's
+    /// delays, without holding a message. Stops at shutdown (the row is still pending).
+    fn retry_later(&self, file_id: Uuid, correlation_id: Option<String>, span: tracing::Span) {
+        let this = self.clone();
+        tokio::spawn(
+            async move {
+                for attempt in 1..=RETRIES {
+                    tokio::select! {
+                        _ = this.shutdown.cancelled() => return,
+                        _ = tokio::time::sleep(retry_delay(attempt)) => {}
+                    }
+                    let Ok(_turn) = this.retrying.acquire().await else { return };
+                    match this.process(file_id, correlation_id.clone()).await {
+                        Ok(()) => return,
+                        Err(err) => {
+                            let error = gamme_service_kit::problem::error_chain(&err);
+                            tracing::warn!(attempt, %error, "retry failed");
+                        }
+                    }
+                }
+                tracing::warn!("processing keeps failing; the catch-up will try again");
+            }
+            .instrument(span),
+        );
     }
 
     /// Processes files uploaded before `before` that are still pending; returns how many.
     pub async fn process_stale(&self, before: chrono::DateTime<chrono::Utc>) -> Result<usize, FilesError> {
-        let ids = gamme_db::run(&self.pool, move |conn| {
-            StoredFile::stale_pending(conn, before, 100).map_err(FilesError::from)
-        })
-        .await?;
+        let ids =
+            self.store.read(move |conn| StoredFile::stale_pending(conn, before, 100).map_err(FilesError::from)).await?;
         for id in &ids {
             tracing::info!(file_id = %id, "processing a file whose upload event was lost");
             self.process(*id, None).await?;
@@ -112,13 +153,13 @@ impl Processor {
     /// Makes whatever of the thumbnail and the text is still pending. Safe to run twice.
     pub async fn process(&self, file_id: Uuid, correlation_id: Option<String>) -> Result<(), FilesError> {
         let found =
-            gamme_db::run(&self.pool, move |conn| StoredFile::find(conn, file_id).map_err(FilesError::from)).await?;
+            self.store.read(move |conn| StoredFile::pending_work(conn, file_id).map_err(FilesError::from)).await?;
         // Deleted before we got to it: nothing to do.
-        let Some((file, _)) = found else { return Ok(()) };
-        if file.thumbnail_status == "pending" {
+        let Some(file) = found else { return Ok(()) };
+        if file.thumbnail_status == ThumbnailStatus::Pending {
             self.thumbnail(&file).await?;
         }
-        if file.text_status == "pending" {
+        if file.text_status == TextStatus::Pending {
             self.text(&file, correlation_id).await?;
         }
         Ok(())
@@ -161,20 +202,14 @@ impl Processor {
                 .await
                 .map_err(|e| FilesError::Unexpected(anyhow::anyhow!("thumbnail task failed: {e}")))??;
         }
-        let (status, note) = match outcome {
-            Thumbnail::Ready(_) => ("ready", None),
-            Thumbnail::NotApplicable => ("not_applicable", None),
-            Thumbnail::Refused(why) => ("refused", Some(why)),
-            Thumbnail::Failed(why) => ("failed", Some(why)),
-        };
+        let (status, note) = outcome.verdict();
         if let Some(note) = &note {
-            tracing::info!(status, note, "no thumbnail");
+            tracing::info!(%status, note, "no thumbnail");
         }
         let id = file.id;
-        gamme_db::run(&self.pool, move |conn| {
-            StoredFile::set_thumbnail(conn, id, status, note.as_deref()).map_err(FilesError::from)
-        })
-        .await?;
+        self.store
+            .write(move |conn| StoredFile::set_thumbnail(conn, id, status, note.as_deref()).map_err(FilesError::from))
+            .await?;
         Ok(())
     }
 
@@ -184,11 +219,11 @@ impl Processor {
             Output::Thumbnail(_) => Extracted::Failed("the worker answered for another job".into()),
         };
         let id = file.id;
-        gamme_db::run(&self.pool, move |conn| {
-            conn.transaction(|conn| {
+        self.store
+            .write(move |conn| {
                 // Locked, and still pending: a redelivered message finds the work done.
                 let Some(current) = StoredFile::find_for_update(conn, id)? else { return Ok(()) };
-                if current.text_status != "pending" {
+                if current.text_status != TextStatus::Pending {
                     return Ok(());
                 }
                 diesel::delete(file_texts::table.filter(file_texts::file_id.eq(id))).execute(conn)?;
@@ -208,28 +243,25 @@ impl Processor {
                                 .collect();
                             diesel::insert_into(file_texts::table).values(&rows).execute(conn)?;
                         }
-                        ("extracted", Some(*pages), chunks.len(), note.clone())
+                        (TextStatus::Extracted, Some(*pages), chunks.len(), note.clone())
                     }
-                    Extracted::NoTextLayer { pages } => ("no_text_layer", Some(*pages), 0, None),
-                    Extracted::NotApplicable => ("not_applicable", None, 0, None),
-                    Extracted::Failed(why) => ("failed", None, 0, Some(why.clone())),
+                    Extracted::NoTextLayer { pages } => (TextStatus::NoTextLayer, Some(*pages), 0, None),
+                    Extracted::NotApplicable => (TextStatus::NotApplicable, None, 0, None),
+                    Extracted::Failed(why) => (TextStatus::Failed, None, 0, Some(why.clone())),
                 };
                 StoredFile::set_text(conn, id, status, pages, note.as_deref())?;
-                if status != "not_applicable" {
+                if status != TextStatus::NotApplicable {
                     let event = Event::FileTextExtracted {
                         file_id: id,
-                        status: status.to_owned(),
+                        status: status.to_string(),
                         pages: pages.unwrap_or(0),
                         chunks: i32::try_from(chunks).unwrap_or(i32::MAX),
                     };
                     outbox::enqueue(conn, &Envelope::new(event, correlation_id))?;
                 }
-                tracing::info!(status, pages, chunks, "text extracted");
+                tracing::info!(%status, pages, chunks, "text extracted");
                 Ok::<_, FilesError>(())
             })
-        })
-        .await?;
-        self.outbox.notify_one();
-        Ok(())
+            .await
     }
 }

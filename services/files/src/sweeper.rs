@@ -2,29 +2,21 @@
 //! thumbnails of such blobs, once they are a day old. Files users uploaded are never swept,
 //! referenced or not: a manual nobody links to yet is kept on purpose.
 //!
-//! Two advisory locks (`gamme_db::locks`): one lets a single replica sweep at a time; the other
-//! is held shared by uploads (between keeping a blob and recording its row) and exclusively by
-//! the sweep and by deletions, so a blob is never removed while a new row is about to point at it.
+//! Two advisory locks (`gamme_db::locks`): `FILES_SWEEP` lets a single replica sweep at a time;
+//! `FILES_BLOBS` (see `metadata::lock_blobs_exclusive`) keeps uploads from pointing a new row at
+//! a blob while it is removed.
 
 use std::{collections::HashSet, sync::Arc, time::SystemTime};
 
-use diesel::{pg::PgConnection, prelude::*, Connection};
-use gamme_db::{locks, PgPool};
+use gamme_db::locks;
+use gamme_service_kit::Store;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
     error::FilesError,
-    metadata::StoredFile,
+    metadata::{lock_blobs_exclusive, StoredFile},
     storage::{BlobKey, Storage, ORPHAN_AGE},
 };
-
-pub fn lock_blobs_shared(conn: &mut PgConnection) -> QueryResult<()> {
-    locks::xact_shared(conn, locks::FILES_BLOBS)
-}
-
-pub fn lock_blobs_exclusive(conn: &mut PgConnection) -> QueryResult<()> {
-    locks::xact(conn, locks::FILES_BLOBS)
-}
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SweepReport {
@@ -36,10 +28,10 @@ pub struct SweepReport {
 }
 
 /// Sweeps what is older than `ORPHAN_AGE` before `now`.
-pub async fn sweep(pool: &PgPool, storage: Arc<dyn Storage>, now: SystemTime) -> Result<SweepReport, FilesError> {
+pub async fn sweep(store: &Store, storage: Arc<dyn Storage>, now: SystemTime) -> Result<SweepReport, FilesError> {
     let before = now.checked_sub(ORPHAN_AGE).unwrap_or(SystemTime::UNIX_EPOCH);
-    gamme_db::run(pool, move |conn| {
-        conn.transaction(|conn| {
+    store
+        .write(move |conn| {
             if !locks::try_xact(conn, locks::FILES_SWEEP)? {
                 return Ok(SweepReport { skipped: true, ..Default::default() });
             }
@@ -61,12 +53,11 @@ pub async fn sweep(pool: &PgPool, storage: Arc<dyn Storage>, now: SystemTime) ->
             }
             Ok::<_, FilesError>(report)
         })
-    })
-    .await
+        .await
 }
 
 /// Sweeps every `interval` until `shutdown`.
-pub async fn run(pool: PgPool, storage: Arc<dyn Storage>, interval: std::time::Duration, shutdown: CancellationToken) {
+pub async fn run(store: Store, storage: Arc<dyn Storage>, interval: std::time::Duration, shutdown: CancellationToken) {
     let mut ticks = tokio::time::interval(interval);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -74,7 +65,7 @@ pub async fn run(pool: PgPool, storage: Arc<dyn Storage>, interval: std::time::D
             _ = shutdown.cancelled() => break,
             _ = ticks.tick() => {}
         }
-        match sweep(&pool, storage.clone(), SystemTime::now()).await {
+        match sweep(&store, storage.clone(), SystemTime::now()).await {
             Ok(report) if report.skipped => tracing::debug!("another replica is sweeping"),
             Ok(report) => tracing::info!(
                 staged_files = report.staged_files,

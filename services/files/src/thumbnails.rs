@@ -6,6 +6,8 @@ use std::{fs::File, io::BufReader, path::Path};
 
 use image::{codecs::jpeg::JpegEncoder, DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage};
 
+use crate::metadata::ThumbnailStatus;
+
 /// Longest side of a thumbnail.
 pub const SIZE: u32 = 320;
 /// Largest decoded image: 64 MiB is a 12-megapixel phone photo with room to spare; bigger
@@ -23,6 +25,18 @@ pub enum Thumbnail {
     Refused(String),
     /// The image could not be read.
     Failed(String),
+}
+
+impl Thumbnail {
+    /// What the file's row records of it, and why there is none when there is none.
+    pub fn verdict(self) -> (ThumbnailStatus, Option<String>) {
+        match self {
+            Thumbnail::Ready(_) => (ThumbnailStatus::Ready, None),
+            Thumbnail::NotApplicable => (ThumbnailStatus::NotApplicable, None),
+            Thumbnail::Refused(why) => (ThumbnailStatus::Refused, Some(why)),
+            Thumbnail::Failed(why) => (ThumbnailStatus::Failed, Some(why)),
+        }
+    }
 }
 
 fn format_of(media_type: &str) -> Option<ImageFormat> {

@@ -225,6 +225,35 @@ async fn a_photo_gets_an_upright_thumbnail_without_exif() {
     assert_eq!((decoded.width(), decoded.height()), (160, 320), "turned upright, 320 px on the long side");
 }
 
+#[derive(QueryableByName)]
+struct Refusals {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    last_value: i64,
+}
+
+#[tokio::test]
+async fn a_photo_whose_thumbnail_cannot_be_recorded_for_a_while_gets_it_on_a_retry() {
+    let app = spawn_app().await;
+    // As during a short database outage: the first two attempts to record the thumbnail fail.
+    // (A sequence, because it counts even in the transactions the failure rolls back.)
+    let mut conn = app.db.connect();
+    for statement in [
+        "CREATE SEQUENCE outage",
+        "CREATE FUNCTION outage() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+         IF nextval('outage') <= 2 THEN RAISE EXCEPTION 'the database is away'; END IF; RETURN NEW; END $$",
+        "CREATE TRIGGER outage BEFORE UPDATE ON files FOR EACH ROW EXECUTE FUNCTION outage()",
+    ] {
+        diesel::sql_query(statement).execute(&mut conn).unwrap();
+    }
+    let tech = app.user("Tech", Role::Technician);
+    let file = app.uploaded(&tech.token, "pump.png", &samples::png(64, 48)).await;
+    let id = file["id"].as_str().unwrap().to_owned();
+    let done = app.wait_for(&id, &tech.token, |m| m["thumbnail"]["status"] != "pending").await;
+    assert_eq!(done["thumbnail"]["status"], "ready", "{done}");
+    let refusals: Refusals = diesel::sql_query("SELECT last_value FROM outage").get_result(&mut conn).unwrap();
+    assert_eq!(refusals.last_value, 3, "refused twice, recorded on the third try");
+}
+
 #[tokio::test]
 async fn a_pdf_yields_text_with_page_numbers_and_an_event() {
     let app = spawn_app().await;
@@ -485,7 +514,8 @@ async fn the_sweep_removes_day_old_orphans_and_keeps_every_uploaded_file() {
     std::fs::write(&fresh, b"arriving").unwrap();
 
     let storage = std::sync::Arc::new(gamme_files::storage::LocalDisk::open(&app.files_dir).unwrap());
-    let report = gamme_files::sweeper::sweep(&app.db.pool(2), storage, std::time::SystemTime::now()).await.unwrap();
+    let store = gamme_service_kit::Store::new(app.db.pool(2), Default::default());
+    let report = gamme_files::sweeper::sweep(&store, storage, std::time::SystemTime::now()).await.unwrap();
     assert_eq!((report.staged_files, report.blobs, report.thumbnails), (1, 1, 1), "{report:?}");
     assert!(!orphan.exists() && !orphan_thumb.exists() && !stale.exists());
     assert!(fresh.exists(), "an upload in progress is left alone");
@@ -541,12 +571,12 @@ async fn a_file_whose_upload_event_was_lost_is_processed_by_the_catch_up() {
         .execute(&mut conn)
         .unwrap();
 
-    let processor = gamme_files::processing::Processor {
-        pool: app.db.pool(2),
-        storage: std::sync::Arc::new(gamme_files::storage::LocalDisk::open(&app.files_dir).unwrap()),
-        outbox: std::sync::Arc::new(tokio::sync::Notify::new()),
-        runner: gamme_files::worker::Runner::InProcess,
-    };
+    let processor = gamme_files::processing::Processor::new(
+        gamme_service_kit::Store::new(app.db.pool(2), Default::default()),
+        std::sync::Arc::new(gamme_files::storage::LocalDisk::open(&app.files_dir).unwrap()),
+        gamme_files::worker::Runner::InProcess,
+        &tokio_util::sync::CancellationToken::new(),
+    );
     let done = processor.process_stale(chrono::Utc::now() - chrono::Duration::minutes(10)).await.unwrap();
     assert_eq!(done, 1);
     let meta = app.metadata(&id, &tech.token).await;

@@ -99,8 +99,7 @@ export interface components {
              *     the file cannot be deleted.
              */
             protected: boolean;
-            /** @description `revision` or `run`. */
-            source: string;
+            source: components["schemas"]["ReferenceSource"];
             /** Format: uuid */
             source_id: string;
         };
@@ -140,20 +139,32 @@ export interface components {
             title: string;
             type: string;
         };
+        /**
+         * @description What links to a file.
+         * @enum {string}
+         */
+        ReferenceSource: "revision" | "run";
+        /**
+         * @description Where a file's text stands: `pending`, `extracted`, `no_text_layer` (a scanned PDF),
+         *     `not_applicable` or `failed`.
+         * @enum {string}
+         */
+        TextStatus: "pending" | "extracted" | "no_text_layer" | "not_applicable" | "failed";
         TextView: {
             note?: string | null;
             /** Format: int32 */
             pages?: number | null;
-            /** @description `pending`, `extracted`, `no_text_layer` (a scanned PDF), `not_applicable` or `failed`. */
-            status: string;
+            status: components["schemas"]["TextStatus"];
         };
+        /**
+         * @description Where a file's thumbnail stands: `pending`, `ready`, `not_applicable` (not a photo),
+         *     `refused` (too large to decode safely) or `failed`.
+         * @enum {string}
+         */
+        ThumbnailStatus: "pending" | "ready" | "not_applicable" | "refused" | "failed";
         ThumbnailView: {
             note?: string | null;
-            /**
-             * @description `pending`, `ready`, `not_applicable` (not a photo), `refused` (too large to decode
-             *     safely) or `failed`.
-             */
-            status: string;
+            status: components["schemas"]["ThumbnailStatus"];
             /** @description A signed link, valid until `links_expire_at`, when the thumbnail is ready. */
             url?: string | null;
         };

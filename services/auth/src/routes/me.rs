@@ -1,21 +1,16 @@
 //! The signed-in user: who am I, change my password.
 
 use actix_web::{http::StatusCode, web, HttpResponse};
-use chrono::Utc;
-use diesel::Connection;
 use gamme_auth_token::AuthUser;
-use gamme_db::DbError;
 use gamme_service_kit::Problem;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::{
-    error::AuthError,
-    passwords,
     routes::session::{signed_in, LoginResponse},
-    sessions::RefreshToken,
-    users::{User, UserUpdateForm, UserView},
+    sessions,
+    users::{User, UserView},
     AppState,
 };
 
@@ -24,9 +19,8 @@ use crate::{
     responses((status = 200, body = UserView), (status = 401, body = Problem)))]
 pub async fn me(user: AuthUser, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
     let id = user.id;
-    let found = gamme_db::run(&state.pool, move |c| User::find(c, id).map_err(DbError::from)).await?;
-    let found = found.ok_or(AuthError::UserNotFound)?;
-    Ok(HttpResponse::Ok().json(found.view()?))
+    let found = state.store.read(move |c| User::get(c, id)).await?;
+    Ok(HttpResponse::Ok().json(found.view()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -52,39 +46,6 @@ pub async fn change_password(
     body: web::Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, Problem> {
     let ChangePasswordRequest { current_password, new_password } = body.into_inner();
-    passwords::validate(&new_password)?;
-    if current_password.expose_secret() == new_password.expose_secret() {
-        return Err(AuthError::PasswordUnchanged.into());
-    }
-    let id = user.id;
-    let stored = gamme_db::run(&state.pool, move |c| User::find(c, id).map_err(DbError::from))
-        .await?
-        .ok_or(AuthError::UserNotFound)?;
-    if !passwords::verify(current_password, Some(stored.password_hash)).await? {
-        return Err(AuthError::InvalidCredentials.into());
-    }
-    let password_hash = passwords::hash(new_password).await?;
-    let (updated, refresh) = gamme_db::run(&state.pool, move |c| {
-        c.transaction(|c| {
-            let now = Utc::now();
-            let updated = User::update(
-                c,
-                id,
-                &UserUpdateForm {
-                    password_hash: Some(password_hash),
-                    must_change_password: Some(false),
-                    tokens_valid_after: Some(now),
-                    updated_at: Some(now),
-                    ..Default::default()
-                },
-            )?;
-            RefreshToken::revoke_all_for_user(c, id)?;
-            let refresh = RefreshToken::issue(c, id, None)?;
-            Ok::<_, diesel::result::Error>((updated, refresh))
-        })
-        .map_err(DbError::from)
-    })
-    .await?;
-    tracing::info!("password changed; other sessions revoked");
-    Ok(signed_in(&state, &updated, &refresh, StatusCode::OK)?)
+    let session = sessions::change_password(&state.store, user.id, current_password, new_password).await?;
+    Ok(signed_in(&state, &session, StatusCode::OK)?)
 }

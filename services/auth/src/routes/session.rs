@@ -2,13 +2,11 @@
 //! SameSite=Strict cookie scoped to `/api/auth`; the access token only in the body.
 
 use actix_web::{
-    cookie::{time::Duration as CookieDuration, Cookie, SameSite},
+    cookie::{time::Duration as CookieDuration, Cookie, CookieBuilder, SameSite},
+    http::StatusCode,
     web, HttpRequest, HttpResponse,
 };
-use chrono::Utc;
-use diesel::Connection;
 use gamme_auth_token::ACCESS_TOKEN_TTL_SECS;
-use gamme_db::DbError;
 use gamme_service_kit::Problem;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -16,10 +14,9 @@ use utoipa::ToSchema;
 
 use crate::{
     error::AuthError,
-    passwords,
-    sessions::{RefreshToken, Rotation, REFRESH_TTL_DAYS},
-    throttle,
-    users::{normalize_email, User, UserUpdateForm, UserView},
+    refresh_tokens::REFRESH_TTL_DAYS,
+    sessions::{self, SignedIn},
+    users::UserView,
     AppState,
 };
 
@@ -44,34 +41,28 @@ pub struct LoginResponse {
     pub user: UserView,
 }
 
-fn refresh_cookie(state: &AppState, token: &SecretString) -> Cookie<'static> {
-    Cookie::build(REFRESH_COOKIE, token.expose_secret().to_owned())
+/// The refresh cookie, httpOnly, SameSite=Strict and scoped to `/api/auth`.
+fn cookie(state: &AppState, value: String) -> CookieBuilder<'static> {
+    Cookie::build(REFRESH_COOKIE, value)
         .path("/api/auth")
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(state.config.cookie_secure)
-        .max_age(CookieDuration::days(REFRESH_TTL_DAYS))
-        .finish()
+}
+
+fn refresh_cookie(state: &AppState, token: &SecretString) -> Cookie<'static> {
+    cookie(state, token.expose_secret().to_owned()).max_age(CookieDuration::days(REFRESH_TTL_DAYS)).finish()
 }
 
 fn cleared_cookie(state: &AppState) -> Cookie<'static> {
-    let mut c = Cookie::build(REFRESH_COOKIE, "")
-        .path("/api/auth")
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .secure(state.config.cookie_secure)
-        .finish();
+    let mut c = cookie(state, String::new()).finish();
     c.make_removal();
     c
 }
 
 /// The answer to every successful sign-in: access token in the body, refresh token in the cookie.
-pub fn signed_in(
-    state: &AppState,
-    user: &User,
-    refresh: &SecretString,
-    status: actix_web::http::StatusCode,
-) -> Result<HttpResponse, AuthError> {
+pub fn signed_in(state: &AppState, session: &SignedIn, status: StatusCode) -> Result<HttpResponse, AuthError> {
+    let SignedIn { user, refresh } = session;
     let (access_token, _) = state.keys.current.sign_access_token(user, &state.config.issuer, &state.config.audience)?;
     Ok(HttpResponse::build(status)
         .insert_header(("Cache-Control", "no-store"))
@@ -80,8 +71,12 @@ pub fn signed_in(
             access_token,
             token_type: "Bearer",
             expires_in: ACCESS_TOKEN_TTL_SECS,
-            user: user.view()?,
+            user: user.view(),
         }))
+}
+
+fn presented_refresh(req: &HttpRequest) -> Option<SecretString> {
+    req.cookie(REFRESH_COOKIE).map(|c| SecretString::from(c.value().to_owned()))
 }
 
 /// The client's address as nginx saw it; services are reachable only through nginx.
@@ -108,44 +103,9 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, Problem> {
     let LoginRequest { email, password } = body.into_inner();
-    let email = normalize_email(&email).map_err(|_| AuthError::InvalidCredentials)?;
-    let keys = vec![throttle::account_key(&email), throttle::address_key(&client_address(&req))];
-    {
-        let keys = keys.clone();
-        let blocked =
-            gamme_db::run(&state.pool, move |c| throttle::blocked_for(c, &keys).map_err(DbError::from)).await?;
-        if let Some(retry_after_secs) = blocked {
-            return Err(AuthError::TooManyAttempts { retry_after_secs }.into());
-        }
-    }
-    let lookup = email.clone();
-    let user = gamme_db::run(&state.pool, move |c| User::find_by_email(c, &lookup).map_err(DbError::from)).await?;
-    let stored = user.as_ref().filter(|u| u.is_active).map(|u| u.password_hash.clone());
-    let ok = passwords::verify(password, stored).await?;
-    let (Some(user), true) = (user, ok) else {
-        let (limits, keys) = ((state.config.max_failures_per_account, state.config.max_failures_per_address), keys);
-        gamme_db::run(&state.pool, move |c| {
-            throttle::record_failure(c, &keys[0], limits.0)?;
-            throttle::record_failure(c, &keys[1], limits.1).map_err(DbError::from)
-        })
-        .await?;
-        tracing::info!("failed sign-in");
-        return Err(AuthError::InvalidCredentials.into());
-    };
-    let account_key = keys[0].clone();
-    let (user, refresh) = gamme_db::run(&state.pool, move |c| {
-        c.transaction(|c| {
-            throttle::clear(c, &account_key)?;
-            let now = Utc::now();
-            let user = User::update(c, user.id, &UserUpdateForm { last_login_at: Some(now), ..Default::default() })?;
-            let refresh = RefreshToken::issue(c, user.id, None)?;
-            Ok::<_, diesel::result::Error>((user, refresh))
-        })
-        .map_err(DbError::from)
-    })
-    .await?;
-    tracing::info!(user_id = %user.id, "signed in");
-    Ok(signed_in(&state, &user, &refresh, actix_web::http::StatusCode::OK)?)
+    let session =
+        sessions::sign_in(&state.store, state.config.login_limits, &email, password, &client_address(&req)).await?;
+    Ok(signed_in(&state, &session, StatusCode::OK)?)
 }
 
 /// Exchange the refresh cookie for a new access token (and a new refresh cookie).
@@ -155,40 +115,17 @@ pub async fn login(
         (status = 401, description = "`invalid_refresh_token`", body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn refresh(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
-    let Some(presented) = req.cookie(REFRESH_COOKIE).map(|c| SecretString::from(c.value().to_owned())) else {
-        return Err(AuthError::InvalidRefreshToken.into());
-    };
-    let outcome = gamme_db::run(&state.pool, move |c| {
-        c.transaction(|c| {
-            let rotation = RefreshToken::rotate(c, &presented)?;
-            let user = match &rotation {
-                Rotation::Rotated { user_id, .. } => User::find(c, *user_id)?,
-                _ => None,
-            };
-            Ok::<_, diesel::result::Error>((rotation, user))
-        })
-        .map_err(DbError::from)
-    })
-    .await?;
-    match outcome {
-        (Rotation::Rotated { token, .. }, Some(user)) if user.is_active => {
-            Ok(signed_in(&state, &user, &token, actix_web::http::StatusCode::OK)?)
-        }
-        (Rotation::Replayed { user_id }, _) => {
-            tracing::warn!(%user_id, "a rotated refresh token was presented again; its sign-in is revoked");
-            Err(AuthError::InvalidRefreshToken.into())
-        }
-        _ => Err(AuthError::InvalidRefreshToken.into()),
-    }
+    let presented = presented_refresh(&req).ok_or(AuthError::InvalidRefreshToken)?;
+    let session = sessions::renew(&state.store, presented).await?;
+    Ok(signed_in(&state, &session, StatusCode::OK)?)
 }
 
 /// Sign out: revokes this sign-in's refresh tokens and clears the cookie. Always 204.
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth", responses((status = 204, description = "Signed out")))]
 #[tracing::instrument(skip_all)]
 pub async fn logout(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
-    if let Some(presented) = req.cookie(REFRESH_COOKIE).map(|c| SecretString::from(c.value().to_owned())) {
-        gamme_db::run(&state.pool, move |c| RefreshToken::revoke_presented(c, &presented).map_err(DbError::from))
-            .await?;
+    if let Some(presented) = presented_refresh(&req) {
+        sessions::sign_out(&state.store, presented).await?;
     }
     Ok(HttpResponse::NoContent().cookie(cleared_cookie(&state)).finish())
 }
