@@ -6,7 +6,10 @@
 //!   user's token, to use the current role), and the [`users::Role`] column enum;
 //! - [`locks`]: every advisory-lock key, with what it guards;
 //! - [`text_enum!`](crate::text_enum): how a status, kind, role or level column maps to a Rust enum;
-//! - [`paging`]: the one keyset pager and cursor encoding of every list endpoint.
+//! - [`paging`]: the one keyset pager and cursor encoding of every list endpoint;
+//! - read models of one owner's tables for the others: [`asset_tree`], [`procedure_refs`] and
+//!   [`run_results`] (procedures'), [`file_uploads`] (files' view), [`work_order_starts`]
+//!   (work's view, read by procedures), and [`users::Person`].
 //!
 //! Each table has one owning service that writes it; the owner's models live in that service,
 //! next to its domain logic. Other cross-service reads are SQL views owned by the table's
@@ -19,13 +22,18 @@
 // `text_enum!` names this crate by its path (strum's derives want a path, not `$crate`).
 extern crate self as gamme_db;
 
+pub mod asset_tree;
 pub mod enums;
+pub mod file_uploads;
 pub mod locks;
 pub mod migrate;
 pub mod paging;
 pub mod pool;
+pub mod procedure_refs;
+pub mod run_results;
 pub mod schema;
 pub mod users;
+pub mod work_order_starts;
 
 #[cfg(feature = "testing")]
 pub mod testing;
