@@ -34,6 +34,8 @@ pub struct Run {
     pub signoff_name: Option<String>,
     pub signoff_at: Option<DateTime<Utc>>,
     pub signature_file_id: Option<Uuid>,
+    /// The work order the run carries out (the work service's).
+    pub work_order_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
@@ -93,6 +95,10 @@ pub struct ResultView {
 pub struct StartRun {
     pub procedure_id: Uuid,
     pub asset_id: Option<Uuid>,
+    /// The work order the run carries out: it must be open or in progress, name this procedure
+    /// (and this asset, when one is given; the order's asset otherwise), and be assigned to you
+    /// or your team, unless you are an editor or an admin.
+    pub work_order_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -131,6 +137,8 @@ pub struct RunSummary {
     pub outcome: Option<String>,
     pub started_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
+    /// The work order the run carries out.
+    pub work_order_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -312,6 +320,30 @@ impl StepResult {
             .select(StepResult::as_select())
             .load(conn)
     }
+}
+
+/// The asset a run for `order` is on, once the work service's view says the order may be started
+/// now by `user` for this procedure (and `asset`, when one is given).
+pub fn work_order_asset(
+    conn: &mut PgConnection,
+    order: Uuid,
+    procedure: Uuid,
+    asset: Option<Uuid>,
+    user: &gamme_auth_token::AuthUser,
+) -> Result<Uuid> {
+    let Some(startable) = gamme_db::work_order_starts::StartableOrder::find(conn, order)? else {
+        return Err(ProcError::conflict(
+            "work_order_not_startable",
+            "This work order cannot be started: it does not exist, is not open or in progress, or has no procedure.",
+        ));
+    };
+    if startable.procedure_id != procedure || asset.is_some_and(|a| a != startable.asset_id) {
+        return Err(ProcError::invalid("This work order is for another procedure or asset."));
+    }
+    if !user.is(gamme_auth_token::Roles::EDITORS) && !startable.may_start(user.id) {
+        return Err(ProcError::Forbidden("This work order is assigned to someone else.".into()));
+    }
+    Ok(startable.asset_id)
 }
 
 impl Run {

@@ -87,6 +87,7 @@ fn summary((run, code, title, number, technician): SummaryRow) -> RunSummary {
         outcome: run.outcome,
         started_at: run.started_at,
         completed_at: run.completed_at,
+        work_order_id: run.work_order_id,
     }
 }
 
@@ -205,11 +206,12 @@ pub async fn list(
 /// Start a run of a procedure's published revision.
 #[utoipa::path(operation_id = "runs_start", post, path = "/api/runs", tag = "runs", request_body = StartRun, security(("bearer" = [])),
     responses((status = 201, body = RunView), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, description = "`not_published`", body = Problem)))]
+        (status = 409, description = "`not_published`, `work_order_not_startable`", body = Problem)))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn start(
     user: AuthUser,
     state: web::Data<AppState>,
+    request_id: RequestId,
     body: web::Json<StartRun>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::RUNNERS)?;
@@ -223,7 +225,11 @@ pub async fn start(
                     return Err(ProcError::conflict("not_published", "Only a published procedure can be run."));
                 }
             };
-            if let Some(asset_id) = b.asset_id {
+            let asset_id = match b.work_order_id {
+                Some(order) => Some(crate::runs::work_order_asset(c, order, procedure.id, b.asset_id, &user)?),
+                None => b.asset_id,
+            };
+            if let Some(asset_id) = asset_id {
                 let asset = Asset::find(c, asset_id).map_err(|_| ProcError::invalid("The asset does not exist."))?;
                 if asset.archived_at.is_some() {
                     return Err(ProcError::conflict("asset_archived", "This asset is archived."));
@@ -233,7 +239,7 @@ pub async fn start(
                 id: Uuid::now_v7(),
                 procedure_id: procedure.id,
                 revision_id,
-                asset_id: b.asset_id,
+                asset_id,
                 technician_id: user.id,
                 status: "in_progress".into(),
                 outcome: None,
@@ -242,15 +248,30 @@ pub async fn start(
                 signoff_name: None,
                 signoff_at: None,
                 signature_file_id: None,
+                work_order_id: b.work_order_id,
             };
             diesel::insert_into(runs_table::table).values(&run).execute(c)?;
+            outbox::enqueue(
+                c,
+                &Envelope::new(
+                    Event::RunStarted {
+                        run_id: run.id,
+                        procedure_id: run.procedure_id,
+                        revision_id: run.revision_id,
+                        asset_id: run.asset_id,
+                        technician_id: run.technician_id,
+                        work_order_id: run.work_order_id,
+                    },
+                    Some(request_id.as_str().to_owned()),
+                ),
+            )?;
             audit_run(
                 c,
                 &user,
                 "run.started",
                 &run,
                 None,
-                Some(json!({ "revision_id": revision_id, "asset_id": b.asset_id })),
+                Some(json!({ "revision_id": revision_id, "asset_id": asset_id, "work_order_id": b.work_order_id })),
             )?;
             view(c, run)
         })
@@ -413,6 +434,7 @@ pub async fn complete(
                                 reason: f.reason.clone(),
                             })
                             .collect(),
+                        work_order_id: run.work_order_id,
                     },
                     correlation,
                 ),
