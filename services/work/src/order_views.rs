@@ -101,7 +101,7 @@ fn names(conn: &mut PgConnection, ids: Vec<Uuid>) -> QueryResult<Vec<(Uuid, Stri
     Ok(Person::find_many(conn, &ids)?.into_iter().map(|p| (p.id, p.display_name)).collect())
 }
 
-fn find<'a>(list: &'a [(Uuid, String)], id: Option<Uuid>) -> Option<Named> {
+fn find(list: &[(Uuid, String)], id: Option<Uuid>) -> Option<Named> {
     let id = id?;
     list.iter().find(|(i, _)| *i == id).map(|(id, name)| Named { id: *id, name: name.clone() })
 }

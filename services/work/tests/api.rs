@@ -9,7 +9,7 @@ use gamme_auth_token::Role;
 use gamme_bus::FlaggedStep;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::{expect, problem, spawn_app};
+use support::{expect, problem, spawn_app, Entry};
 use uuid::Uuid;
 
 fn today() -> NaiveDate {
@@ -333,7 +333,7 @@ async fn a_floating_plan_makes_one_order_with_two_replicas_and_moves_on_when_its
         "SELECT count(*) AS n FROM work_orders WHERE id = '{oid}' AND status = 'in_progress' AND run_id = '{run}'"
     );
     assert_eq!(app.until_count(&started, 1).await, 1);
-    app.result(run, p.steps[0].0, json!(2.5), None, false, None, &theo);
+    app.result(run, p.steps[0].0, Entry::ok(json!(2.5)), &theo);
     app.complete_run(run);
     app.run_completed(&p, run, tree.equipment, &theo, Some(oid), vec![]);
     let done = format!("SELECT count(*) AS n FROM work_orders WHERE id = '{oid}' AND status = 'done'");
@@ -390,7 +390,7 @@ async fn a_meter_plan_every_500_h_makes_one_order_for_480_then_1510() {
     let sources = json!({ "sources": [ { "procedure_id": p.id, "step_key": p.steps[0].1 } ] });
     expect(app.put(&format!("/api/work/meters/{mid}/sources"), &app.admin, &sources).await, StatusCode::OK).await;
     let run = app.run(&p, tree.equipment, &theo, None);
-    app.result(run, p.steps[0].0, json!(2040.0), None, false, None, &theo);
+    app.result(run, p.steps[0].0, Entry::ok(json!(2040.0)), &theo);
     app.complete_run(run);
     app.run_completed(&p, run, tree.equipment, &theo, None, vec![]);
     app.run_completed(&p, run, tree.equipment, &theo, None, vec![]);
@@ -418,8 +418,9 @@ async fn a_run_with_an_out_of_limit_reading_proposes_one_follow_up_linked_to_its
     );
     let (pressure, leak) = (p.steps[0].0, p.steps[1].0);
     let run = app.run(&p, tree.equipment, &theo, None);
-    app.result(run, pressure, json!(4.2), None, true, Some("Manomètre dans le rouge"), &theo);
-    app.result(run, leak, json!("pass"), Some(true), false, None, &theo);
+    let reading = Entry { value: json!(4.2), passed: None, out_of_limit: true, note: Some("Manomètre dans le rouge") };
+    app.result(run, pressure, reading, &theo);
+    app.result(run, leak, Entry { passed: Some(true), ..Entry::ok(json!("pass")) }, &theo);
     app.complete_run(run);
     let flagged =
         vec![FlaggedStep { step_id: pressure, number: 1, title: "Pression".into(), reason: "out_of_limit".into() }];
@@ -452,7 +453,7 @@ async fn a_run_with_an_out_of_limit_reading_proposes_one_follow_up_linked_to_its
     )
     .await;
     let quiet = app.run(&p, tree.equipment, &theo, None);
-    app.result(quiet, leak, json!("fail"), Some(false), false, Some("Goutte"), &theo);
+    app.result(quiet, leak, Entry { passed: Some(false), note: Some("Goutte"), ..Entry::ok(json!("fail")) }, &theo);
     app.complete_run(quiet);
     app.run_completed(
         &p,

@@ -11,7 +11,6 @@ use uuid::Uuid;
 use crate::{
     access::Access,
     due::{self, AssetWork, LabelSheet},
-    error::WorkError,
     teams::{self, AssetTeam},
     AppState,
 };
@@ -61,7 +60,7 @@ pub async fn set_team(
         .store
         .write(move |c| {
             teams::set_team_of_asset(c, id, team)?;
-            Ok::<_, WorkError>(teams::team_of_asset(c, id)?)
+            teams::team_of_asset(c, id)
         })
         .await?;
     Ok(HttpResponse::Ok().json(now))

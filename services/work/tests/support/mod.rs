@@ -69,6 +69,24 @@ pub async fn spawn_app() -> TestApp {
     TestApp { address, db, client: Client::new(), issuer, admin, shutdowns: vec![shutdown] }
 }
 
+/// A step as a test writes it: `(kind, title, unit, min, max)`.
+pub type StepSpec<'a> = (&'a str, &'a str, Option<&'a str>, Option<f64>, Option<f64>);
+
+/// A step's result as the technician's device recorded it.
+pub struct Entry<'a> {
+    pub value: Value,
+    pub passed: Option<bool>,
+    pub out_of_limit: bool,
+    pub note: Option<&'a str>,
+}
+
+impl Entry<'_> {
+    /// A value within the step's limits.
+    pub fn ok(value: Value) -> Self {
+        Entry { value, passed: None, out_of_limit: false, note: None }
+    }
+}
+
 /// The ids of a site → area → equipment tree.
 pub struct Tree {
     pub site: Uuid,
@@ -158,7 +176,7 @@ impl TestApp {
     }
 
     /// A procedure with one published revision whose steps are `(kind, title, unit, min, max)`.
-    pub fn procedure(&self, code: &str, steps: &[(&str, &str, Option<&str>, Option<f64>, Option<f64>)]) -> Published {
+    pub fn procedure(&self, code: &str, steps: &[StepSpec<'_>]) -> Published {
         let mut conn = self.db.connect();
         let (id, revision) = (Uuid::now_v7(), Uuid::now_v7());
         sql_query("INSERT INTO procedures (id, code, created_by) VALUES ($1, $2, $3)")
@@ -223,17 +241,9 @@ impl TestApp {
         id
     }
 
-    /// Records a step result of a run: `(step, value, passed, out_of_limit, note)`.
-    pub fn result(
-        &self,
-        run: Uuid,
-        step: Uuid,
-        value: Value,
-        passed: Option<bool>,
-        out_of_limit: bool,
-        note: Option<&str>,
-        by: &TestUser,
-    ) {
+    /// Records a step result of a run.
+    pub fn result(&self, run: Uuid, step: Uuid, entry: Entry<'_>, by: &TestUser) {
+        let Entry { value, passed, out_of_limit, note } = entry;
         sql_query(
             "INSERT INTO run_step_results (id, run_id, step_id, value, passed, out_of_limit, note, recorded_by) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
