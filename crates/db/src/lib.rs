@@ -3,17 +3,19 @@
 //! more than one service shares about it:
 //!
 //! - [`users`]: the read model of a user other services may read (to refuse a deactivated
-//!   user's token, to use the current role), and the [`users::Role`] column enum;
+//!   user's token, to use the current role, to show a name), and the [`users::Role`] column enum;
+//! - [`file_metadata`]: the read model of an uploaded file (the files service's view);
 //! - [`locks`]: every advisory-lock key, with what it guards;
 //! - [`text_enum!`](crate::text_enum): how a status, kind, role or level column maps to a Rust enum;
 //! - [`paging`]: the one keyset pager and cursor encoding of every list endpoint;
+//! - [`clock`]: the time as Postgres keeps it;
 //! - read models of one owner's tables for the others: [`asset_tree`], [`procedure_refs`] and
-//!   [`run_results`] (procedures'), [`file_uploads`] (files' view), [`work_order_starts`]
-//!   (work's view, read by procedures), and [`users::Person`].
+//!   [`run_results`] (procedures'), [`file_uploads`] (files' view of who uploaded a file),
+//!   [`work_order_starts`] (work's view, read by procedures), and [`users::Person`].
 //!
 //! Each table has one owning service that writes it; the owner's models live in that service,
 //! next to its domain logic. Other cross-service reads are SQL views owned by the table's
-//! owner (`file_references`).
+//! owner (`file_references`, `file_metadata`).
 //!
 //! Errors: queries return `diesel::QueryResult`; [`DbError`] adds pool and task failures. It
 //! knows nothing of HTTP: `gamme-service-kit` maps it to problem+json, once (`NotFound` → 404,
@@ -23,7 +25,9 @@
 extern crate self as gamme_db;
 
 pub mod asset_tree;
+pub mod clock;
 pub mod enums;
+pub mod file_metadata;
 pub mod file_uploads;
 pub mod locks;
 pub mod migrate;

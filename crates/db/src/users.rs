@@ -1,5 +1,8 @@
 //! What services other than auth may read of a user: enough to refuse a deactivated user's
-//! token and to use the current role; and the role itself, the `users.role` column's enum.
+//! token and to use the current role, and the display names that show who did something; and
+//! the role itself, the `users.role` column's enum.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -35,6 +38,13 @@ impl UserStatus {
     pub fn find(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<Self>> {
         users::table.find(id).select(Self::as_select()).first(conn).optional()
     }
+}
+
+/// The display names of these users (of those that exist), to show beside what they did.
+pub fn display_names(conn: &mut PgConnection, ids: &[Uuid]) -> QueryResult<HashMap<Uuid, String>> {
+    let rows: Vec<(Uuid, String)> =
+        users::table.filter(users::id.eq_any(ids)).select((users::id, users::display_name)).load(conn)?;
+    Ok(rows.into_iter().collect())
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use crate::{proposal, routes};
         proposal::ProposedSection,
         proposal::ProposedStep,
         proposal::Citation,
+        proposal::LimitSource,
         proposal::ReviewResult,
         proposal::Finding,
         proposal::Answer,

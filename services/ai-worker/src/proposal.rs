@@ -18,6 +18,16 @@ pub struct Citation {
     pub page: i32,
 }
 
+/// Where a proposed limit was read: the page and the exact passage (the sentence, list item or
+/// table row) that states it. A limit without one was not read from the documents.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LimitSource {
+    pub file_id: Uuid,
+    pub page: i32,
+    pub passage: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ProposedStep {
@@ -36,6 +46,9 @@ pub struct ProposedStep {
     pub options: Vec<String>,
     #[serde(default)]
     pub citations: Vec<Citation>,
+    /// For a number step: where its unit, minimum and maximum were read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit_source: Option<LimitSource>,
 }
 
 fn yes() -> bool {
@@ -106,7 +119,7 @@ fn step_schema() -> Value {
     json!({
         "type": "object",
         "additionalProperties": false,
-        "required": ["kind", "title", "body", "warning_level", "warning_text", "required", "unit", "min", "max", "options", "citations"],
+        "required": ["kind", "title", "body", "warning_level", "warning_text", "required", "unit", "min", "max", "options", "citations", "limit_source"],
         "properties": {
             "kind": { "type": "string", "enum": STEP_KINDS },
             "title": { "type": "string" },
@@ -120,7 +133,11 @@ fn step_schema() -> Value {
             "options": { "type": "array", "items": { "type": "string" } },
             "citations": { "type": "array", "items": {
                 "type": "object", "additionalProperties": false, "required": ["file_id", "page"],
-                "properties": { "file_id": { "type": "string" }, "page": { "type": "integer" } } } }
+                "properties": { "file_id": { "type": "string" }, "page": { "type": "integer" } } } },
+            "limit_source": {
+                "description": "For a number step: the file, the page and the exact sentence or table row of the document that states its unit, min and max; null otherwise.",
+                "type": ["object", "null"], "additionalProperties": false, "required": ["file_id", "page", "passage"],
+                "properties": { "file_id": { "type": "string" }, "page": { "type": "integer" }, "passage": { "type": "string" } } }
         }
     })
 }

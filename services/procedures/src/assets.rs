@@ -3,38 +3,31 @@
 
 use chrono::{DateTime, Utc};
 use diesel::{prelude::*, sql_types};
+use gamme_auth_token::AuthUser;
 use gamme_db::schema::assets;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::error::{ProcError, Result};
+use crate::{
+    audit::{AuditEntity, AuditEvent, Audited},
+    error::{ProcError, Result},
+    validate,
+};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AssetKind {
-    Site,
-    Area,
-    Equipment,
+gamme_db::text_enum! {
+    // Sites hold areas; areas hold areas or equipment; equipment may hold sub-equipment.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum AssetKind {
+        Site,
+        Area,
+        Equipment,
+    }
 }
 
 impl AssetKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AssetKind::Site => "site",
-            AssetKind::Area => "area",
-            AssetKind::Equipment => "equipment",
-        }
-    }
-
-    fn parse(s: &str) -> Self {
-        match s {
-            "site" => AssetKind::Site,
-            "area" => AssetKind::Area,
-            _ => AssetKind::Equipment,
-        }
-    }
-
     /// Which kinds may hold this one.
     fn allowed_parents(self) -> &'static [AssetKind] {
         match self {
@@ -45,37 +38,32 @@ impl AssetKind {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+// An asset as stored and as the API shows it (`archived` rather than when, and not who
+// created it); named `AssetView` in the API, as before.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Insertable, Serialize, ToSchema)]
 #[diesel(table_name = assets)]
+#[schema(as = AssetView)]
 pub struct Asset {
     pub id: Uuid,
     pub parent_id: Option<Uuid>,
-    pub kind: String,
+    pub kind: AssetKind,
     pub code: String,
     pub name: String,
     pub manufacturer: Option<String>,
     pub model: Option<String>,
     pub serial_number: Option<String>,
     pub location: Option<String>,
+    #[serde(rename = "archived", serialize_with = "is_set")]
+    #[schema(value_type = bool)]
     pub archived_at: Option<DateTime<Utc>>,
+    #[serde(skip)]
     pub created_by: Uuid,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Insertable)]
-#[diesel(table_name = assets)]
-pub struct AssetInsertForm {
-    pub id: Uuid,
-    pub parent_id: Option<Uuid>,
-    pub kind: String,
-    pub code: String,
-    pub name: String,
-    pub manufacturer: Option<String>,
-    pub model: Option<String>,
-    pub serial_number: Option<String>,
-    pub location: Option<String>,
-    pub created_by: Uuid,
+fn is_set<S: Serializer>(at: &Option<DateTime<Utc>>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_bool(at.is_some())
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -92,20 +80,49 @@ pub struct AssetUpdateForm {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AssetView {
-    pub id: Uuid,
-    pub parent_id: Option<Uuid>,
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAsset {
     pub kind: AssetKind,
+    pub parent_id: Option<Uuid>,
     pub code: String,
     pub name: String,
     pub manufacturer: Option<String>,
     pub model: Option<String>,
     pub serial_number: Option<String>,
     pub location: Option<String>,
-    pub archived: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+}
+
+/// Absent fields stay; `null` clears an optional one. `parent_id` moves the asset.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAsset {
+    #[serde(default, deserialize_with = "validate::nullable")]
+    #[schema(value_type = Option<Uuid>)]
+    pub parent_id: Option<Option<Uuid>>,
+    pub code: Option<String>,
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "validate::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub manufacturer: Option<Option<String>>,
+    #[serde(default, deserialize_with = "validate::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub model: Option<Option<String>>,
+    #[serde(default, deserialize_with = "validate::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub serial_number: Option<Option<String>>,
+    #[serde(default, deserialize_with = "validate::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub location: Option<Option<String>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AssetDetail {
+    #[serde(flatten)]
+    pub asset: Asset,
+    /// From the site down to the parent.
+    pub ancestors: Vec<Asset>,
+    pub children: Vec<Asset>,
 }
 
 /// Enough to show an asset beside something that points to it.
@@ -122,38 +139,125 @@ struct IdRow {
     id: Uuid,
 }
 
-impl Asset {
-    pub fn kind(&self) -> AssetKind {
-        AssetKind::parse(&self.kind)
+impl Audited for Asset {
+    fn entity(&self) -> AuditEntity {
+        AuditEntity::Asset
     }
 
-    pub fn view(&self) -> AssetView {
-        AssetView {
-            id: self.id,
-            parent_id: self.parent_id,
-            kind: self.kind(),
-            code: self.code.clone(),
-            name: self.name.clone(),
-            manufacturer: self.manufacturer.clone(),
-            model: self.model.clone(),
-            serial_number: self.serial_number.clone(),
-            location: self.location.clone(),
-            archived: self.archived_at.is_some(),
-            created_at: self.created_at,
-            updated_at: self.updated_at,
+    fn id(&self) -> Uuid {
+        self.id
+    }
+
+    fn procedure_id(&self) -> Option<Uuid> {
+        None
+    }
+}
+
+impl Asset {
+    /// Creates an asset where the tree allows it, under a code no other asset has.
+    pub fn create(conn: &mut PgConnection, actor: &AuthUser, input: CreateAsset) -> Result<Self> {
+        let now = gamme_db::clock::now();
+        let asset = Asset {
+            id: Uuid::now_v7(),
+            parent_id: input.parent_id,
+            kind: input.kind,
+            code: validate::code("code", &input.code)?,
+            name: validate::required_text("name", &input.name, 200)?,
+            manufacturer: validate::optional_text("manufacturer", input.manufacturer.as_deref(), 200)?,
+            model: validate::optional_text("model", input.model.as_deref(), 200)?,
+            serial_number: validate::optional_text("serial_number", input.serial_number.as_deref(), 200)?,
+            location: validate::optional_text("location", input.location.as_deref(), 500)?,
+            archived_at: None,
+            created_by: actor.id,
+            created_at: now,
+            updated_at: now,
+        };
+        Asset::check_parent(conn, asset.kind, asset.parent_id, None)?;
+        Asset::require_free_code(conn, &asset.code, None)?;
+        diesel::insert_into(assets::table).values(&asset).execute(conn)?;
+        asset.record(conn, actor, "asset.created", None)?;
+        Ok(asset)
+    }
+
+    /// Edits or moves an asset; a move stays inside the tree's rules and never under itself.
+    pub fn update(conn: &mut PgConnection, actor: &AuthUser, id: Uuid, input: UpdateAsset) -> Result<Self> {
+        let form = AssetUpdateForm {
+            parent_id: input.parent_id,
+            code: input.code.as_deref().map(|c| validate::code("code", c)).transpose()?,
+            name: input.name.as_deref().map(|n| validate::required_text("name", n, 200)).transpose()?,
+            manufacturer: input
+                .manufacturer
+                .map(|v| validate::optional_text("manufacturer", v.as_deref(), 200))
+                .transpose()?,
+            model: input.model.map(|v| validate::optional_text("model", v.as_deref(), 200)).transpose()?,
+            serial_number: input
+                .serial_number
+                .map(|v| validate::optional_text("serial_number", v.as_deref(), 200))
+                .transpose()?,
+            location: input.location.map(|v| validate::optional_text("location", v.as_deref(), 500)).transpose()?,
+            archived_at: None,
+            updated_at: Some(gamme_db::clock::now()),
+        };
+        let before = Asset::find(conn, id)?;
+        if let Some(parent) = form.parent_id {
+            Asset::check_parent(conn, before.kind, parent, Some(id))?;
         }
+        if let Some(code) = &form.code {
+            Asset::require_free_code(conn, code, Some(id))?;
+        }
+        diesel::update(assets::table.find(id)).set(&form).execute(conn)?;
+        let after = Asset::find(conn, id)?;
+        let moved = form.parent_id.is_some() && after.parent_id != before.parent_id;
+        after.record(conn, actor, if moved { "asset.moved" } else { "asset.updated" }, Some(&before))?;
+        Ok(after)
+    }
+
+    /// Archives an asset with no active children; archiving it again changes nothing.
+    pub fn archive(conn: &mut PgConnection, actor: &AuthUser, id: Uuid) -> Result<Self> {
+        let before = Asset::find(conn, id)?;
+        if before.archived_at.is_some() {
+            return Ok(before);
+        }
+        if !Asset::children(conn, Some(id), false)?.is_empty() {
+            return Err(ProcError::conflict("asset_has_children", "Archive or move the assets under this one first."));
+        }
+        let now = gamme_db::clock::now();
+        let form = AssetUpdateForm { archived_at: Some(Some(now)), updated_at: Some(now), ..Default::default() };
+        diesel::update(assets::table.find(id)).set(&form).execute(conn)?;
+        let after = Asset::find(conn, id)?;
+        after.record(conn, actor, "asset.archived", Some(&before))?;
+        Ok(after)
+    }
+
+    fn record(&self, conn: &mut PgConnection, actor: &AuthUser, action: &str, before: Option<&Asset>) -> Result<()> {
+        AuditEvent::record(conn, actor.id, action, self, before.map(|a| json!(a)), Some(json!(self)))?;
+        Ok(())
+    }
+
+    /// One asset with its place in the tree.
+    pub fn detail(conn: &mut PgConnection, id: Uuid) -> Result<AssetDetail> {
+        let asset = Asset::find(conn, id)?;
+        Ok(AssetDetail {
+            asset,
+            ancestors: Asset::ancestors(conn, id)?,
+            children: Asset::children(conn, Some(id), false)?,
+        })
     }
 
     pub fn find(conn: &mut PgConnection, id: Uuid) -> Result<Self> {
         assets::table.find(id).select(Asset::as_select()).first(conn).optional()?.ok_or(ProcError::NotFound("asset"))
     }
 
-    pub fn code_taken(conn: &mut PgConnection, code: &str, except: Option<Uuid>) -> QueryResult<bool> {
+    /// 409 when another asset has `code`.
+    fn require_free_code(conn: &mut PgConnection, code: &str, except: Option<Uuid>) -> Result<()> {
         let mut q = assets::table.filter(assets::code.eq(code)).into_boxed();
         if let Some(id) = except {
             q = q.filter(assets::id.ne(id));
         }
-        diesel::select(diesel::dsl::exists(q)).get_result(conn)
+        if diesel::select(diesel::dsl::exists(q)).get_result(conn)? {
+            return Err(ProcError::conflict("code_taken", format!("An asset with the code {code} exists.")));
+        }
+        Ok(())
     }
 
     /// Children of `parent` (roots when `None`), by code.
@@ -198,7 +302,7 @@ impl Asset {
     }
 
     /// Checks that `parent` may hold an asset of `kind` (and, on a move, is not inside it).
-    pub fn check_parent(
+    fn check_parent(
         conn: &mut PgConnection,
         kind: AssetKind,
         parent: Option<Uuid>,
@@ -209,7 +313,7 @@ impl Asset {
             return if allowed.is_empty() {
                 Ok(())
             } else {
-                Err(ProcError::invalid(format!("An asset of kind {} needs a parent.", kind.as_str())))
+                Err(ProcError::invalid(format!("An asset of kind {kind} needs a parent.")))
             };
         };
         if allowed.is_empty() {
@@ -220,11 +324,10 @@ impl Asset {
         if parent.archived_at.is_some() {
             return Err(ProcError::conflict("asset_archived", "The parent asset is archived."));
         }
-        if !allowed.contains(&parent.kind()) {
-            let names: Vec<_> = allowed.iter().map(|k| k.as_str()).collect();
+        if !allowed.contains(&parent.kind) {
+            let names: Vec<&str> = allowed.iter().map(<&'static str>::from).collect();
             return Err(ProcError::invalid(format!(
-                "An asset of kind {} must sit under a {}, not under a {}.",
-                kind.as_str(),
+                "An asset of kind {kind} must sit under a {}, not under a {}.",
                 names.join(" or "),
                 parent.kind
             )));

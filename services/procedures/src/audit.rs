@@ -2,17 +2,45 @@
 //! what, when, before and after. Entries form one hash chain (each hash covers the entry and
 //! the previous hash), so an edited or deleted row is found by `verify`.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use diesel::prelude::*;
-use gamme_db::{locks, schema::audit_events};
+use gamme_db::{
+    locks,
+    paging::{PageSize, Pager},
+    schema::audit_events,
+};
 use ring::digest;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+
+use crate::error::Result;
 
 /// The `prev_hash` of the first entry.
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+gamme_db::text_enum! {
+    /// What an entry is about.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum AuditEntity {
+        Asset,
+        Procedure,
+        Revision,
+        Run,
+    }
+}
+
+/// A thing the audit log records changes of.
+pub trait Audited {
+    fn entity(&self) -> AuditEntity;
+    fn id(&self) -> Uuid;
+    /// The procedure whose trail shows the entry.
+    fn procedure_id(&self) -> Option<Uuid>;
+}
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize, ToSchema)]
 #[diesel(table_name = audit_events)]
@@ -22,8 +50,7 @@ pub struct AuditEvent {
     pub actor_id: Uuid,
     /// e.g. `revision.approved`, `run.step_recorded`.
     pub action: String,
-    /// `asset`, `procedure`, `revision` or `run`.
-    pub entity_type: String,
+    pub entity_type: AuditEntity,
     pub entity_id: Uuid,
     pub procedure_id: Option<Uuid>,
     #[schema(value_type = Option<Object>)]
@@ -34,15 +61,31 @@ pub struct AuditEvent {
     pub hash: String,
 }
 
-/// What a change is, before it is chained.
-pub struct Change<'a> {
-    pub actor_id: Uuid,
-    pub action: &'a str,
-    pub entity_type: &'a str,
-    pub entity_id: Uuid,
-    pub procedure_id: Option<Uuid>,
-    pub before: Option<Value>,
-    pub after: Option<Value>,
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// 1–500, 100 by default.
+    pub limit: Option<i64>,
+}
+
+/// Oldest first, by sequence number.
+const AUDIT_PAGE: PageSize = PageSize::new(100, 500);
+
+impl AuditQuery {
+    pub fn pager(&self) -> Result<Pager<i64>> {
+        Ok(Pager::new(AUDIT_PAGE, self.limit, self.cursor.as_deref())?)
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditPage {
+    pub items: Vec<AuditEvent>,
+    /// The display names of the items' actors, by user id.
+    pub actor_names: HashMap<Uuid, String>,
+    /// Pass as `cursor` for the next page; absent on the last one.
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -77,25 +120,32 @@ impl AuditEvent {
         hex(digest::digest(&digest::SHA256, self.digest_input().as_bytes()).as_ref())
     }
 
-    /// Appends `change` to the chain, inside the caller's transaction.
-    pub fn record(conn: &mut PgConnection, change: Change<'_>) -> QueryResult<()> {
+    /// Appends that `actor_id` did `action` to `subject` to the chain, inside the caller's
+    /// transaction.
+    pub fn record(
+        conn: &mut PgConnection,
+        actor_id: Uuid,
+        action: &str,
+        subject: &impl Audited,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) -> QueryResult<()> {
         locks::xact(conn, locks::AUDIT_CHAIN)?;
         let prev_hash: Option<String> =
             audit_events::table.select(audit_events::hash).order(audit_events::seq.desc()).first(conn).optional()?;
         let seq: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>("nextval('audit_events_seq_seq')"))
             .get_result(conn)?;
-        // Postgres keeps microseconds: hash what will be read back.
-        let at = DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap_or_else(Utc::now);
         let mut event = AuditEvent {
             seq,
-            at,
-            actor_id: change.actor_id,
-            action: change.action.to_owned(),
-            entity_type: change.entity_type.to_owned(),
-            entity_id: change.entity_id,
-            procedure_id: change.procedure_id,
-            before: change.before,
-            after: change.after,
+            // Postgres keeps microseconds: hash what will be read back.
+            at: gamme_db::clock::now(),
+            actor_id,
+            action: action.to_owned(),
+            entity_type: subject.entity(),
+            entity_id: subject.id(),
+            procedure_id: subject.procedure_id(),
+            before,
+            after,
             prev_hash: prev_hash.unwrap_or_else(|| GENESIS.to_owned()),
             hash: String::new(),
         };
@@ -109,7 +159,7 @@ impl AuditEvent {
     pub fn edited_by(conn: &mut PgConnection, revision_id: Uuid, user_id: Uuid) -> QueryResult<bool> {
         diesel::select(diesel::dsl::exists(
             audit_events::table
-                .filter(audit_events::entity_type.eq("revision"))
+                .filter(audit_events::entity_type.eq(AuditEntity::Revision))
                 .filter(audit_events::entity_id.eq(revision_id))
                 .filter(audit_events::actor_id.eq(user_id))
                 .filter(audit_events::action.eq_any([
@@ -122,23 +172,31 @@ impl AuditEvent {
         .get_result(conn)
     }
 
-    pub fn for_procedure(
-        conn: &mut PgConnection,
-        procedure_id: Uuid,
-        after_seq: i64,
-        limit: i64,
-    ) -> QueryResult<Vec<Self>> {
-        audit_events::table
+    /// A page of the entries about a procedure, its revisions and its runs, oldest first.
+    pub fn trail(conn: &mut PgConnection, procedure_id: Uuid, pager: Pager<i64>) -> Result<AuditPage> {
+        let rows = audit_events::table
             .filter(audit_events::procedure_id.eq(procedure_id))
-            .filter(audit_events::seq.gt(after_seq))
+            .filter(audit_events::seq.gt(pager.after.unwrap_or(0)))
             .order(audit_events::seq.asc())
-            .limit(limit)
+            .limit(pager.fetch())
             .select(AuditEvent::as_select())
-            .load(conn)
+            .load(conn)?;
+        let page = pager.page(rows, |e| e.seq);
+        let actors: Vec<Uuid> = page.items.iter().map(|e| e.actor_id).collect();
+        let actor_names = gamme_db::users::display_names(conn, &actors)?;
+        Ok(AuditPage { items: page.items, actor_names, next_cursor: page.next_cursor })
     }
 
-    /// Walks the whole chain in order.
+    /// Walks the whole chain in order; a break is logged as an error for the operator.
     pub fn verify(conn: &mut PgConnection) -> QueryResult<Verification> {
+        let report = Self::walk(conn)?;
+        if !report.valid {
+            tracing::error!(seq = ?report.broken_at_seq, reason = ?report.reason, "the audit chain is broken");
+        }
+        Ok(report)
+    }
+
+    fn walk(conn: &mut PgConnection) -> QueryResult<Verification> {
         const BATCH: i64 = 1000;
         let mut expected_prev = GENESIS.to_owned();
         let mut last_seq = 0;

@@ -1,4 +1,5 @@
-//! The procedures service's errors and their one mapping to problem+json.
+//! The procedures service's errors and their one mapping to problem+json. Domain code returns
+//! [`ProcError`]; handlers answer `Problem`, which `?` makes from it here, and nowhere else.
 
 use gamme_db::{paging::PageError, DbError};
 use gamme_service_kit::Problem;
@@ -9,8 +10,9 @@ pub enum ProcError {
     /// Bad input; `errors` names the fields or steps at fault.
     #[error("{message}")]
     Validation { message: String, errors: Option<Value> },
+    /// The role may act, but not on this (the four-eyes rule, someone else's run).
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(&'static str),
     #[error("{0} not found")]
     NotFound(&'static str),
     /// A state the request does not fit (`code` says which).
@@ -19,8 +21,10 @@ pub enum ProcError {
     /// Well-formed, but the domain refuses it as it stands (e.g. required steps missing).
     #[error("{message}")]
     Unprocessable { code: &'static str, message: String, errors: Option<Value> },
+    /// `NotFound` → 404, pool exhausted → 503, a unique violation → 409, else an opaque 500.
     #[error(transparent)]
     Db(#[from] DbError),
+    /// An opaque 500; the cause chain goes to the log.
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -34,6 +38,10 @@ impl ProcError {
 
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
         ProcError::Conflict { code, message: message.into() }
+    }
+
+    pub fn unprocessable(code: &'static str, message: impl Into<String>, errors: Option<Value>) -> Self {
+        ProcError::Unprocessable { code, message: message.into(), errors }
     }
 }
 

@@ -1,17 +1,20 @@
-//! Procedures: a code that names the job, the assets it applies to, and its revisions.
+//! Procedures: a code that names the job, the assets it applies to, and which of its revisions
+//! is published and which is the newest. The revisions themselves are in `revisions.rs`;
+//! creating, archiving and showing a procedure with its revisions is in `library.rs`.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use gamme_auth_token::{AuthUser, Roles};
 use gamme_db::schema::{procedure_assets, procedures};
-use serde::Serialize;
+use serde::Deserialize;
+use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::{
-    assets::{Asset, AssetRef},
+    assets::Asset,
+    audit::{AuditEntity, AuditEvent, AuditPage, AuditQuery, Audited},
     error::{ProcError, Result},
-    revisions::{Revision, RevisionStatus, RevisionSummary, RevisionView},
 };
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -27,41 +30,48 @@ pub struct Procedure {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A procedure as a card in a list: its code and the revision the reader sees.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ProcedureSummary {
-    pub id: Uuid,
-    pub code: String,
-    pub title: String,
-    /// The status of the revision shown: the published one for readers, the newest for editors.
-    pub status: RevisionStatus,
-    pub revision_number: i32,
-    pub language: String,
-    pub tags: Vec<String>,
-    pub estimated_minutes: Option<i32>,
-    pub assets: Vec<AssetRef>,
-    pub has_published: bool,
-    pub archived: bool,
-    pub updated_at: DateTime<Utc>,
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateProcedure {
+    /// Replaces the linked assets.
+    pub asset_ids: Option<Vec<Uuid>>,
 }
 
-/// A procedure with the revision the reader sees, whole.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ProcedureView {
-    pub id: Uuid,
-    pub code: String,
-    pub archived: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub assets: Vec<AssetRef>,
-    pub published_revision_number: Option<i32>,
-    /// For editors: the newest revision (a draft or one in review, when there is one).
-    pub latest_revision: Option<RevisionSummary>,
-    /// The published revision; for editors, the newest when nothing is published yet.
-    pub revision: Option<RevisionView>,
+impl Audited for Procedure {
+    fn entity(&self) -> AuditEntity {
+        AuditEntity::Procedure
+    }
+
+    fn id(&self) -> Uuid {
+        self.id
+    }
+
+    fn procedure_id(&self) -> Option<Uuid> {
+        Some(self.id)
+    }
 }
 
 impl Procedure {
+    /// A new procedure under a code no other procedure has; its revisions come next.
+    pub fn insert_new(conn: &mut PgConnection, code: String, actor: &AuthUser) -> Result<Self> {
+        if Procedure::by_code(conn, &code)?.is_some() {
+            return Err(ProcError::conflict("code_taken", format!("A procedure with the code {code} exists.")));
+        }
+        let now = gamme_db::clock::now();
+        let procedure = Procedure {
+            id: Uuid::now_v7(),
+            code,
+            published_revision_id: None,
+            latest_revision_id: None,
+            archived_at: None,
+            created_by: actor.id,
+            created_at: now,
+            updated_at: now,
+        };
+        diesel::insert_into(procedures::table).values(&procedure).execute(conn)?;
+        Ok(procedure)
+    }
+
     pub fn find(conn: &mut PgConnection, id: Uuid) -> Result<Self> {
         procedures::table
             .find(id)
@@ -71,6 +81,8 @@ impl Procedure {
             .ok_or(ProcError::NotFound("procedure"))
     }
 
+    /// Locks the row for the rest of the transaction: changes to a procedure and its revisions
+    /// happen one at a time, and always take this lock first.
     pub fn find_for_update(conn: &mut PgConnection, id: Uuid) -> Result<Self> {
         procedures::table
             .find(id)
@@ -89,34 +101,37 @@ impl Procedure {
     /// anything else does not exist.
     pub fn visible_to(conn: &mut PgConnection, id: Uuid, user: &AuthUser) -> Result<Self> {
         let p = Self::find(conn, id)?;
-        if user.is(Roles::EDITORS) || (p.published_revision_id.is_some() && p.archived_at.is_none()) {
+        if user.is(Roles::EDITORS) || p.is_runnable() {
             Ok(p)
         } else {
             Err(ProcError::NotFound("procedure"))
         }
     }
 
-    /// A revision of this procedure the user may read.
-    pub fn revision_visible_to(&self, conn: &mut PgConnection, number: i32, user: &AuthUser) -> Result<Revision> {
-        let r = Revision::find(conn, self.id, number)?;
-        if user.is(Roles::EDITORS) || r.status().is_public() {
-            Ok(r)
-        } else {
-            Err(ProcError::NotFound("revision"))
+    /// Published and not archived: technicians may run it.
+    pub fn is_runnable(&self) -> bool {
+        self.published_revision_id.is_some() && self.archived_at.is_none()
+    }
+
+    /// 409 once the procedure is archived: nothing new is written for it.
+    pub fn require_active(&self) -> Result<()> {
+        match self.archived_at {
+            None => Ok(()),
+            Some(_) => Err(ProcError::conflict(
+                "procedure_archived",
+                format!("Procedure {} is archived: it can no longer change.", self.code),
+            )),
         }
     }
 
-    pub fn insert(&self, conn: &mut PgConnection) -> QueryResult<()> {
-        diesel::insert_into(procedures::table).values(self).execute(conn).map(drop)
-    }
-
-    pub fn set_revisions(&self, conn: &mut PgConnection) -> QueryResult<()> {
+    /// Writes the revision pointers and the archive mark back.
+    pub fn save(&self, conn: &mut PgConnection) -> QueryResult<()> {
         diesel::update(procedures::table.find(self.id))
             .set((
                 procedures::published_revision_id.eq(self.published_revision_id),
                 procedures::latest_revision_id.eq(self.latest_revision_id),
                 procedures::archived_at.eq(self.archived_at),
-                procedures::updated_at.eq(crate::now()),
+                procedures::updated_at.eq(gamme_db::clock::now()),
             ))
             .execute(conn)
             .map(drop)
@@ -129,8 +144,8 @@ impl Procedure {
             .load(conn)
     }
 
-    /// Replaces the linked assets; every id must be an unarchived asset.
-    pub fn link_assets(conn: &mut PgConnection, id: Uuid, asset_ids: &[Uuid]) -> Result<()> {
+    /// Replaces the linked assets; every id must be an asset.
+    pub fn link_assets(&self, conn: &mut PgConnection, asset_ids: &[Uuid]) -> Result<()> {
         let mut ids = asset_ids.to_vec();
         ids.sort();
         ids.dedup();
@@ -143,10 +158,30 @@ impl Procedure {
                 ids.iter().filter(|i| !found.iter().any(|f| f.id == **i)).map(ToString::to_string).collect();
             return Err(ProcError::invalid(format!("These assets do not exist: {}.", missing.join(", "))));
         }
-        diesel::delete(procedure_assets::table.filter(procedure_assets::procedure_id.eq(id))).execute(conn)?;
-        let rows: Vec<_> =
-            ids.iter().map(|a| (procedure_assets::procedure_id.eq(id), procedure_assets::asset_id.eq(*a))).collect();
+        diesel::delete(procedure_assets::table.filter(procedure_assets::procedure_id.eq(self.id))).execute(conn)?;
+        let rows: Vec<_> = ids
+            .iter()
+            .map(|a| (procedure_assets::procedure_id.eq(self.id), procedure_assets::asset_id.eq(*a)))
+            .collect();
         diesel::insert_into(procedure_assets::table).values(&rows).execute(conn)?;
+        Ok(())
+    }
+
+    /// Applies `change` (the linked assets), recorded in the audit log.
+    pub fn update(&self, conn: &mut PgConnection, actor: &AuthUser, change: &UpdateProcedure) -> Result<()> {
+        if let Some(asset_ids) = &change.asset_ids {
+            let before = Procedure::asset_ids(conn, self.id)?;
+            self.link_assets(conn, asset_ids)?;
+            let after = Procedure::asset_ids(conn, self.id)?;
+            AuditEvent::record(
+                conn,
+                actor.id,
+                "procedure.assets_linked",
+                self,
+                Some(json!({ "asset_ids": before })),
+                Some(json!({ "asset_ids": after })),
+            )?;
+        }
         Ok(())
     }
 
@@ -159,32 +194,10 @@ impl Procedure {
         }
     }
 
-    pub fn view(&self, conn: &mut PgConnection, user: &AuthUser) -> Result<ProcedureView> {
-        let asset_ids = Self::asset_ids(conn, self.id)?;
-        let assets = Asset::refs(conn, &asset_ids)?;
-        let revision = match self.shown_revision_id(user) {
-            Some(id) => Some(Revision::by_id(conn, id)?.view(conn)?),
-            None => None,
-        };
-        let published_revision_number = match self.published_revision_id {
-            Some(id) if revision.as_ref().is_some_and(|r| r.id == id) => revision.as_ref().map(|r| r.number),
-            Some(id) => Some(Revision::by_id(conn, id)?.number),
-            None => None,
-        };
-        let latest_revision = match (user.is(Roles::EDITORS), self.latest_revision_id) {
-            (true, Some(id)) => Some(Revision::by_id(conn, id)?.summary()),
-            _ => None,
-        };
-        Ok(ProcedureView {
-            id: self.id,
-            code: self.code.clone(),
-            archived: self.archived_at.is_some(),
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-            assets,
-            published_revision_number,
-            latest_revision,
-            revision,
-        })
+    /// The audit trail of the procedure, its revisions and its runs.
+    pub fn trail(conn: &mut PgConnection, id: Uuid, query: &AuditQuery) -> Result<AuditPage> {
+        let pager = query.pager()?;
+        Procedure::find(conn, id)?;
+        AuditEvent::trail(conn, id, pager)
     }
 }

@@ -1,57 +1,27 @@
-//! Revisions: numbered versions of a procedure with the lifecycle
-//! `draft → in_review → published → superseded` (or `archived`). Only drafts change.
+//! Revisions: numbered versions of a procedure. Each move of the lifecycle (`lifecycle.rs`)
+//! is a method here that checks its rule, changes the status through `Revision::transition`,
+//! and writes the audit entry and the event that go with it. Only drafts change.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use gamme_db::schema::{reviews, revisions, users};
+use gamme_auth_token::{AuthUser, Roles};
+use gamme_bus::{outbox, Envelope, Event};
+use gamme_db::schema::revisions;
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::{
+    audit::{AuditEntity, AuditEvent, Audited},
     error::{ProcError, Result},
-    steps::Content,
+    lifecycle::{self, RevisionStatus, Transition},
+    procedures::Procedure,
+    reviews::{Decision, Review, ReviewView},
+    search,
+    steps::{Content, ContentInput},
     validate,
 };
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RevisionStatus {
-    Draft,
-    InReview,
-    Published,
-    Superseded,
-    Archived,
-}
-
-impl RevisionStatus {
-    pub const ALL: [RevisionStatus; 5] = [
-        RevisionStatus::Draft,
-        RevisionStatus::InReview,
-        RevisionStatus::Published,
-        RevisionStatus::Superseded,
-        RevisionStatus::Archived,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RevisionStatus::Draft => "draft",
-            RevisionStatus::InReview => "in_review",
-            RevisionStatus::Published => "published",
-            RevisionStatus::Superseded => "superseded",
-            RevisionStatus::Archived => "archived",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    /// What viewers and technicians may read.
-    pub fn is_public(self) -> bool {
-        matches!(self, RevisionStatus::Published | RevisionStatus::Superseded)
-    }
-}
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = revisions)]
@@ -59,7 +29,7 @@ pub struct Revision {
     pub id: Uuid,
     pub procedure_id: Uuid,
     pub number: i32,
-    pub status: String,
+    pub status: RevisionStatus,
     pub title: String,
     pub description: String,
     pub tags: Vec<String>,
@@ -116,17 +86,6 @@ pub struct RevisionPatch {
     pub ppe: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema, Queryable)]
-pub struct ReviewView {
-    pub id: Uuid,
-    pub reviewer_id: Uuid,
-    pub reviewer_name: String,
-    /// `approved` or `rejected`.
-    pub decision: String,
-    pub comment: String,
-    pub created_at: DateTime<Utc>,
-}
-
 /// A revision without its content, for lists.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RevisionSummary {
@@ -173,25 +132,15 @@ pub struct RevisionView {
     pub reviews: Vec<ReviewView>,
 }
 
-pub struct CheckedFields {
-    pub title: String,
-    pub description: String,
-    pub tags: Vec<String>,
-    pub language: String,
-    pub estimated_minutes: Option<i32>,
-    pub tools: Vec<String>,
-    pub parts: Vec<String>,
-    pub ppe: Vec<String>,
-}
-
 impl RevisionFields {
-    pub fn check(&self) -> Result<CheckedFields> {
+    /// The fields cleaned (trimmed, duplicates dropped), or 400 naming the first one at fault.
+    pub fn check(&self) -> Result<RevisionFields> {
         if let Some(m) = self.estimated_minutes {
             if !(1..=100_000).contains(&m) {
                 return Err(ProcError::invalid("`estimated_minutes` must be between 1 and 100000."));
             }
         }
-        Ok(CheckedFields {
+        Ok(RevisionFields {
             title: validate::required_text("title", &self.title, 200)?,
             description: validate::bounded("description", self.description.trim(), 20_000)?,
             tags: validate::labels("tags", &self.tags, 30, 40)?,
@@ -204,11 +153,21 @@ impl RevisionFields {
     }
 }
 
-impl Revision {
-    pub fn status(&self) -> RevisionStatus {
-        RevisionStatus::parse(&self.status).unwrap_or(RevisionStatus::Archived)
+impl Audited for Revision {
+    fn entity(&self) -> AuditEntity {
+        AuditEntity::Revision
     }
 
+    fn id(&self) -> Uuid {
+        self.id
+    }
+
+    fn procedure_id(&self) -> Option<Uuid> {
+        Some(self.procedure_id)
+    }
+}
+
+impl Revision {
     pub fn fields(&self) -> RevisionFields {
         RevisionFields {
             title: self.title.clone(),
@@ -222,7 +181,7 @@ impl Revision {
         }
     }
 
-    pub fn apply(&mut self, patch: &RevisionPatch) -> Result<()> {
+    fn apply(&mut self, patch: &RevisionPatch) -> Result<()> {
         let mut fields = self.fields();
         if let Some(v) = &patch.title {
             fields.title.clone_from(v);
@@ -249,32 +208,28 @@ impl Revision {
             fields.ppe.clone_from(v);
         }
         let c = fields.check()?;
-        self.title = c.title;
-        self.description = c.description;
-        self.tags = c.tags;
-        self.language = c.language;
+        (self.title, self.description, self.tags, self.language) = (c.title, c.description, c.tags, c.language);
         self.estimated_minutes = c.estimated_minutes;
-        self.tools = c.tools;
-        self.parts = c.parts;
-        self.ppe = c.ppe;
+        (self.tools, self.parts, self.ppe) = (c.tools, c.parts, c.ppe);
         Ok(())
     }
 
-    pub fn new_draft(procedure_id: Uuid, number: i32, author_id: Uuid, c: CheckedFields) -> Self {
-        let now = crate::now();
+    /// A new draft, not yet stored.
+    pub fn draft(procedure_id: Uuid, number: i32, author_id: Uuid, fields: RevisionFields) -> Self {
+        let now = gamme_db::clock::now();
         Revision {
             id: Uuid::now_v7(),
             procedure_id,
             number,
-            status: RevisionStatus::Draft.as_str().to_owned(),
-            title: c.title,
-            description: c.description,
-            tags: c.tags,
-            language: c.language,
-            estimated_minutes: c.estimated_minutes,
-            tools: c.tools,
-            parts: c.parts,
-            ppe: c.ppe,
+            status: RevisionStatus::Draft,
+            title: fields.title,
+            description: fields.description,
+            tags: fields.tags,
+            language: fields.language,
+            estimated_minutes: fields.estimated_minutes,
+            tools: fields.tools,
+            parts: fields.parts,
+            ppe: fields.ppe,
             based_on_revision_id: None,
             translated_from_revision_id: None,
             author_id,
@@ -288,15 +243,11 @@ impl Revision {
         }
     }
 
-    pub fn insert(&self, conn: &mut PgConnection) -> QueryResult<()> {
-        diesel::insert_into(revisions::table).values(self).execute(conn).map(drop)
-    }
-
     /// Writes every mutable column back.
-    pub fn save(&self, conn: &mut PgConnection) -> QueryResult<()> {
+    fn save(&self, conn: &mut PgConnection) -> QueryResult<()> {
         diesel::update(revisions::table.find(self.id))
             .set((
-                revisions::status.eq(&self.status),
+                revisions::status.eq(self.status),
                 revisions::title.eq(&self.title),
                 revisions::description.eq(&self.description),
                 revisions::tags.eq(&self.tags),
@@ -335,19 +286,26 @@ impl Revision {
             .ok_or(ProcError::NotFound("revision"))
     }
 
-    /// Locks the row for the rest of the transaction, so two reviewers cannot both decide.
-    pub fn find_for_update(conn: &mut PgConnection, procedure_id: Uuid, number: i32) -> Result<Self> {
-        revisions::table
+    pub fn by_ids(conn: &mut PgConnection, ids: &[Uuid]) -> QueryResult<Vec<Self>> {
+        revisions::table.filter(revisions::id.eq_any(ids)).select(Revision::as_select()).load(conn)
+    }
+
+    /// Locks the procedure, then its revision `number`, for the rest of the transaction: two
+    /// editors cannot both decide on it.
+    pub fn lock(conn: &mut PgConnection, procedure_id: Uuid, number: i32) -> Result<(Procedure, Self)> {
+        let procedure = Procedure::find_for_update(conn, procedure_id)?;
+        let revision = revisions::table
             .filter(revisions::procedure_id.eq(procedure_id))
             .filter(revisions::number.eq(number))
             .select(Revision::as_select())
             .for_update()
             .first(conn)
             .optional()?
-            .ok_or(ProcError::NotFound("revision"))
+            .ok_or(ProcError::NotFound("revision"))?;
+        Ok((procedure, revision))
     }
 
-    pub fn list(conn: &mut PgConnection, procedure_id: Uuid) -> QueryResult<Vec<Self>> {
+    fn list(conn: &mut PgConnection, procedure_id: Uuid) -> QueryResult<Vec<Self>> {
         revisions::table
             .filter(revisions::procedure_id.eq(procedure_id))
             .order(revisions::number.desc())
@@ -355,7 +313,7 @@ impl Revision {
             .load(conn)
     }
 
-    pub fn max_number(conn: &mut PgConnection, procedure_id: Uuid) -> QueryResult<i32> {
+    fn max_number(conn: &mut PgConnection, procedure_id: Uuid) -> QueryResult<i32> {
         revisions::table
             .filter(revisions::procedure_id.eq(procedure_id))
             .select(diesel::dsl::max(revisions::number))
@@ -363,26 +321,32 @@ impl Revision {
             .map(|n| n.unwrap_or(0))
     }
 
-    /// 409 unless this revision is a draft.
-    pub fn require_draft(&self) -> Result<()> {
-        match self.status() {
-            RevisionStatus::Draft => Ok(()),
-            status => Err(ProcError::conflict(
-                "not_a_draft",
-                format!(
-                    "Revision {} is {}; only drafts change. Start a new draft to edit this procedure.",
-                    self.number,
-                    status.as_str()
-                ),
-            )),
+    /// Revision `number` of `procedure`, when the user may read it (readers: published and
+    /// superseded ones; for them the others do not exist).
+    pub fn visible_to(conn: &mut PgConnection, procedure: &Procedure, number: i32, user: &AuthUser) -> Result<Self> {
+        let r = Revision::find(conn, procedure.id, number)?;
+        if user.is(Roles::EDITORS) || r.status.is_public() {
+            Ok(r)
+        } else {
+            Err(ProcError::NotFound("revision"))
         }
+    }
+
+    /// The revisions of a procedure the user may read, newest first.
+    pub fn list_visible(conn: &mut PgConnection, procedure_id: Uuid, user: &AuthUser) -> Result<Vec<RevisionSummary>> {
+        Procedure::visible_to(conn, procedure_id, user)?;
+        Ok(Revision::list(conn, procedure_id)?
+            .iter()
+            .filter(|r| user.is(Roles::EDITORS) || r.status.is_public())
+            .map(Revision::summary)
+            .collect())
     }
 
     pub fn summary(&self) -> RevisionSummary {
         RevisionSummary {
             id: self.id,
             number: self.number,
-            status: self.status(),
+            status: self.status,
             title: self.title.clone(),
             language: self.language.clone(),
             author_id: self.author_id,
@@ -396,26 +360,14 @@ impl Revision {
 
     pub fn view(&self, conn: &mut PgConnection) -> QueryResult<RevisionView> {
         let content = Content::load(conn, self.id)?;
-        let reviews = reviews::table
-            .inner_join(users::table.on(users::id.eq(reviews::reviewer_id)))
-            .filter(reviews::revision_id.eq(self.id))
-            .order(reviews::created_at.asc())
-            .select((
-                reviews::id,
-                reviews::reviewer_id,
-                users::display_name,
-                reviews::decision,
-                reviews::comment,
-                reviews::created_at,
-            ))
-            .load(conn)?;
+        let reviews = Review::of_revision(conn, self.id)?;
         let author_name =
-            users::table.find(self.author_id).select(users::display_name).first(conn).optional()?.unwrap_or_default();
+            gamme_db::users::display_names(conn, &[self.author_id])?.remove(&self.author_id).unwrap_or_default();
         Ok(RevisionView {
             id: self.id,
             procedure_id: self.procedure_id,
             number: self.number,
-            status: self.status(),
+            status: self.status,
             title: self.title.clone(),
             description: self.description.clone(),
             tags: self.tags.clone(),
@@ -440,22 +392,287 @@ impl Revision {
         })
     }
 
-    pub fn add_review(
-        &self,
+    /// Rewrites this revision's search document.
+    fn index(&self, conn: &mut PgConnection, code: &str, content: &Content) -> QueryResult<()> {
+        search::index(
+            conn,
+            &search::Document {
+                revision_id: self.id,
+                code,
+                title: &self.title,
+                description: &self.description,
+                tags: &self.tags,
+                tools: &self.tools,
+                parts: &self.parts,
+                ppe: &self.ppe,
+                content,
+            },
+        )
+    }
+
+    // Drafts: where a revision comes from.
+
+    /// Stores `draft` with `content` as the newest revision of `procedure`. `keys` carries the
+    /// steps' identities over from the revision it was copied from.
+    pub fn open_draft(
         conn: &mut PgConnection,
-        reviewer_id: Uuid,
-        decision: &str,
+        procedure: &mut Procedure,
+        draft: Revision,
+        content: &ContentInput,
+        keys: Option<&[Uuid]>,
+    ) -> Result<Self> {
+        diesel::insert_into(revisions::table).values(&draft).execute(conn)?;
+        Content::replace(conn, draft.id, content, keys)?;
+        let stored = Content::load(conn, draft.id)?;
+        draft.index(conn, &procedure.code, &stored)?;
+        procedure.latest_revision_id = Some(draft.id);
+        procedure.save(conn)?;
+        Ok(draft)
+    }
+
+    /// 409 unless `procedure` may take a new draft: it is not archived, and no draft or
+    /// revision in review is open.
+    fn require_room_for_draft(conn: &mut PgConnection, procedure: &Procedure) -> Result<()> {
+        procedure.require_active()?;
+        if let Some(open) = Revision::list(conn, procedure.id)?.into_iter().find(|r| r.status.is_open()) {
+            return Err(ProcError::conflict(
+                "draft_exists",
+                format!(
+                    "Revision {} of {} is already {}: finish or abandon it first.",
+                    open.number, procedure.code, open.status
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Starts a new draft of `procedure`, copied from its published revision (or its newest).
+    pub fn start_draft(conn: &mut PgConnection, procedure: &mut Procedure, actor: &AuthUser) -> Result<Self> {
+        Revision::require_room_for_draft(conn, procedure)?;
+        let source_id = procedure.published_revision_id.or(procedure.latest_revision_id);
+        let source = Revision::by_id(conn, source_id.ok_or(ProcError::NotFound("revision"))?)?;
+        let number = Revision::max_number(conn, procedure.id)? + 1;
+        let mut draft = Revision::draft(procedure.id, number, actor.id, source.fields().check()?);
+        draft.based_on_revision_id = Some(source.id);
+        draft.translated_from_revision_id = source.translated_from_revision_id;
+        let content = Content::load(conn, source.id)?;
+        let keys: Vec<Uuid> = content.steps().map(|s| s.key).collect();
+        let draft = Revision::open_draft(conn, procedure, draft, &content.to_input(), Some(&keys))?;
+        let after = json!({ "number": number, "based_on": source.number });
+        AuditEvent::record(conn, actor.id, "revision.created", &draft, None, Some(after))?;
+        Ok(draft)
+    }
+
+    /// Imports `fields` and `content` as a new draft of `procedure` (locked by the caller),
+    /// based on its published revision.
+    pub fn import_draft(
+        conn: &mut PgConnection,
+        procedure: &mut Procedure,
+        actor: &AuthUser,
+        fields: &RevisionFields,
+        content: &ContentInput,
+        from_number: i32,
+    ) -> Result<Self> {
+        Revision::require_room_for_draft(conn, procedure)?;
+        let number = Revision::max_number(conn, procedure.id)? + 1;
+        let mut draft = Revision::draft(procedure.id, number, actor.id, fields.check()?);
+        draft.based_on_revision_id = procedure.published_revision_id;
+        let draft = Revision::open_draft(conn, procedure, draft, content, None)?;
+        let after = json!({ "number": number, "from_revision": from_number });
+        AuditEvent::record(conn, actor.id, "revision.imported", &draft, None, Some(after))?;
+        Ok(draft)
+    }
+
+    // Edits: only drafts change.
+
+    /// 409 unless this revision is a draft.
+    pub fn require_draft(&self) -> Result<()> {
+        match self.status {
+            RevisionStatus::Draft => Ok(()),
+            status => Err(lifecycle::not_a_draft(self.number, status)),
+        }
+    }
+
+    /// Changes a draft's descriptive fields.
+    pub fn edit(
+        &mut self,
+        conn: &mut PgConnection,
+        procedure: &Procedure,
+        actor: &AuthUser,
+        patch: &RevisionPatch,
+    ) -> Result<()> {
+        self.require_draft()?;
+        let before = json!(self.fields());
+        self.apply(patch)?;
+        self.updated_at = gamme_db::clock::now();
+        self.save(conn)?;
+        let content = Content::load(conn, self.id)?;
+        self.index(conn, &procedure.code, &content)?;
+        AuditEvent::record(conn, actor.id, "revision.updated", self, Some(before), Some(json!(self.fields())))?;
+        Ok(())
+    }
+
+    /// Replaces a draft's sections and steps.
+    pub fn replace_content(
+        &mut self,
+        conn: &mut PgConnection,
+        procedure: &Procedure,
+        actor: &AuthUser,
+        input: &ContentInput,
+    ) -> Result<()> {
+        self.require_draft()?;
+        let before = Content::load(conn, self.id)?;
+        Content::replace(conn, self.id, input, None)?;
+        let after = Content::load(conn, self.id)?;
+        self.updated_at = gamme_db::clock::now();
+        self.save(conn)?;
+        self.index(conn, &procedure.code, &after)?;
+        let (before, after) = (json!(before), json!(after));
+        AuditEvent::record(conn, actor.id, "revision.content_replaced", self, Some(before), Some(after))?;
+        Ok(())
+    }
+
+    // The lifecycle.
+
+    /// 409 unless `transition` may start from this revision's status.
+    fn allow(&self, transition: Transition) -> Result<()> {
+        if transition.starts_from(self.status) {
+            Ok(())
+        } else {
+            Err(transition.refusal(self.number, self.status))
+        }
+    }
+
+    /// Makes `transition` at `at`, the one place a status changes, and records it: who, the
+    /// status before and after, and `note` (fields added to the after state).
+    fn transition(
+        &mut self,
+        conn: &mut PgConnection,
+        actor: Uuid,
+        transition: Transition,
+        at: DateTime<Utc>,
+        note: Value,
+    ) -> Result<()> {
+        self.allow(transition)?;
+        let before = json!({ "number": self.number, "status": self.status });
+        self.status = transition.path().1;
+        self.updated_at = at;
+        match transition {
+            Transition::Submit => self.submitted_at = Some(at),
+            Transition::Approve => {
+                (self.reviewed_by, self.reviewed_at) = (Some(actor), Some(at));
+                self.published_at = Some(at);
+            }
+            Transition::Reject => (self.reviewed_by, self.reviewed_at) = (Some(actor), Some(at)),
+            Transition::Supersede => self.superseded_at = Some(at),
+            Transition::Abandon | Transition::Withdraw => {}
+        }
+        self.save(conn)?;
+        if let Some(action) = transition.action() {
+            let mut after = json!({ "number": self.number, "status": self.status });
+            if let (Some(after), Value::Object(note)) = (after.as_object_mut(), note) {
+                after.extend(note);
+            }
+            AuditEvent::record(conn, actor, action, self, Some(before), Some(after))?;
+        }
+        Ok(())
+    }
+
+    /// Sends a draft to review; it needs at least one step.
+    pub fn submit(&mut self, conn: &mut PgConnection, actor: &AuthUser) -> Result<()> {
+        self.allow(Transition::Submit)?;
+        if Content::load(conn, self.id)?.step_count() == 0 {
+            return Err(ProcError::unprocessable(
+                "no_steps",
+                "A revision needs at least one step before review.",
+                None,
+            ));
+        }
+        self.transition(conn, actor.id, Transition::Submit, gamme_db::clock::now(), json!({}))
+    }
+
+    /// Publishes a revision in review, superseding the one published before, and announces
+    /// it (`procedure.published`). Four-eyes: whoever wrote or edited it cannot approve it.
+    pub fn approve(
+        &mut self,
+        conn: &mut PgConnection,
+        procedure: &mut Procedure,
+        actor: &AuthUser,
         comment: &str,
-    ) -> QueryResult<()> {
-        diesel::insert_into(reviews::table)
-            .values((
-                reviews::id.eq(Uuid::now_v7()),
-                reviews::revision_id.eq(self.id),
-                reviews::reviewer_id.eq(reviewer_id),
-                reviews::decision.eq(decision),
-                reviews::comment.eq(comment),
-            ))
-            .execute(conn)
-            .map(drop)
+        correlation: Option<String>,
+    ) -> Result<()> {
+        let comment = validate::bounded("comment", comment.trim(), 5000)?;
+        self.allow(Transition::Approve)?;
+        if self.author_id == actor.id || AuditEvent::edited_by(conn, self.id, actor.id)? {
+            return Err(ProcError::Forbidden(
+                "You wrote or edited this revision: another editor must approve it (four-eyes rule).",
+            ));
+        }
+        let now = gamme_db::clock::now();
+        let superseded = procedure.published_revision_id;
+        if let Some(old) = superseded {
+            Revision::by_id(conn, old)?.transition(
+                conn,
+                actor.id,
+                Transition::Supersede,
+                now,
+                json!({ "by": self.number }),
+            )?;
+        }
+        self.transition(conn, actor.id, Transition::Approve, now, json!({ "comment": comment }))?;
+        Review::add(conn, self.id, actor.id, Decision::Approved, &comment)?;
+        procedure.published_revision_id = Some(self.id);
+        procedure.latest_revision_id = Some(self.id);
+        procedure.save(conn)?;
+        let event = Event::ProcedurePublished {
+            procedure_id: procedure.id,
+            revision_id: self.id,
+            number: self.number,
+            code: procedure.code.clone(),
+            title: self.title.clone(),
+            superseded_revision_id: superseded,
+        };
+        outbox::enqueue(conn, &Envelope::new(event, correlation))?;
+        Ok(())
+    }
+
+    /// Sends a revision in review back to draft, with the comment its author needs.
+    pub fn reject(&mut self, conn: &mut PgConnection, actor: &AuthUser, comment: &str) -> Result<()> {
+        let comment = validate::required_text("comment", comment, 5000).map_err(|_| {
+            ProcError::invalid("Say what must change: a rejection needs a comment (up to 5000 characters).")
+        })?;
+        self.allow(Transition::Reject)?;
+        if self.author_id == actor.id {
+            return Err(ProcError::Forbidden("You wrote this revision: another editor reviews it."));
+        }
+        self.transition(conn, actor.id, Transition::Reject, gamme_db::clock::now(), json!({ "comment": comment }))?;
+        Review::add(conn, self.id, actor.id, Decision::Rejected, &comment)?;
+        Ok(())
+    }
+
+    /// Abandons a draft or a revision in review; the procedure's newest revision falls back
+    /// to the published one (or the one this was based on).
+    pub fn abandon(&mut self, conn: &mut PgConnection, procedure: &mut Procedure, actor: &AuthUser) -> Result<()> {
+        self.transition(conn, actor.id, Transition::Abandon, gamme_db::clock::now(), json!({}))?;
+        if procedure.latest_revision_id == Some(self.id) {
+            procedure.latest_revision_id = procedure.published_revision_id.or(self.based_on_revision_id);
+            procedure.save(conn)?;
+        }
+        Ok(())
+    }
+
+    /// Withdraws every open or published revision of an archived procedure.
+    pub fn withdraw_all(
+        conn: &mut PgConnection,
+        procedure_id: Uuid,
+        actor: &AuthUser,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        for mut r in Revision::list(conn, procedure_id)? {
+            if Transition::Withdraw.starts_from(r.status) {
+                r.transition(conn, actor.id, Transition::Withdraw, at, json!({}))?;
+            }
+        }
+        Ok(())
     }
 }

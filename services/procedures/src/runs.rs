@@ -1,23 +1,64 @@
 //! Runs: a technician works through a published revision step by step. Results are keyed by a
-//! client-generated id so a retried call is harmless; readings outside their limits are
-//! flagged; completion needs every required step and a sign-off, and a completed run never
-//! changes.
+//! client-generated id so a retried call is harmless (`results.rs`); readings outside their
+//! limits are flagged; completion needs every required step and a sign-off, and a completed
+//! run never changes.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use gamme_db::schema::{run_step_results, runs, users};
+use gamme_auth_token::{AuthUser, Roles};
+use gamme_bus::{outbox, Envelope, Event};
+use gamme_db::{
+    paging::{Page, PageSize, Pager},
+    schema::{procedures, revisions, runs},
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::{
-    diff::RevisionDiff,
+    assets::Asset,
+    audit::{AuditEntity, AuditEvent, Audited},
+    diff::{self, RevisionDiff},
     error::{ProcError, Result},
-    revisions::RevisionView,
+    procedures::Procedure,
+    results::{ResultInput, ResultView, StepResult},
+    revisions::{Revision, RevisionView},
     steps::{Content, StepKind, StepView},
     validate,
 };
+
+gamme_db::text_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum RunStatus {
+        InProgress,
+        Completed,
+    }
+}
+
+gamme_db::text_enum! {
+    /// `failed` when any step was flagged.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum RunOutcome {
+        Passed,
+        Failed,
+    }
+}
+
+/// Why a step of a run is flagged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema, gamme_db::strum::Display)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", crate = "gamme_db::strum")]
+pub enum FlagReason {
+    /// A pass/fail check failed.
+    Failed,
+    /// A reading fell outside the step's limits.
+    OutOfLimit,
+}
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = runs)]
@@ -27,8 +68,8 @@ pub struct Run {
     pub revision_id: Uuid,
     pub asset_id: Option<Uuid>,
     pub technician_id: Uuid,
-    pub status: String,
-    pub outcome: Option<String>,
+    pub status: RunStatus,
+    pub outcome: Option<RunOutcome>,
     pub started_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
     pub signoff_name: Option<String>,
@@ -36,58 +77,6 @@ pub struct Run {
     pub signature_file_id: Option<Uuid>,
     /// The work order the run carries out (the work service's).
     pub work_order_id: Option<Uuid>,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
-#[diesel(table_name = run_step_results)]
-pub struct StepResult {
-    pub id: Uuid,
-    pub run_id: Uuid,
-    pub step_id: Uuid,
-    pub value: Option<Value>,
-    pub note: Option<String>,
-    pub photo_ids: Vec<Uuid>,
-    pub passed: Option<bool>,
-    pub out_of_limit: bool,
-    pub recorded_by: Uuid,
-    pub recorded_at: DateTime<Utc>,
-    pub replaced_ids: Vec<Uuid>,
-}
-
-/// One step's result as the technician's device sends it.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ResultInput {
-    /// Made by the client once per entry; sending it again is harmless.
-    pub result_id: Uuid,
-    /// By kind: checkbox `true`/`false`; pass_fail `"pass"`/`"fail"`; number a number; text a
-    /// string; choice one of the options; signature the file id of the drawn signature;
-    /// instruction `true` (done) or nothing; photo nothing (see `photo_ids`).
-    #[schema(value_type = Option<Value>)]
-    pub value: Option<Value>,
-    pub note: Option<String>,
-    #[serde(default)]
-    pub photo_ids: Vec<Uuid>,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ResultView {
-    pub result_id: Uuid,
-    pub step_id: Uuid,
-    #[schema(value_type = Option<Value>)]
-    pub value: Option<Value>,
-    pub note: Option<String>,
-    pub photo_ids: Vec<Uuid>,
-    /// pass_fail steps: whether it passed.
-    pub passed: Option<bool>,
-    /// number steps: the reading is outside the step's min/max.
-    pub out_of_limit: bool,
-    /// A failed check or an out-of-limit reading wants a note before the run completes.
-    pub note_required: bool,
-    /// What is wrong with the entry, for the technician.
-    pub message: Option<String>,
-    pub recorded_by: Uuid,
-    pub recorded_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -115,8 +104,7 @@ pub struct FlaggedStep {
     pub step_id: Uuid,
     pub number: i32,
     pub title: String,
-    /// `failed` or `out_of_limit`.
-    pub reason: String,
+    pub reason: FlagReason,
     pub note: Option<String>,
 }
 
@@ -131,10 +119,9 @@ pub struct RunSummary {
     pub asset_id: Option<Uuid>,
     pub technician_id: Uuid,
     pub technician_name: String,
-    /// `in_progress` or `completed`.
-    pub status: String,
-    /// `passed` or `failed` once completed.
-    pub outcome: Option<String>,
+    pub status: RunStatus,
+    /// Once completed.
+    pub outcome: Option<RunOutcome>,
     pub started_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
     /// The work order the run carries out.
@@ -182,143 +169,22 @@ pub struct RunFilter {
     pub limit: Option<i64>,
 }
 
-/// What a value means for a step: its checks, in the technician's words.
-pub struct Evaluated {
-    pub value: Option<Value>,
-    pub passed: Option<bool>,
-    pub out_of_limit: bool,
-    pub message: Option<String>,
-}
+/// 1–200, 50 by default.
+const RUN_PAGE: PageSize = PageSize::new(50, 200);
 
-fn format_number(v: f64) -> String {
-    let s = format!("{v}");
-    s.strip_suffix(".0").map(str::to_owned).unwrap_or(s)
-}
+type SummaryRow = (Run, String, String, i32);
 
-/// Checks `input` against the step's kind and limits.
-pub fn evaluate(step: &StepView, input: &ResultInput) -> Result<Evaluated> {
-    let wrong =
-        |expected: &str| ProcError::invalid(format!("Step {} ({}) takes {expected}.", step.number, step.kind.as_str()));
-    let value = input.value.clone().filter(|v| !v.is_null());
-    let mut out = Evaluated { value: value.clone(), passed: None, out_of_limit: false, message: None };
-    match step.kind {
-        StepKind::Instruction => {
-            if value.as_ref().is_some_and(|v| v != &Value::Bool(true)) {
-                return Err(wrong("`true` (done) or no value"));
-            }
-            out.value = Some(Value::Bool(true));
-        }
-        StepKind::Checkbox => {
-            if !value.as_ref().is_some_and(Value::is_boolean) {
-                return Err(wrong("`true` or `false`"));
-            }
-        }
-        StepKind::PassFail => match value.as_ref().and_then(Value::as_str) {
-            Some("pass") => out.passed = Some(true),
-            Some("fail") => {
-                out.passed = Some(false);
-                out.message = Some("The check failed: say what you found in a note.".to_owned());
-            }
-            _ => return Err(wrong("`\"pass\"` or `\"fail\"`")),
-        },
-        StepKind::Number => {
-            let Some(v) = value.as_ref().and_then(Value::as_f64).filter(|v| v.is_finite()) else {
-                return Err(wrong("a number"));
-            };
-            let unit = step.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
-            if let Some(min) = step.min.filter(|min| v < *min) {
-                out.out_of_limit = true;
-                out.message =
-                    Some(format!("{}{unit} is below the minimum of {}{unit}.", format_number(v), format_number(min)));
-            } else if let Some(max) = step.max.filter(|max| v > *max) {
-                out.out_of_limit = true;
-                out.message =
-                    Some(format!("{}{unit} is above the maximum of {}{unit}.", format_number(v), format_number(max)));
-            }
-        }
-        StepKind::Text => match value.as_ref().and_then(Value::as_str) {
-            Some(s) if !s.trim().is_empty() => {
-                validate::bounded("value", s, 10_000)?;
-            }
-            _ => return Err(wrong("some text")),
-        },
-        StepKind::Choice => match value.as_ref().and_then(Value::as_str) {
-            Some(s) if step.options.iter().any(|o| o == s) => {}
-            _ => return Err(wrong(&format!("one of: {}", step.options.join(", ")))),
-        },
-        StepKind::Photo => {
-            if value.is_some() {
-                return Err(wrong("no value, only `photo_ids`"));
-            }
-            if input.photo_ids.is_empty() {
-                return Err(ProcError::invalid(format!("Step {} needs at least one photo.", step.number)));
-            }
-        }
-        StepKind::Signature => {
-            if value.as_ref().and_then(Value::as_str).is_none_or(|s| Uuid::parse_str(s).is_err()) {
-                return Err(wrong("the file id of the signature image"));
-            }
-        }
-    }
-    if input.photo_ids.len() > 20 {
-        return Err(ProcError::invalid("A step result has at most 20 photos."));
-    }
-    Ok(out)
-}
-
-impl StepResult {
-    pub fn needs_note(&self) -> bool {
-        (self.passed == Some(false) || self.out_of_limit) && self.note.as_deref().is_none_or(|n| n.trim().is_empty())
+impl Audited for Run {
+    fn entity(&self) -> AuditEntity {
+        AuditEntity::Run
     }
 
-    pub fn view(&self, step: Option<&StepView>) -> ResultView {
-        let message = step.and_then(|s| {
-            let input = ResultInput {
-                result_id: self.id,
-                value: self.value.clone(),
-                note: None,
-                photo_ids: self.photo_ids.clone(),
-            };
-            evaluate(s, &input).ok().and_then(|e| e.message)
-        });
-        ResultView {
-            result_id: self.id,
-            step_id: self.step_id,
-            value: self.value.clone(),
-            note: self.note.clone(),
-            photo_ids: self.photo_ids.clone(),
-            passed: self.passed,
-            out_of_limit: self.out_of_limit,
-            note_required: self.needs_note(),
-            message,
-            recorded_by: self.recorded_by,
-            recorded_at: self.recorded_at,
-        }
+    fn id(&self) -> Uuid {
+        self.id
     }
 
-    /// The result stored under this client id, or the one that replaced it.
-    pub fn by_client_id(conn: &mut PgConnection, run_id: Uuid, id: Uuid) -> QueryResult<Option<Self>> {
-        if let Some(found) = run_step_results::table.find(id).select(StepResult::as_select()).first(conn).optional()? {
-            return Ok(Some(found));
-        }
-        run_step_results::table
-            .filter(run_step_results::run_id.eq(run_id))
-            .filter(
-                diesel::dsl::sql::<diesel::sql_types::Bool>("")
-                    .bind::<diesel::sql_types::Uuid, _>(id)
-                    .sql(" = ANY(replaced_ids)"),
-            )
-            .select(StepResult::as_select())
-            .first(conn)
-            .optional()
-    }
-
-    pub fn for_run(conn: &mut PgConnection, run_id: Uuid) -> QueryResult<Vec<Self>> {
-        run_step_results::table
-            .filter(run_step_results::run_id.eq(run_id))
-            .order(run_step_results::recorded_at.asc())
-            .select(StepResult::as_select())
-            .load(conn)
+    fn procedure_id(&self) -> Option<Uuid> {
+        Some(self.procedure_id)
     }
 }
 
@@ -329,7 +195,7 @@ pub fn work_order_asset(
     order: Uuid,
     procedure: Uuid,
     asset: Option<Uuid>,
-    user: &gamme_auth_token::AuthUser,
+    user: &AuthUser,
 ) -> Result<Uuid> {
     let Some(startable) = gamme_db::work_order_starts::StartableOrder::find(conn, order)? else {
         return Err(ProcError::conflict(
@@ -340,17 +206,71 @@ pub fn work_order_asset(
     if startable.procedure_id != procedure || asset.is_some_and(|a| a != startable.asset_id) {
         return Err(ProcError::invalid("This work order is for another procedure or asset."));
     }
-    if !user.is(gamme_auth_token::Roles::EDITORS) && !startable.may_start(user.id) {
-        return Err(ProcError::Forbidden("This work order is assigned to someone else.".into()));
+    if !user.is(Roles::EDITORS) && !startable.may_start(user.id) {
+        return Err(ProcError::Forbidden("This work order is assigned to someone else."));
     }
     Ok(startable.asset_id)
 }
 
 impl Run {
+    /// Starts a run of a procedure's published revision, for an asset if one is given (the work
+    /// order's when the run carries one out), and announces it.
+    pub fn start(
+        conn: &mut PgConnection,
+        actor: &AuthUser,
+        input: &StartRun,
+        correlation: Option<String>,
+    ) -> Result<Self> {
+        let procedure = Procedure::visible_to(conn, input.procedure_id, actor)?;
+        let revision_id = match procedure.published_revision_id {
+            Some(id) if procedure.is_runnable() => id,
+            _ => return Err(ProcError::conflict("not_published", "Only a published procedure can be run.")),
+        };
+        let asset_id = match input.work_order_id {
+            Some(order) => Some(work_order_asset(conn, order, procedure.id, input.asset_id, actor)?),
+            None => input.asset_id,
+        };
+        if let Some(asset_id) = asset_id {
+            let asset = Asset::find(conn, asset_id).map_err(|_| ProcError::invalid("The asset does not exist."))?;
+            if asset.archived_at.is_some() {
+                return Err(ProcError::conflict("asset_archived", "This asset is archived."));
+            }
+        }
+        let run = Run {
+            id: Uuid::now_v7(),
+            procedure_id: procedure.id,
+            revision_id,
+            asset_id,
+            technician_id: actor.id,
+            status: RunStatus::InProgress,
+            outcome: None,
+            started_at: gamme_db::clock::now(),
+            completed_at: None,
+            signoff_name: None,
+            signoff_at: None,
+            signature_file_id: None,
+            work_order_id: input.work_order_id,
+        };
+        diesel::insert_into(runs::table).values(&run).execute(conn)?;
+        let after = json!({ "revision_id": revision_id, "asset_id": asset_id, "work_order_id": input.work_order_id });
+        AuditEvent::record(conn, actor.id, "run.started", &run, None, Some(after))?;
+        let event = Event::RunStarted {
+            run_id: run.id,
+            procedure_id: run.procedure_id,
+            revision_id: run.revision_id,
+            asset_id: run.asset_id,
+            technician_id: run.technician_id,
+            work_order_id: run.work_order_id,
+        };
+        outbox::enqueue(conn, &Envelope::new(event, correlation))?;
+        Ok(run)
+    }
+
     pub fn find(conn: &mut PgConnection, id: Uuid) -> Result<Self> {
         runs::table.find(id).select(Run::as_select()).first(conn).optional()?.ok_or(ProcError::NotFound("run"))
     }
 
+    /// Locks the run for the rest of the transaction: its results are recorded one at a time.
     pub fn find_for_update(conn: &mut PgConnection, id: Uuid) -> Result<Self> {
         runs::table
             .find(id)
@@ -361,24 +281,28 @@ impl Run {
             .ok_or(ProcError::NotFound("run"))
     }
 
-    pub fn is_completed(&self) -> bool {
-        self.status == "completed"
-    }
-
-    pub fn require_open(&self) -> Result<()> {
-        if self.is_completed() {
-            Err(ProcError::conflict("run_completed", "This run is completed and signed off: it can no longer change."))
-        } else {
-            Ok(())
+    /// 409 once the run is completed: a signed-off run never changes.
+    fn require_open(&self) -> Result<()> {
+        match self.status {
+            RunStatus::InProgress => Ok(()),
+            RunStatus::Completed => Err(ProcError::conflict(
+                "run_completed",
+                "This run is completed and signed off: it can no longer change.",
+            )),
         }
     }
 
-    pub fn technician_name(conn: &mut PgConnection, id: Uuid) -> QueryResult<String> {
-        users::table.find(id).select(users::display_name).first(conn)
+    /// 403 unless `user` started the run (or is an admin).
+    fn require_technician(&self, user: &AuthUser) -> Result<()> {
+        if self.technician_id == user.id || user.is(Roles::ADMINS) {
+            Ok(())
+        } else {
+            Err(ProcError::Forbidden("Only the technician who started this run can record it."))
+        }
     }
 
     /// Required steps without a usable result, and failed or out-of-limit steps.
-    pub fn check(content: &Content, results: &[StepResult]) -> (Vec<StepView>, Vec<FlaggedStep>) {
+    fn check(content: &Content, results: &[StepResult]) -> (Vec<StepView>, Vec<FlaggedStep>) {
         let mut missing = Vec::new();
         let mut flagged = Vec::new();
         for step in content.steps() {
@@ -393,9 +317,9 @@ impl Run {
             }
             if let Some(r) = result {
                 let reason = if r.passed == Some(false) {
-                    Some("failed")
+                    Some(FlagReason::Failed)
                 } else if r.out_of_limit {
-                    Some("out_of_limit")
+                    Some(FlagReason::OutOfLimit)
                 } else {
                     None
                 };
@@ -404,7 +328,7 @@ impl Run {
                         step_id: step.id,
                         number: step.number,
                         title: step.title.clone(),
-                        reason: reason.to_owned(),
+                        reason,
                         note: r.note.clone(),
                     });
                 }
@@ -413,25 +337,59 @@ impl Run {
         (missing, flagged)
     }
 
+    /// Records the result of `step_id`. Sending a `result_id` again answers the result stored
+    /// under it and changes nothing, even once the run is completed; a new one replaces the
+    /// step's result while the run is open.
+    pub fn record_step(
+        &self,
+        conn: &mut PgConnection,
+        actor: &AuthUser,
+        step_id: Uuid,
+        input: ResultInput,
+    ) -> Result<ResultView> {
+        let note = StepResult::check_note(&input)?;
+        self.require_technician(actor)?;
+        let content = Content::load(conn, self.revision_id)?;
+        let step = content.steps().find(|s| s.id == step_id).ok_or(ProcError::NotFound("step in this run"))?;
+        if let Some(existing) = StepResult::by_client_id(conn, self.id, input.result_id)? {
+            if existing.run_id != self.id || existing.step_id != step_id {
+                return Err(ProcError::conflict("result_id_conflict", "This result id belongs to another step."));
+            }
+            return Ok(existing.view(Some(step)));
+        }
+        self.require_open()?;
+        let (previous, stored) = StepResult::store(conn, self.id, step, input, note, actor.id)?;
+        let (before, after) = (previous.map(|p| json!(p)), Some(json!(stored)));
+        AuditEvent::record(conn, actor.id, "run.step_recorded", self, before, after)?;
+        Ok(stored.view(Some(step)))
+    }
+
+    /// Signs the run off, the one move of its lifecycle (`in_progress → completed`): every
+    /// required step needs a result, and failed checks and out-of-limit readings a note. Its
+    /// outcome is `failed` when a step was flagged; `run.completed` announces it.
     pub fn complete(
         &mut self,
         conn: &mut PgConnection,
-        content: &Content,
+        actor: &AuthUser,
         input: &CompleteRun,
-    ) -> Result<Vec<FlaggedStep>> {
+        correlation: Option<String>,
+    ) -> Result<()> {
+        self.require_technician(actor)?;
+        let content = Content::load(conn, self.revision_id)?;
         self.require_open()?;
+        validate::files_exist(conn, &input.signature_file_id.into_iter().collect::<Vec<_>>(), "Signature")?;
         let name = validate::required_text("signoff_name", &input.signoff_name, 200)?;
         let results = StepResult::for_run(conn, self.id)?;
-        let (missing, flagged) = Run::check(content, &results);
+        let (missing, flagged) = Run::check(&content, &results);
         if !missing.is_empty() {
             let names: Vec<String> = missing.iter().map(|s| format!("{}. {}", s.number, s.title)).collect();
-            return Err(ProcError::Unprocessable {
-                code: "missing_steps",
-                message: format!("These required steps have no result yet: {}.", names.join("; ")),
-                errors: Some(json!({
+            return Err(ProcError::unprocessable(
+                "missing_steps",
+                format!("These required steps have no result yet: {}.", names.join("; ")),
+                Some(json!({
                     "missing_steps": missing.iter().map(|s| json!({ "step_id": s.id, "number": s.number, "title": s.title })).collect::<Vec<_>>()
                 })),
-            });
+            ));
         }
         let unnoted: Vec<&StepResult> = results.iter().filter(|r| r.needs_note()).collect();
         if !unnoted.is_empty() {
@@ -440,29 +398,170 @@ impl Run {
                 .filter_map(|r| content.steps().find(|s| s.id == r.step_id))
                 .map(|s| json!({ "step_id": s.id, "number": s.number, "title": s.title }))
                 .collect();
-            return Err(ProcError::Unprocessable {
-                code: "notes_required",
-                message: "Failed checks and out-of-limit readings need a note before the run can be signed off.".into(),
-                errors: Some(json!({ "steps": steps })),
-            });
+            return Err(ProcError::unprocessable(
+                "notes_required",
+                "Failed checks and out-of-limit readings need a note before the run can be signed off.",
+                Some(json!({ "steps": steps })),
+            ));
         }
-        let now = crate::now();
-        self.status = "completed".into();
-        self.outcome = Some(if flagged.is_empty() { "passed" } else { "failed" }.into());
+        let now = gamme_db::clock::now();
+        self.status = RunStatus::Completed;
+        self.outcome = Some(if flagged.is_empty() { RunOutcome::Passed } else { RunOutcome::Failed });
         self.completed_at = Some(now);
         self.signoff_name = Some(name);
         self.signoff_at = Some(now);
         self.signature_file_id = input.signature_file_id;
         diesel::update(runs::table.find(self.id))
             .set((
-                runs::status.eq(&self.status),
-                runs::outcome.eq(&self.outcome),
+                runs::status.eq(self.status),
+                runs::outcome.eq(self.outcome),
                 runs::completed_at.eq(self.completed_at),
                 runs::signoff_name.eq(&self.signoff_name),
                 runs::signoff_at.eq(self.signoff_at),
                 runs::signature_file_id.eq(self.signature_file_id),
             ))
             .execute(conn)?;
-        Ok(flagged)
+        let after = json!({ "status": self.status, "outcome": self.outcome, "signoff_name": self.signoff_name,
+            "signature_file_id": self.signature_file_id });
+        let before = json!({ "status": RunStatus::InProgress });
+        AuditEvent::record(conn, actor.id, "run.completed", self, Some(before), Some(after))?;
+        let event = Event::RunCompleted {
+            run_id: self.id,
+            procedure_id: self.procedure_id,
+            revision_id: self.revision_id,
+            asset_id: self.asset_id,
+            technician_id: self.technician_id,
+            outcome: self.outcome.map(|o| o.to_string()).unwrap_or_default(),
+            flagged_steps: flagged
+                .iter()
+                .map(|f| gamme_bus::FlaggedStep {
+                    step_id: f.step_id,
+                    number: f.number,
+                    title: f.title.clone(),
+                    reason: f.reason.to_string(),
+                })
+                .collect(),
+            work_order_id: self.work_order_id,
+        };
+        outbox::enqueue(conn, &Envelope::new(event, correlation))?;
+        Ok(())
+    }
+
+    /// The run with the revision it follows, its results, what is missing and what was
+    /// flagged, and what changed when a newer revision has been published since.
+    pub fn view(self, conn: &mut PgConnection) -> Result<RunView> {
+        let revision = Revision::by_id(conn, self.revision_id)?;
+        let procedure = Procedure::find(conn, self.procedure_id)?;
+        let content = Content::load(conn, revision.id)?;
+        let results = StepResult::for_run(conn, self.id)?;
+        let (missing, flagged) = Run::check(&content, &results);
+        let newer_revision = match procedure.published_revision_id {
+            Some(pid) if pid != revision.id => {
+                let newer = Revision::by_id(conn, pid)?;
+                if newer.number > revision.number {
+                    let newer_content = Content::load(conn, newer.id)?;
+                    Some(NewerRevision {
+                        number: newer.number,
+                        diff: diff::diff(&revision, &content, &newer, &newer_content),
+                    })
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+        let result_views: Vec<ResultView> =
+            results.iter().map(|r| r.view(content.steps().find(|s| s.id == r.step_id))).collect();
+        let revision_view = revision.view(conn)?;
+        let names = gamme_db::users::display_names(conn, &[self.technician_id])?;
+        Ok(RunView {
+            signoff_name: self.signoff_name.clone(),
+            signoff_at: self.signoff_at,
+            signature_file_id: self.signature_file_id,
+            summary: summary((self, procedure.code, revision.title.clone(), revision.number), &names),
+            revision: revision_view,
+            results: result_views,
+            flagged,
+            missing_steps: missing.iter().map(|s| s.id).collect(),
+            newer_revision,
+        })
+    }
+
+    /// Runs by procedure, asset (with what is under it), technician, date, status and outcome,
+    /// newest first.
+    pub fn list(conn: &mut PgConnection, filter: RunFilter) -> Result<Page<RunSummary>> {
+        let pager: Pager<(DateTime<Utc>, Uuid)> = Pager::new(RUN_PAGE, filter.limit, filter.cursor.as_deref())?;
+        let outcome = filter
+            .outcome
+            .as_deref()
+            .map(|o| o.parse::<RunOutcome>().map_err(|_| ProcError::invalid("`outcome` is `passed` or `failed`.")))
+            .transpose()?;
+        let status = filter
+            .status
+            .as_deref()
+            .map(|s| {
+                s.parse::<RunStatus>().map_err(|_| ProcError::invalid("`status` is `in_progress` or `completed`."))
+            })
+            .transpose()?;
+        let mut q = runs::table
+            .inner_join(procedures::table.on(procedures::id.eq(runs::procedure_id)))
+            .inner_join(revisions::table.on(revisions::id.eq(runs::revision_id)))
+            .select((Run::as_select(), procedures::code, revisions::title, revisions::number))
+            .order((runs::started_at.desc(), runs::id.desc()))
+            .limit(pager.fetch())
+            .into_boxed();
+        if let Some(p) = filter.procedure {
+            q = q.filter(runs::procedure_id.eq(p));
+        }
+        if let Some(a) = filter.asset {
+            q = q.filter(runs::asset_id.eq_any(Asset::subtree_ids(conn, a)?));
+        }
+        if let Some(t) = filter.technician {
+            q = q.filter(runs::technician_id.eq(t));
+        }
+        if let Some(from) = filter.from {
+            q = q.filter(runs::started_at.ge(from));
+        }
+        if let Some(to) = filter.to {
+            q = q.filter(runs::started_at.lt(to));
+        }
+        if let Some(o) = outcome {
+            q = q.filter(runs::outcome.eq(o));
+        }
+        if let Some(s) = status {
+            q = q.filter(runs::status.eq(s));
+        }
+        if let Some((at, id)) = pager.after {
+            q = q.filter(runs::started_at.lt(at).or(runs::started_at.eq(at).and(runs::id.lt(id))));
+        }
+        let rows: Vec<SummaryRow> = q.load(conn)?;
+        let page = pager.page(rows, |(r, ..)| (r.started_at, r.id));
+        let technicians: Vec<Uuid> = page.items.iter().map(|(r, ..)| r.technician_id).collect();
+        let names = gamme_db::users::display_names(conn, &technicians)?;
+        Ok(Page {
+            items: page.items.into_iter().map(|row| summary(row, &names)).collect(),
+            next_cursor: page.next_cursor,
+        })
+    }
+}
+
+/// A run with its procedure's code, its revision's title and number, and its technician's
+/// name (from `names`).
+fn summary((run, code, title, number): SummaryRow, names: &HashMap<Uuid, String>) -> RunSummary {
+    RunSummary {
+        id: run.id,
+        procedure_id: run.procedure_id,
+        procedure_code: code,
+        title,
+        revision_id: run.revision_id,
+        revision_number: number,
+        asset_id: run.asset_id,
+        technician_id: run.technician_id,
+        technician_name: names.get(&run.technician_id).cloned().unwrap_or_default(),
+        status: run.status,
+        outcome: run.outcome,
+        started_at: run.started_at,
+        completed_at: run.completed_at,
+        work_order_id: run.work_order_id,
     }
 }

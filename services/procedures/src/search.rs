@@ -11,20 +11,28 @@ use uuid::Uuid;
 use crate::{
     assets::Asset,
     error::{ProcError, Result},
-    revisions::{Revision, RevisionStatus},
+    lifecycle::RevisionStatus,
     steps::Content,
 };
 
-/// Rewrites the search document of a revision from the stored content.
-pub fn reindex(conn: &mut PgConnection, code: &str, revision: &Revision) -> QueryResult<()> {
-    let content = Content::load(conn, revision.id)?;
-    index_revision(conn, code, revision, &content)
+/// What a revision's search document is made of.
+pub struct Document<'a> {
+    pub revision_id: Uuid,
+    /// The procedure's code.
+    pub code: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub tags: &'a [String],
+    pub tools: &'a [String],
+    pub parts: &'a [String],
+    pub ppe: &'a [String],
+    pub content: &'a Content,
 }
 
-/// Rewrites the search document of a revision from its fields and content.
-pub fn index_revision(conn: &mut PgConnection, code: &str, revision: &Revision, content: &Content) -> QueryResult<()> {
+/// Rewrites the search document of a revision.
+pub fn index(conn: &mut PgConnection, doc: &Document<'_>) -> QueryResult<()> {
     let mut steps = String::new();
-    for section in &content.sections {
+    for section in &doc.content.sections {
         if let Some(title) = &section.title {
             steps.push_str(title);
             steps.push('\n');
@@ -40,8 +48,7 @@ pub fn index_revision(conn: &mut PgConnection, code: &str, revision: &Revision, 
             }
         }
     }
-    let labels =
-        [revision.tags.join(" "), revision.tools.join(" "), revision.parts.join(" "), revision.ppe.join(" ")].join(" ");
+    let labels = [doc.tags.join(" "), doc.tools.join(" "), doc.parts.join(" "), doc.ppe.join(" ")].join(" ");
     diesel::sql_query(
         "INSERT INTO revision_search (revision_id, document) VALUES ($1, \
             setweight(to_tsvector('gamme_simple', $2 || ' ' || $3), 'A') \
@@ -50,10 +57,10 @@ pub fn index_revision(conn: &mut PgConnection, code: &str, revision: &Revision, 
             || setweight(to_tsvector('gamme_fr', $5), 'C') || setweight(to_tsvector('gamme_en', $5), 'C')) \
          ON CONFLICT (revision_id) DO UPDATE SET document = EXCLUDED.document",
     )
-    .bind::<sql_types::Uuid, _>(revision.id)
-    .bind::<sql_types::Text, _>(code)
-    .bind::<sql_types::Text, _>(&revision.title)
-    .bind::<sql_types::Text, _>(format!("{} {labels}", revision.description))
+    .bind::<sql_types::Uuid, _>(doc.revision_id)
+    .bind::<sql_types::Text, _>(doc.code)
+    .bind::<sql_types::Text, _>(doc.title)
+    .bind::<sql_types::Text, _>(format!("{} {labels}", doc.description))
     .bind::<sql_types::Text, _>(steps)
     .execute(conn)
     .map(drop)
@@ -169,7 +176,7 @@ pub fn search(conn: &mut PgConnection, params: &SearchParams, editor: bool) -> R
         wrapped.push_str(" AND $6::real IS NULL AND $7::uuid IS NULL AND ($8::text IS NULL OR code > $8)");
         wrapped.push_str(" ORDER BY code ASC LIMIT $9");
     }
-    let status = if editor { params.status.map(|s| s.as_str().to_owned()) } else { None };
+    let status = if editor { params.status.map(|s| s.to_string()) } else { None };
     let hits: Vec<Hit> = diesel::sql_query(wrapped)
         .bind::<sql_types::Text, _>(q.unwrap_or(""))
         .bind::<sql_types::Text, _>(q.and_then(prefix_query).unwrap_or_default())

@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::revisions::Revision;
+use crate::{revisions::Revision, steps::StepKind};
 
 #[derive(Debug, Serialize, ToSchema, QueryableByName)]
 pub struct StepStats {
@@ -16,7 +16,7 @@ pub struct StepStats {
     #[diesel(sql_type = sql_types::Text)]
     pub title: String,
     #[diesel(sql_type = sql_types::Text)]
-    pub kind: String,
+    pub kind: StepKind,
     /// Results recorded in completed runs.
     #[diesel(sql_type = sql_types::BigInt)]
     pub results: i64,

@@ -20,72 +20,31 @@ pub const MAX_SECTIONS: usize = 100;
 const MAX_ATTACHMENTS: usize = 20;
 const MAX_OPTIONS: usize = 30;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum StepKind {
-    Instruction,
-    Checkbox,
-    PassFail,
-    Number,
-    Text,
-    Choice,
-    Photo,
-    Signature,
-}
-
-impl StepKind {
-    pub const ALL: [StepKind; 8] = [
-        StepKind::Instruction,
-        StepKind::Checkbox,
-        StepKind::PassFail,
-        StepKind::Number,
-        StepKind::Text,
-        StepKind::Choice,
-        StepKind::Photo,
-        StepKind::Signature,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StepKind::Instruction => "instruction",
-            StepKind::Checkbox => "checkbox",
-            StepKind::PassFail => "pass_fail",
-            StepKind::Number => "number",
-            StepKind::Text => "text",
-            StepKind::Choice => "choice",
-            StepKind::Photo => "photo",
-            StepKind::Signature => "signature",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
+gamme_db::text_enum! {
+    // What a technician does at a step, and what its result holds.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum StepKind {
+        Instruction,
+        Checkbox,
+        PassFail,
+        Number,
+        Text,
+        Choice,
+        Photo,
+        Signature,
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum WarningLevel {
-    Note,
-    Caution,
-    Warning,
-    Danger,
-}
-
-impl WarningLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WarningLevel::Note => "note",
-            WarningLevel::Caution => "caution",
-            WarningLevel::Warning => "warning",
-            WarningLevel::Danger => "danger",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        [WarningLevel::Note, WarningLevel::Caution, WarningLevel::Warning, WarningLevel::Danger]
-            .into_iter()
-            .find(|l| l.as_str() == s)
+gamme_db::text_enum! {
+    // How loud a step's warning is.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum WarningLevel {
+        Note,
+        Caution,
+        Warning,
+        Danger,
     }
 }
 
@@ -144,10 +103,10 @@ pub struct Step {
     pub key: Uuid,
     pub section_id: Option<Uuid>,
     pub position: i32,
-    pub kind: String,
+    pub kind: StepKind,
     pub title: String,
     pub body: String,
-    pub warning_level: Option<String>,
+    pub warning_level: Option<WarningLevel>,
     pub warning_text: Option<String>,
     pub required: bool,
     pub unit: Option<String>,
@@ -276,10 +235,10 @@ impl Content {
                 key: row.key,
                 number: row.position + 1,
                 section_id: row.section_id,
-                kind: StepKind::parse(&row.kind).unwrap_or(StepKind::Instruction),
+                kind: row.kind,
                 title: row.title,
                 body: row.body,
-                warning_level: row.warning_level.as_deref().and_then(WarningLevel::parse),
+                warning_level: row.warning_level,
                 warning_text: row.warning_text,
                 required: row.required,
                 unit: row.unit,
@@ -378,10 +337,10 @@ impl Content {
                     key,
                     section_id,
                     position,
-                    kind: step.kind.as_str().to_owned(),
+                    kind: step.kind,
                     title: validate::required_text("title", &step.title, 500)?,
                     body: validate::bounded("body", &step.body, 20_000)?,
-                    warning_level: step.warning_level.map(|l| l.as_str().to_owned()),
+                    warning_level: step.warning_level,
                     warning_text: validate::optional_text("warning_text", step.warning_text.as_deref(), 2000)?,
                     required: step.required,
                     unit: validate::optional_text("unit", step.unit.as_deref(), 32)?,

@@ -1,7 +1,7 @@
 //! Checks on text people type, shared by assets, procedures, steps and runs.
 
-use diesel::prelude::*;
-use gamme_db::schema::files;
+use diesel::PgConnection;
+use gamme_db::file_metadata::FileMetadata;
 use uuid::Uuid;
 
 use crate::error::{ProcError, Result};
@@ -11,7 +11,7 @@ pub fn files_exist(conn: &mut PgConnection, ids: &[Uuid], what: &str) -> Result<
     if ids.is_empty() {
         return Ok(());
     }
-    let found: Vec<Uuid> = files::table.filter(files::id.eq_any(ids)).select(files::id).load(conn)?;
+    let found = FileMetadata::existing(conn, ids)?;
     let missing: Vec<String> = ids.iter().filter(|id| !found.contains(id)).map(ToString::to_string).collect();
     if missing.is_empty() {
         Ok(())

@@ -6,7 +6,7 @@ mod support;
 
 use std::collections::HashSet;
 
-use gamme_auth_token::Role;
+use gamme_auth_token::{testing::TestUser, Role};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use support::{every_kind, ok, problem, spawn_app, step, uuid};
@@ -784,4 +784,86 @@ async fn an_export_carries_the_attachments_metadata_and_the_files_service_sees_t
     assert_eq!(doc["attachments"][0]["name"], "photo.jpg");
     assert_eq!(doc["attachments"][0]["media_type"], "image/jpeg");
     assert_eq!(doc["attachments"][0]["sha256"].as_str().unwrap().len(), 64);
+}
+
+/// A procedure whose revision 1 Alice wrote and Bruno published, and Alice's draft 2 of it:
+/// the editors and the procedure's id.
+async fn published_with_a_draft(app: &support::TestApp, code: &str) -> (TestUser, TestUser, String) {
+    let (a, b) = (app.user("Alice", Role::Editor), app.user("Bruno", Role::Editor));
+    let p = app.procedure(&a, code, "Vidange", json!([step("instruction", "Vidanger")])).await;
+    let id = p["id"].as_str().unwrap().to_owned();
+    app.publish(&id, 1, &a, &b).await;
+    let draft = app.post(&format!("/api/procedures/{id}/revisions"), &a, &json!({})).await;
+    assert_eq!(draft.status(), StatusCode::CREATED);
+    (a, b, id)
+}
+
+#[tokio::test]
+async fn abandoning_a_draft_falls_back_to_the_published_revision_and_a_published_one_cannot_be_abandoned() {
+    let app = spawn_app().await;
+    let (a, _, id) = published_with_a_draft(&app, "PM-10").await;
+
+    let abandoned = ok(app.post(&format!("/api/procedures/{id}/revisions/2/archive"), &a, &json!({})).await).await;
+    assert_eq!(abandoned["status"], "archived");
+    let procedure = app.get_ok(&format!("/api/procedures/{id}"), &a).await;
+    assert_eq!(procedure["latest_revision"]["number"], 1, "the newest revision is the published one again");
+    for n in [1, 2] {
+        let res = app.post(&format!("/api/procedures/{id}/revisions/{n}/archive"), &a, &json!({})).await;
+        assert_eq!(problem(res, StatusCode::CONFLICT).await["code"], "not_a_draft", "revision {n}");
+    }
+    // The abandoned number is not reused.
+    let next = app.post(&format!("/api/procedures/{id}/revisions"), &a, &json!({})).await;
+    assert_eq!(next.status(), StatusCode::CREATED);
+    assert_eq!(next.json::<Value>().await.unwrap()["number"], 3);
+}
+
+#[tokio::test]
+async fn publishing_a_second_revision_records_which_revision_it_superseded() {
+    let app = spawn_app().await;
+    let (a, b, id) = published_with_a_draft(&app, "PM-11").await;
+    app.publish(&id, 2, &a, &b).await;
+
+    let trail = app.get_ok(&format!("/api/procedures/{id}/audit"), &a).await;
+    let items = trail["items"].as_array().unwrap();
+    let superseded = items.iter().find(|e| e["action"] == "revision.superseded").unwrap();
+    assert_eq!(superseded["entity_type"], "revision");
+    assert_eq!(superseded["before"], json!({ "number": 1, "status": "published" }));
+    assert_eq!(superseded["after"], json!({ "number": 1, "status": "superseded", "by": 2 }));
+    assert_eq!(superseded["actor_id"], b.id.to_string());
+    // One event per publication, the second naming the revision it replaced.
+    assert_eq!(app.count("SELECT count(*) AS n FROM outbox WHERE message_type = 'procedure.published'"), 2);
+    let revision_one = app.get_ok(&format!("/api/procedures/{id}/revisions/1"), &a).await;
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM outbox WHERE message_type = 'procedure.published' \
+             AND jsonb_path_exists(body, '$.**.superseded_revision_id ? (@ == \"{}\")')",
+            revision_one["id"].as_str().unwrap()
+        )),
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_archived_procedure_withdraws_its_revisions_and_can_no_longer_be_run_or_drafted() {
+    let app = spawn_app().await;
+    let (a, _, id) = published_with_a_draft(&app, "PM-12").await;
+    let tech = app.user("Théo", Role::Technician);
+
+    let archived = ok(app.post(&format!("/api/procedures/{id}/archive"), &a, &json!({})).await).await;
+    assert_eq!(archived["archived"], true);
+    let revisions = app.get_ok(&format!("/api/procedures/{id}/revisions"), &a).await;
+    let statuses: Vec<&str> =
+        revisions["items"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["archived", "archived"]);
+    // Archiving again changes nothing.
+    let audit_before = app.count("SELECT count(*) AS n FROM audit_events");
+    ok(app.post(&format!("/api/procedures/{id}/archive"), &a, &json!({})).await).await;
+    assert_eq!(app.count("SELECT count(*) AS n FROM audit_events"), audit_before);
+
+    let res = app.post("/api/runs", &tech, &json!({ "procedure_id": id })).await;
+    problem(res, StatusCode::NOT_FOUND).await;
+    let res = app.post("/api/runs", &a, &json!({ "procedure_id": id })).await;
+    assert_eq!(problem(res, StatusCode::CONFLICT).await["code"], "not_published");
+    let res = app.post(&format!("/api/procedures/{id}/revisions"), &a, &json!({})).await;
+    assert_eq!(problem(res, StatusCode::CONFLICT).await["code"], "procedure_archived");
 }

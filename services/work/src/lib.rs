@@ -32,10 +32,7 @@ pub use config::WorkConfig;
 
 /// The time as Postgres keeps it (microseconds), so what a change answers is what a later
 /// read shows.
-pub fn now() -> chrono::DateTime<chrono::Utc> {
-    use chrono::SubsecRound;
-    chrono::Utc::now().trunc_subsecs(6)
-}
+pub use gamme_db::clock::now;
 
 /// What handlers share.
 pub struct AppState {

@@ -177,6 +177,17 @@ export interface components {
             started_at?: string | null;
             status: components["schemas"]["JobStatus"];
         };
+        /**
+         * @description Where a proposed limit was read: the page and the exact passage (the sentence, list item or
+         *     table row) that states it. A limit without one was not read from the documents.
+         */
+        LimitSource: {
+            /** Format: uuid */
+            file_id: string;
+            /** Format: int32 */
+            page: number;
+            passage: string;
+        };
         Passage: {
             /** Format: uuid */
             file_id: string;
@@ -203,6 +214,7 @@ export interface components {
             body?: string;
             citations?: components["schemas"]["Citation"][];
             kind: string;
+            limit_source?: null | components["schemas"]["LimitSource"];
             /** Format: double */
             max?: number | null;
             /** Format: double */

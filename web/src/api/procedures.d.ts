@@ -514,6 +514,11 @@ export interface components {
             /** Format: int64 */
             size_bytes?: number | null;
         };
+        /**
+         * @description What an entry is about.
+         * @enum {string}
+         */
+        AuditEntity: "asset" | "procedure" | "revision" | "run";
         AuditEvent: {
             /** @description e.g. `revision.approved`, `run.step_recorded`. */
             action: string;
@@ -525,8 +530,7 @@ export interface components {
             before?: Record<string, never> | null;
             /** Format: uuid */
             entity_id: string;
-            /** @description `asset`, `procedure`, `revision` or `run`. */
-            entity_type: string;
+            entity_type: components["schemas"]["AuditEntity"];
             hash: string;
             prev_hash: string;
             /** Format: uuid */
@@ -577,6 +581,11 @@ export interface components {
             code: string;
             content?: null | components["schemas"]["ContentInput"];
         };
+        /**
+         * @description What a reviewer decided.
+         * @enum {string}
+         */
+        Decision: "approved" | "rejected";
         DocumentProcedure: {
             /** @description Codes of the linked assets (informative: assets are not imported). */
             asset_codes?: string[];
@@ -593,12 +602,16 @@ export interface components {
             before: unknown;
             field: string;
         };
+        /**
+         * @description Why a step of a run is flagged.
+         * @enum {string}
+         */
+        FlagReason: "failed" | "out_of_limit";
         FlaggedStep: {
             note?: string | null;
             /** Format: int32 */
             number: number;
-            /** @description `failed` or `out_of_limit`. */
-            reason: string;
+            reason: components["schemas"]["FlagReason"];
             /** Format: uuid */
             step_id: string;
             title: string;
@@ -718,8 +731,7 @@ export interface components {
             comment: string;
             /** Format: date-time */
             created_at: string;
-            /** @description `approved` or `rejected`. */
-            decision: string;
+            decision: components["schemas"]["Decision"];
             /** Format: uuid */
             id: string;
             /** Format: uuid */
@@ -845,11 +857,18 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * @description `failed` when any step was flagged.
+         * @enum {string}
+         */
+        RunOutcome: "passed" | "failed";
         RunPage: {
             /** @description Newest first. */
             items: components["schemas"]["RunSummary"][];
             next_cursor?: string | null;
         };
+        /** @enum {string} */
+        RunStatus: "in_progress" | "completed";
         RunSummary: {
             /** Format: uuid */
             asset_id?: string | null;
@@ -857,8 +876,7 @@ export interface components {
             completed_at?: string | null;
             /** Format: uuid */
             id: string;
-            /** @description `passed` or `failed` once completed. */
-            outcome?: string | null;
+            outcome?: null | components["schemas"]["RunOutcome"];
             procedure_code: string;
             /** Format: uuid */
             procedure_id: string;
@@ -868,8 +886,7 @@ export interface components {
             revision_number: number;
             /** Format: date-time */
             started_at: string;
-            /** @description `in_progress` or `completed`. */
-            status: string;
+            status: components["schemas"]["RunStatus"];
             /** Format: uuid */
             technician_id: string;
             technician_name: string;
@@ -984,7 +1001,7 @@ export interface components {
              * @description Share of pass/fail results that failed (0–1), when there are any.
              */
             failure_rate?: number | null;
-            kind: string;
+            kind: components["schemas"]["StepKind"];
             /**
              * Format: double
              * @description Median seconds from the previous result (or the start of the run) to this one.

@@ -1,18 +1,24 @@
-//! The offline provider: deterministic, no model. It drafts from document text (numbered and
-//! bulleted lists and imperative sentences become steps; DANGER / WARNING / CAUTION /
-//! ATTENTION / AVERTISSEMENT lines become warning levels; readings with units and ranges become
-//! number steps), reviews with fixed safety rules, and answers questions with the passages
-//! that match. It cannot translate.
+//! The offline provider: deterministic, no model. It drafts from document text: list items,
+//! instructions and table rows become steps; every limit the text states (ranges, tolerances,
+//! bounds in words or symbols in English and French, targets, times) becomes a number step
+//! with the passage it was read from; DANGER / WARNING / CAUTION / NOTE and their French words
+//! become warning levels wherever they stand (`layout`, `quantities`). It reviews with fixed
+//! safety rules and answers questions with the passages that match. It cannot translate.
 
-use std::sync::LazyLock;
+mod layout;
+mod quantities;
 
-use regex::Regex;
 use serde_json::json;
 use uuid::Uuid;
 
+use layout::Block;
+use quantities::{limits, Context, Decimal, Limit};
+
 use super::{Answered, Assistant, ProviderError, Task, Usage};
 use crate::{
-    proposal::{Answer, Citation, DraftProposal, Finding, Passage, ProposedSection, ProposedStep, ReviewResult},
+    proposal::{
+        Answer, Citation, DraftProposal, Finding, LimitSource, Passage, ProposedSection, ProposedStep, ReviewResult,
+    },
     sources::{Chunk, RevisionText},
 };
 
@@ -46,153 +52,9 @@ impl Assistant for Offline {
 
 // ---- drafting ---------------------------------------------------------------------------
 
-const UNITS: &str = r"N·m|N\.m|Nm|daN·m|daNm|mbar|bar|psi|kPa|MPa|hPa|Pa|°C|°F|mV|kV|V|mA|A|kW|W|Hz|rpm|tr/min|µm|mm|cm|m|mL|ml|L|l|kg|g|%|MΩ|kΩ|Ω|ohms?|h|min|s";
-
-static LIST_ITEM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(?:\d{1,3}[.)]|[a-z][.)]|[-*•–])\s+(?P<text>\S.*)$").expect("list regex"));
-static WARNING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:[⚠!]\s*)?(?P<word>danger|warning|avertissement|caution|attention|note|remarque|important)\b\s*[:!.\-–—]*\s*(?P<text>.*)$")
-        .expect("warning regex")
-});
-static RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?P<min>\d+(?:[.,]\d+)?)\s*(?:(?P<u1>{UNITS})\s*)?(?:–|—|-|\bà\b|\bto\b|\band\b|\bet\b)\s*(?P<max>\d+(?:[.,]\d+)?)\s*(?P<unit>{UNITS})(?:\W|$)"
-    ))
-    .expect("range regex")
-});
-static TOLERANCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?P<v>\d+(?:[.,]\d+)?)\s*(?P<unit>{UNITS})?\s*±\s*(?P<t>\d+(?:[.,]\d+)?)\s*(?P<unit2>{UNITS})?(?:\W|$)"
-    ))
-    .expect("tolerance regex")
-});
-static BOUND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?i)(?P<op>max(?:imum|i)?\.?|min(?:imum|i)?\.?|≤|<=|≥|>=|at most|at least|au plus|au moins|inférieure? à|supérieure? à|below|above)\s*:?\s*(?P<v>\d+(?:[.,]\d+)?)\s*(?P<unit>{UNITS})(?:\W|$)"
-    ))
-    .expect("bound regex")
-});
-static HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*#{1,6}\s+(?P<text>\S.*)$").expect("heading regex"));
-
-const EN_VERBS: &[&str] = &[
-    "adjust",
-    "apply",
-    "check",
-    "clean",
-    "close",
-    "connect",
-    "disconnect",
-    "drain",
-    "ensure",
-    "fill",
-    "fit",
-    "inspect",
-    "install",
-    "isolate",
-    "lock",
-    "loosen",
-    "lubricate",
-    "make",
-    "measure",
-    "mount",
-    "open",
-    "place",
-    "put",
-    "read",
-    "record",
-    "refit",
-    "release",
-    "remove",
-    "replace",
-    "reset",
-    "restart",
-    "secure",
-    "set",
-    "start",
-    "stop",
-    "switch",
-    "take",
-    "test",
-    "tighten",
-    "turn",
-    "unscrew",
-    "verify",
-    "wait",
-    "wear",
-    "wipe",
-    "grease",
-    "bleed",
-    "purge",
-    "tag",
-];
-
-fn number(s: &str) -> Option<f64> {
-    s.replace(',', ".").parse().ok()
-}
-
-fn normalise_unit(u: &str) -> String {
-    match u {
-        "Nm" | "N.m" => "N·m".to_owned(),
-        "daNm" => "daN·m".to_owned(),
-        "l" => "L".to_owned(),
-        "ml" => "mL".to_owned(),
-        "ohm" | "ohms" => "Ω".to_owned(),
-        other => other.to_owned(),
-    }
-}
-
 /// min, max and unit of a reading written in the text, if any.
 pub fn reading(text: &str) -> Option<(Option<f64>, Option<f64>, String)> {
-    if let Some(c) = RANGE.captures(text) {
-        let (a, b) = (number(&c["min"])?, number(&c["max"])?);
-        return Some((Some(a.min(b)), Some(a.max(b)), normalise_unit(&c["unit"])));
-    }
-    if let Some(c) = TOLERANCE.captures(text) {
-        let unit = c.name("unit").or(c.name("unit2"))?.as_str();
-        let (v, t) = (number(&c["v"])?, number(&c["t"])?);
-        return Some((Some(v - t), Some(v + t), normalise_unit(unit)));
-    }
-    if let Some(c) = BOUND.captures(text) {
-        let v = number(&c["v"])?;
-        let op = c["op"].to_lowercase();
-        let is_max = op.starts_with("max")
-            || ["≤", "<=", "at most", "au plus", "below"].contains(&op.as_str())
-            || op.starts_with("inférieur");
-        let unit = normalise_unit(&c["unit"]);
-        return Some(if is_max { (None, Some(v), unit) } else { (Some(v), None, unit) });
-    }
-    None
-}
-
-fn warning_level(word: &str) -> Option<&'static str> {
-    match word.to_lowercase().as_str() {
-        "danger" => Some("danger"),
-        "warning" | "avertissement" => Some("warning"),
-        "caution" | "attention" | "important" => Some("caution"),
-        "note" | "remarque" => Some("note"),
-        _ => None,
-    }
-}
-
-fn is_imperative(sentence: &str) -> bool {
-    let first = sentence
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .trim_matches(|c: char| !c.is_alphabetic() && c != '\'')
-        .to_lowercase();
-    if first.chars().count() < 3 {
-        return false;
-    }
-    if EN_VERBS.contains(&first.as_str()) {
-        return true;
-    }
-    // French: infinitive (`vérifier`) or imperative (`vérifiez`), and `s'assurer`.
-    first.ends_with("er")
-        && !["leger", "premier", "dernier", "acier", "papier", "clavier", "boîtier"].contains(&first.as_str())
-        || first.ends_with("ez")
-        || first.starts_with("s'assur")
-        || first == "assurez-vous"
+    quantities::first_limit(text)
 }
 
 fn step_kind(text: &str, has_reading: bool) -> &'static str {
@@ -201,7 +63,12 @@ fn step_kind(text: &str, has_reading: bool) -> &'static str {
         "number"
     } else if ["photo", "photograph", "photographier"].iter().any(|w| t.contains(w)) {
         "photo"
-    } else if ["signer", "signature", "sign off", "visa "].iter().any(|w| t.contains(w)) {
+    } else if ["signer", "signez", "signature", "sign", "visa"]
+        .iter()
+        .any(|w| t.split(|c: char| !c.is_alphabetic()).any(|word| word == *w))
+        || t.contains("sign off")
+    {
+        // Whole words: "consigner" (lock out) is no signature.
         "signature"
     } else if [
         "vérifier",
@@ -227,20 +94,18 @@ fn step_kind(text: &str, has_reading: bool) -> &'static str {
     }
 }
 
-fn make_step(text: &str, citation: Citation) -> ProposedStep {
+fn titled(text: &str) -> (String, String) {
     let text = text.trim().trim_end_matches(';').trim();
-    let found = reading(text);
-    let kind = step_kind(text, found.is_some());
-    let (min, max, unit) = match found {
-        Some((min, max, unit)) => (min, max, Some(unit)),
-        None => (None, None, None),
-    };
-    let (title, body) = if text.chars().count() > 200 {
+    if text.chars().count() > 200 {
         let cut: String = text.chars().take(197).collect();
         (format!("{}…", cut.trim_end()), text.to_owned())
     } else {
         (text.to_owned(), String::new())
-    };
+    }
+}
+
+fn step(kind: &str, text: &str, citation: &Citation) -> ProposedStep {
+    let (title, body) = titled(text);
     ProposedStep {
         kind: kind.to_owned(),
         title,
@@ -248,12 +113,61 @@ fn make_step(text: &str, citation: Citation) -> ProposedStep {
         warning_level: None,
         warning_text: None,
         required: true,
-        unit,
-        min,
-        max,
+        unit: None,
+        min: None,
+        max: None,
         options: Vec::new(),
-        citations: vec![citation],
+        citations: vec![citation.clone()],
+        limit_source: None,
     }
+}
+
+fn number_step(text: &str, limit: Limit, passage: &str, citation: &Citation) -> ProposedStep {
+    ProposedStep {
+        unit: Some(limit.unit),
+        min: limit.min,
+        max: limit.max,
+        limit_source: Some(LimitSource {
+            file_id: citation.file_id,
+            page: citation.page,
+            passage: passage.split_whitespace().collect::<Vec<_>>().join(" "),
+        }),
+        ..step("number", text, citation)
+    }
+}
+
+fn warning_step(w: layout::Warning, citation: &Citation) -> ProposedStep {
+    ProposedStep {
+        warning_level: Some(w.level.to_owned()),
+        warning_text: Some(w.text.clone()),
+        ..step("instruction", &w.text, citation)
+    }
+}
+
+/// One step per limit of the text, or one step of its kind when it states none.
+fn steps_of(text: &str, readings: Vec<(Limit, &str)>, citation: &Citation) -> Vec<ProposedStep> {
+    if readings.is_empty() {
+        return vec![step(step_kind(text, false), text, citation)];
+    }
+    readings.into_iter().map(|(limit, passage)| number_step(text, limit, passage, citation)).collect()
+}
+
+/// Warnings go on the step they precede (or stand in): the last one in its warning, the ones
+/// before it as steps of their own, so none is lost or lowered.
+fn place(
+    sections: &mut [ProposedSection],
+    mut steps: Vec<ProposedStep>,
+    warnings: Vec<layout::Warning>,
+    citation: &Citation,
+) {
+    let Some(section) = sections.last_mut() else { return };
+    let mut warnings = warnings;
+    if let (Some(first), Some(last)) = (steps.first_mut(), warnings.pop()) {
+        first.warning_level = Some(last.level.to_owned());
+        first.warning_text = Some(last.text);
+    }
+    section.steps.extend(warnings.into_iter().map(|w| warning_step(w, citation)));
+    section.steps.append(&mut steps);
 }
 
 const PPE_WORDS: &[(&str, &str, &str)] = &[
@@ -283,7 +197,7 @@ pub fn draft(
 ) -> Result<DraftProposal, ProviderError> {
     let french = language.starts_with("fr");
     let mut sections: Vec<ProposedSection> = vec![ProposedSection { title: None, steps: Vec::new() }];
-    let mut pending_warning: Option<(String, String)> = None;
+    let mut pending: Vec<(layout::Warning, Citation)> = Vec::new();
     let mut all_text = String::new();
     let prompt_chunk;
     let mut sources: Vec<&Chunk> = documents.iter().collect();
@@ -297,44 +211,95 @@ pub fn draft(
         all_text.push_str(&chunk.body);
         all_text.push('\n');
         let citation = Citation { file_id: chunk.file_id, page: chunk.page };
-        for raw in chunk.body.lines() {
-            let line = raw.trim();
-            if line.is_empty() {
-                continue;
-            }
-            if let Some(c) = WARNING.captures(line) {
-                if let Some(level) = warning_level(&c["word"]) {
-                    let text = c["text"].trim().to_owned();
-                    // A warning belongs to the step it precedes; at the end, to the one before.
-                    pending_warning = Some((level.to_owned(), if text.is_empty() { line.to_owned() } else { text }));
+        let decimal = Decimal::of(&chunk.body);
+        let in_french = decimal == Decimal::Comma;
+        let context = |sentence: &str, first_of_item: bool| Context {
+            decimal,
+            imperative: layout::is_imperative(sentence, in_french)
+                || layout::is_imperative_after_label(sentence, in_french),
+            first_of_item,
+            check_row: false,
+        };
+        for block in layout::blocks(&chunk.body) {
+            let (steps, inline) = match block {
+                Block::Heading(title) => {
+                    sections.push(ProposedSection { title: Some(title), steps: Vec::new() });
                     continue;
                 }
-            }
-            if let Some(c) = HEADING.captures(line) {
-                sections.push(ProposedSection { title: Some(c["text"].trim().to_owned()), steps: Vec::new() });
+                Block::Warning(w) => {
+                    pending.push((w, citation.clone()));
+                    continue;
+                }
+                Block::Item { text, warnings, numbered, spec } => {
+                    let sentences = layout::sentences(&text);
+                    // A checklist line gives its value after a label; a data sheet's line does not.
+                    let mut readings: Vec<(Limit, &str)> = sentences
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(i, s)| limits(s, context(s, i == 0 && !spec)).into_iter().map(move |l| (l, *s)))
+                        .collect();
+                    // "Check the belt speed: 1 450 rpm at the motor is 1.2 m/s. Acceptable range
+                    // 1.1–1.3 m/s.": the bound is the step's limit, the labelled value of
+                    // another quantity in another sentence describes its conditions.
+                    let bounds: Vec<(String, &str)> =
+                        readings.iter().filter(|(l, _)| l.min != l.max).map(|(l, s)| (l.unit.clone(), *s)).collect();
+                    readings.retain(|(l, s)| !l.labelled || !bounds.iter().any(|(u, b)| *u != l.unit && b != s));
+                    // `6.1 Removal` is a section number, not a step.
+                    let heading = numbered
+                        && readings.is_empty()
+                        && !sentences.first().is_some_and(|s| context(s, true).imperative);
+                    if heading {
+                        (Vec::new(), warnings)
+                    } else {
+                        (steps_of(&text, readings, &citation), warnings)
+                    }
+                }
+                Block::Prose(text) => {
+                    let steps = layout::sentences(&text)
+                        .into_iter()
+                        .flat_map(|s| {
+                            let ctx = context(s, false);
+                            let readings: Vec<(Limit, &str)> = limits(s, ctx).into_iter().map(|l| (l, s)).collect();
+                            if readings.is_empty() && !ctx.imperative {
+                                Vec::new()
+                            } else {
+                                steps_of(s, readings, &citation)
+                            }
+                        })
+                        .collect();
+                    (steps, Vec::new())
+                }
+                Block::Row { cells, clause, title, line, check } => {
+                    let ctx = Context { decimal, imperative: false, first_of_item: false, check_row: check };
+                    let mut steps: Vec<ProposedStep> =
+                        limits(&clause, ctx).into_iter().map(|l| number_step(&title, l, &line, &citation)).collect();
+                    // A table of operations: a row that says what to do is a step even without a value.
+                    if steps.is_empty() && check && cells.iter().any(|c| layout::is_imperative(c, in_french)) {
+                        steps.push(step(step_kind(&title, false), &title, &citation));
+                    }
+                    (steps, Vec::new())
+                }
+            };
+            if steps.is_empty() {
+                pending.extend(inline.into_iter().map(|w| (w, citation.clone())));
                 continue;
             }
-            let candidate = if let Some(c) = LIST_ITEM.captures(line) {
-                Some(c["text"].to_owned())
-            } else {
-                line.split_inclusive(['.', '!']).map(str::trim).find(|s| is_imperative(s)).map(str::to_owned)
-            };
-            let Some(text) = candidate else { continue };
-            let mut step = make_step(&text, citation.clone());
-            if let Some((level, warning)) = pending_warning.take() {
-                step.warning_level = Some(level);
-                step.warning_text = Some(warning);
-            }
-            if let Some(section) = sections.last_mut() {
-                section.steps.push(step);
-            }
+            let warnings = pending.drain(..).map(|(w, _)| w).chain(inline).collect();
+            place(&mut sections, steps, warnings, &citation);
         }
     }
-    if let Some((level, warning)) = pending_warning {
-        if let Some(last) = sections.iter_mut().rev().find_map(|s| s.steps.last_mut()) {
-            if last.warning_level.is_none() {
-                last.warning_level = Some(level);
-                last.warning_text = Some(warning);
+    // Warnings after the last step: on it if it has none, else as steps of their own.
+    for (w, citation) in pending {
+        let last = sections.iter_mut().rev().find_map(|s| s.steps.last_mut());
+        match last {
+            Some(step) if step.warning_level.is_none() => {
+                step.warning_level = Some(w.level.to_owned());
+                step.warning_text = Some(w.text);
+            }
+            _ => {
+                if let Some(section) = sections.last_mut() {
+                    section.steps.push(warning_step(w, &citation));
+                }
             }
         }
     }
@@ -522,6 +487,13 @@ fn excerpt(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::reading;
+
+    #[test]
+    fn locking_out_is_no_signature_but_signing_off_is() {
+        assert_eq!(super::step_kind("Consigner la pompe au sectionneur.", false), "instruction");
+        assert_eq!(super::step_kind("Signer le procès-verbal avec le fournisseur.", false), "signature");
+        assert_eq!(super::step_kind("Sign off the work permit.", false), "signature");
+    }
 
     #[test]
     fn readings_with_ranges_tolerances_and_bounds() {

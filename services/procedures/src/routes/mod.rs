@@ -1,15 +1,27 @@
-//! HTTP routes under `/api/assets`, `/api/procedures` and `/api/runs`.
+//! HTTP routes under `/api/assets`, `/api/procedures` and `/api/runs`, one file per resource.
+//! A handler extracts, authorizes, calls the domain and answers.
 
 pub mod assets;
+pub mod audit;
 pub mod procedures;
 pub mod revisions;
 pub mod runs;
 
-use actix_web::web;
+use actix_web::{web, HttpResponse};
 
+/// Mounts the service's scopes under their `/api/...` prefixes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/procedures/openapi.json", web::get().to(crate::openapi::serve))
+    cfg.route("/api/procedures/openapi.json", web::get().to(openapi))
         .service(web::scope("/api/assets").configure(assets::configure))
-        .service(web::scope("/api/procedures").configure(procedures::configure).configure(revisions::configure))
+        .service(
+            web::scope("/api/procedures")
+                .configure(audit::configure)
+                .configure(procedures::configure)
+                .configure(revisions::configure),
+        )
         .service(web::scope("/api/runs").configure(runs::configure));
+}
+
+async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().json(crate::openapi::document())
 }

@@ -1,24 +1,21 @@
 //! `/api/procedures/{id}/revisions`: drafts, review and publication, diffs and statistics.
 
 use actix_web::{web, HttpResponse};
+use diesel::PgConnection;
 use gamme_auth_token::{AuthUser, Roles};
-use gamme_bus::{outbox, Envelope, Event};
-use gamme_service_kit::{Problem, RequestId};
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use gamme_service_kit::{Problem, RequestId, Store};
+use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::{
-    audit::{AuditEvent, Change},
     diff::{self, RevisionDiff},
     error::ProcError,
     procedures::Procedure,
-    revisions::{Revision, RevisionPatch, RevisionStatus, RevisionSummary, RevisionView},
-    search,
+    reviews::ReviewDecision,
+    revisions::{Revision, RevisionPatch, RevisionSummary, RevisionView},
     stats::{self, RevisionStats},
     steps::{Content, ContentInput},
-    AppState,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -35,66 +32,34 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/{id}/revisions/{a}/diff/{b}", web::get().to(diff));
 }
 
+/// Locks revision `n` of procedure `id` (and the procedure), makes `change` to it in one
+/// transaction, and answers the revision whole.
+async fn change<F>(store: &Store, id: Uuid, n: i32, change: F) -> Result<RevisionView, ProcError>
+where
+    F: FnOnce(&mut PgConnection, &mut Procedure, &mut Revision) -> Result<(), ProcError> + Send + 'static,
+{
+    store
+        .write(move |c| {
+            let (mut procedure, mut revision) = Revision::lock(c, id, n)?;
+            change(c, &mut procedure, &mut revision)?;
+            Ok(revision.view(c)?)
+        })
+        .await
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct RevisionList {
     /// Newest first.
     pub items: Vec<RevisionSummary>,
 }
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReviewDecision {
-    /// Required to reject: what the author must change.
-    #[serde(default)]
-    pub comment: String,
-}
-
-fn record(
-    c: &mut diesel::PgConnection,
-    user: &AuthUser,
-    action: &str,
-    revision: &Revision,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> Result<(), ProcError> {
-    AuditEvent::record(
-        c,
-        Change {
-            actor_id: user.id,
-            action,
-            entity_type: "revision",
-            entity_id: revision.id,
-            procedure_id: Some(revision.procedure_id),
-            before,
-            after,
-        },
-    )?;
-    Ok(())
-}
-
-fn status_change(before: &Revision, after: &Revision) -> (serde_json::Value, serde_json::Value) {
-    (
-        json!({ "number": before.number, "status": before.status }),
-        json!({ "number": after.number, "status": after.status }),
-    )
-}
-
 /// The revisions of a procedure (readers: published and superseded ones).
 #[utoipa::path(operation_id = "revisions_list", get, path = "/api/procedures/{id}/revisions",
     params(("id" = Uuid, Path,)), tag = "revisions", security(("bearer" = [])),
     responses((status = 200, body = RevisionList), (status = 404, body = Problem)))]
-pub async fn list(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, Problem> {
+pub async fn list(user: AuthUser, store: web::Data<Store>, id: web::Path<Uuid>) -> Result<HttpResponse, Problem> {
     let id = id.into_inner();
-    let items = state
-        .read(move |c| {
-            Procedure::visible_to(c, id, &user)?;
-            Ok(Revision::list(c, id)?
-                .iter()
-                .filter(|r| user.is(Roles::EDITORS) || r.status().is_public())
-                .map(Revision::summary)
-                .collect())
-        })
-        .await?;
+    let items = store.read(move |c| Revision::list_visible(c, id, &user)).await?;
     Ok(HttpResponse::Ok().json(RevisionList { items }))
 }
 
@@ -104,14 +69,14 @@ pub async fn list(user: AuthUser, state: web::Data<AppState>, id: web::Path<Uuid
     responses((status = 200, body = RevisionView), (status = 404, body = Problem)))]
 pub async fn get(
     user: AuthUser,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
     path: web::Path<(Uuid, i32)>,
 ) -> Result<HttpResponse, Problem> {
     let (id, n) = path.into_inner();
-    let view = state
+    let view = store
         .read(move |c| {
             let procedure = Procedure::visible_to(c, id, &user)?;
-            Ok(procedure.revision_visible_to(c, n, &user)?.view(c)?)
+            Ok::<_, ProcError>(Revision::visible_to(c, &procedure, n, &user)?.view(c)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -123,50 +88,13 @@ pub async fn get(
     responses((status = 201, body = RevisionView), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "`draft_exists` or `procedure_archived`", body = Problem)))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
-pub async fn new_draft(
-    user: AuthUser,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, Problem> {
+pub async fn new_draft(user: AuthUser, store: web::Data<Store>, id: web::Path<Uuid>) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let id = id.into_inner();
-    let view = state
+    let view = store
         .write(move |c| {
             let mut procedure = Procedure::find_for_update(c, id)?;
-            if procedure.archived_at.is_some() {
-                return Err(ProcError::conflict("procedure_archived", "This procedure is archived."));
-            }
-            let source_id = procedure.published_revision_id.or(procedure.latest_revision_id);
-            if let Some(open) = Revision::list(c, id)?
-                .into_iter()
-                .find(|r| matches!(r.status(), RevisionStatus::Draft | RevisionStatus::InReview))
-            {
-                return Err(ProcError::conflict(
-                    "draft_exists",
-                    format!("Revision {} is already {}: work on it instead.", open.number, open.status),
-                ));
-            }
-            let source = Revision::by_id(c, source_id.ok_or(ProcError::NotFound("revision"))?)?;
-            let number = Revision::max_number(c, id)? + 1;
-            let mut draft = Revision::new_draft(id, number, user.id, source.fields().check()?);
-            draft.based_on_revision_id = Some(source.id);
-            draft.translated_from_revision_id = source.translated_from_revision_id;
-            draft.insert(c)?;
-            let content = Content::load(c, source.id)?;
-            let keys: Vec<Uuid> = content.steps().map(|s| s.key).collect();
-            Content::replace(c, draft.id, &content.to_input(), Some(&keys))?;
-            search::reindex(c, &procedure.code, &draft)?;
-            procedure.latest_revision_id = Some(draft.id);
-            procedure.set_revisions(c)?;
-            record(
-                c,
-                &user,
-                "revision.created",
-                &draft,
-                None,
-                Some(json!({ "number": number, "based_on": source.number })),
-            )?;
-            Ok(draft.view(c)?)
+            Ok::<_, ProcError>(Revision::start_draft(c, &mut procedure, &user)?.view(c)?)
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
@@ -180,27 +108,13 @@ pub async fn new_draft(
         (status = 409, description = "`not_a_draft`", body = Problem)))]
 pub async fn update(
     user: AuthUser,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
     path: web::Path<(Uuid, i32)>,
     body: web::Json<RevisionPatch>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
-    let (id, n) = path.into_inner();
-    let patch = body.into_inner();
-    let view = state
-        .write(move |c| {
-            let procedure = Procedure::find_for_update(c, id)?;
-            let mut revision = Revision::find_for_update(c, id, n)?;
-            revision.require_draft()?;
-            let before = json!(revision.fields());
-            revision.apply(&patch)?;
-            revision.updated_at = crate::now();
-            revision.save(c)?;
-            search::reindex(c, &procedure.code, &revision)?;
-            record(c, &user, "revision.updated", &revision, Some(before), Some(json!(revision.fields())))?;
-            Ok(revision.view(c)?)
-        })
-        .await?;
+    let ((id, n), patch) = (path.into_inner(), body.into_inner());
+    let view = change(&store, id, n, move |c, p, r| r.edit(c, p, &user, &patch)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -214,28 +128,13 @@ pub async fn update(
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn replace_content(
     user: AuthUser,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
     path: web::Path<(Uuid, i32)>,
     body: web::Json<ContentInput>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
-    let (id, n) = path.into_inner();
-    let input = body.into_inner();
-    let view = state
-        .write(move |c| {
-            let procedure = Procedure::find_for_update(c, id)?;
-            let mut revision = Revision::find_for_update(c, id, n)?;
-            revision.require_draft()?;
-            let before = Content::load(c, revision.id)?;
-            Content::replace(c, revision.id, &input, None)?;
-            let after = Content::load(c, revision.id)?;
-            revision.updated_at = crate::now();
-            revision.save(c)?;
-            search::index_revision(c, &procedure.code, &revision, &after)?;
-            record(c, &user, "revision.content_replaced", &revision, Some(json!(before)), Some(json!(after)))?;
-            Ok(revision.view(c)?)
-        })
-        .await?;
+    let ((id, n), input) = (path.into_inner(), body.into_inner());
+    let view = change(&store, id, n, move |c, p, r| r.replace_content(c, p, &user, &input)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -246,33 +145,12 @@ pub async fn replace_content(
         (status = 422, description = "`no_steps`", body = Problem)))]
 pub async fn submit(
     user: AuthUser,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
     path: web::Path<(Uuid, i32)>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let (id, n) = path.into_inner();
-    let view = state
-        .write(move |c| {
-            Procedure::find_for_update(c, id)?;
-            let mut revision = Revision::find_for_update(c, id, n)?;
-            revision.require_draft()?;
-            if Content::load(c, revision.id)?.step_count() == 0 {
-                return Err(ProcError::Unprocessable {
-                    code: "no_steps",
-                    message: "A revision needs at least one step before review.".into(),
-                    errors: None,
-                });
-            }
-            let before = revision.clone();
-            revision.status = RevisionStatus::InReview.as_str().to_owned();
-            revision.submitted_at = Some(crate::now());
-            revision.updated_at = crate::now();
-            revision.save(c)?;
-            let (b, a) = status_change(&before, &revision);
-            record(c, &user, "revision.submitted", &revision, Some(b), Some(a))?;
-            Ok(revision.view(c)?)
-        })
-        .await?;
+    let view = change(&store, id, n, move |c, _, r| r.submit(c, &user)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -286,7 +164,7 @@ pub async fn submit(
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn approve(
     user: AuthUser,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
     request_id: RequestId,
     path: web::Path<(Uuid, i32)>,
     body: Option<web::Json<ReviewDecision>>,
@@ -294,72 +172,8 @@ pub async fn approve(
     user.require(Roles::EDITORS)?;
     let (id, n) = path.into_inner();
     let comment = body.map(|b| b.into_inner().comment).unwrap_or_default();
-    let comment = crate::validate::bounded("comment", comment.trim(), 5000)?;
     let correlation = Some(request_id.as_str().to_owned());
-    let view = state
-        .write(move |c| {
-            let mut procedure = Procedure::find_for_update(c, id)?;
-            let mut revision = Revision::find_for_update(c, id, n)?;
-            if revision.status() != RevisionStatus::InReview {
-                return Err(ProcError::conflict(
-                    "not_in_review",
-                    format!("Revision {} is {}; only a revision in review can be approved.", n, revision.status),
-                ));
-            }
-            if revision.author_id == user.id || AuditEvent::edited_by(c, revision.id, user.id)? {
-                return Err(ProcError::Forbidden(
-                    "You wrote or edited this revision: another editor must approve it (four-eyes rule).".into(),
-                ));
-            }
-            let now = crate::now();
-            let mut superseded = None;
-            if let Some(old_id) = procedure.published_revision_id {
-                let mut old = Revision::by_id(c, old_id)?;
-                old.status = RevisionStatus::Superseded.as_str().to_owned();
-                old.superseded_at = Some(now);
-                old.updated_at = now;
-                old.save(c)?;
-                record(
-                    c,
-                    &user,
-                    "revision.superseded",
-                    &old,
-                    Some(json!({ "status": "published" })),
-                    Some(json!({ "status": "superseded", "by": n })),
-                )?;
-                superseded = Some(old_id);
-            }
-            let before = revision.clone();
-            revision.status = RevisionStatus::Published.as_str().to_owned();
-            revision.reviewed_by = Some(user.id);
-            revision.reviewed_at = Some(now);
-            revision.published_at = Some(now);
-            revision.updated_at = now;
-            revision.save(c)?;
-            revision.add_review(c, user.id, "approved", &comment)?;
-            procedure.published_revision_id = Some(revision.id);
-            procedure.latest_revision_id = Some(revision.id);
-            procedure.set_revisions(c)?;
-            let (b, mut a) = status_change(&before, &revision);
-            a["comment"] = json!(comment);
-            record(c, &user, "revision.approved", &revision, Some(b), Some(a))?;
-            outbox::enqueue(
-                c,
-                &Envelope::new(
-                    Event::ProcedurePublished {
-                        procedure_id: id,
-                        revision_id: revision.id,
-                        number: revision.number,
-                        code: procedure.code.clone(),
-                        title: revision.title.clone(),
-                        superseded_revision_id: superseded,
-                    },
-                    correlation,
-                ),
-            )?;
-            Ok(revision.view(c)?)
-        })
-        .await?;
+    let view = change(&store, id, n, move |c, p, r| r.approve(c, p, &user, &comment, correlation)).await?;
     tracing::info!(procedure_id = %id, revision = n, "revision published");
     Ok(HttpResponse::Ok().json(view))
 }
@@ -372,41 +186,13 @@ pub async fn approve(
         (status = 403, body = Problem), (status = 409, description = "`not_in_review`", body = Problem)))]
 pub async fn reject(
     user: AuthUser,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
     path: web::Path<(Uuid, i32)>,
     body: web::Json<ReviewDecision>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
-    let (id, n) = path.into_inner();
-    let comment = crate::validate::required_text("comment", &body.comment, 5000).map_err(|_| {
-        ProcError::invalid("Say what must change: a rejection needs a comment (up to 5000 characters).")
-    })?;
-    let view = state
-        .write(move |c| {
-            Procedure::find_for_update(c, id)?;
-            let mut revision = Revision::find_for_update(c, id, n)?;
-            if revision.status() != RevisionStatus::InReview {
-                return Err(ProcError::conflict(
-                    "not_in_review",
-                    format!("Revision {} is {}; only a revision in review can be rejected.", n, revision.status),
-                ));
-            }
-            if revision.author_id == user.id {
-                return Err(ProcError::Forbidden("You wrote this revision: another editor reviews it.".into()));
-            }
-            let before = revision.clone();
-            revision.status = RevisionStatus::Draft.as_str().to_owned();
-            revision.reviewed_by = Some(user.id);
-            revision.reviewed_at = Some(crate::now());
-            revision.updated_at = crate::now();
-            revision.save(c)?;
-            revision.add_review(c, user.id, "rejected", &comment)?;
-            let (b, mut a) = status_change(&before, &revision);
-            a["comment"] = json!(comment);
-            record(c, &user, "revision.rejected", &revision, Some(b), Some(a))?;
-            Ok(revision.view(c)?)
-        })
-        .await?;
+    let ((id, n), comment) = (path.into_inner(), body.into_inner().comment);
+    let view = change(&store, id, n, move |c, _, r| r.reject(c, &user, &comment)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -416,34 +202,12 @@ pub async fn reject(
     responses((status = 200, body = RevisionView), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn archive(
     user: AuthUser,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
     path: web::Path<(Uuid, i32)>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let (id, n) = path.into_inner();
-    let view = state
-        .write(move |c| {
-            let mut procedure = Procedure::find_for_update(c, id)?;
-            let mut revision = Revision::find_for_update(c, id, n)?;
-            if !matches!(revision.status(), RevisionStatus::Draft | RevisionStatus::InReview) {
-                return Err(ProcError::conflict(
-                    "not_a_draft",
-                    "Only a draft or a revision in review can be abandoned; archive the procedure instead.",
-                ));
-            }
-            let before = revision.clone();
-            revision.status = RevisionStatus::Archived.as_str().to_owned();
-            revision.updated_at = crate::now();
-            revision.save(c)?;
-            if procedure.latest_revision_id == Some(revision.id) {
-                procedure.latest_revision_id = procedure.published_revision_id.or(revision.based_on_revision_id);
-                procedure.set_revisions(c)?;
-            }
-            let (b, a) = status_change(&before, &revision);
-            record(c, &user, "revision.archived", &revision, Some(b), Some(a))?;
-            Ok(revision.view(c)?)
-        })
-        .await?;
+    let view = change(&store, id, n, move |c, p, r| r.abandon(c, p, &user)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -454,17 +218,17 @@ pub async fn archive(
     responses((status = 200, body = RevisionDiff), (status = 404, body = Problem)))]
 pub async fn diff(
     user: AuthUser,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
     path: web::Path<(Uuid, i32, i32)>,
 ) -> Result<HttpResponse, Problem> {
     let (id, a, b) = path.into_inner();
-    let result = state
+    let result = store
         .read(move |c| {
             let procedure = Procedure::visible_to(c, id, &user)?;
-            let from = procedure.revision_visible_to(c, a, &user)?;
-            let to = procedure.revision_visible_to(c, b, &user)?;
+            let from = Revision::visible_to(c, &procedure, a, &user)?;
+            let to = Revision::visible_to(c, &procedure, b, &user)?;
             let (fc, tc) = (Content::load(c, from.id)?, Content::load(c, to.id)?);
-            Ok(diff::diff(&from, &fc, &to, &tc))
+            Ok::<_, ProcError>(diff::diff(&from, &fc, &to, &tc))
         })
         .await?;
     Ok(HttpResponse::Ok().json(result))
@@ -477,15 +241,15 @@ pub async fn diff(
     responses((status = 200, body = RevisionStats), (status = 404, body = Problem)))]
 pub async fn statistics(
     user: AuthUser,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
     path: web::Path<(Uuid, i32)>,
 ) -> Result<HttpResponse, Problem> {
     let (id, n) = path.into_inner();
-    let result = state
+    let result = store
         .read(move |c| {
             let procedure = Procedure::visible_to(c, id, &user)?;
-            let revision = procedure.revision_visible_to(c, n, &user)?;
-            Ok(stats::for_revision(c, &revision)?)
+            let revision = Revision::visible_to(c, &procedure, n, &user)?;
+            Ok::<_, ProcError>(stats::for_revision(c, &revision)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(result))
