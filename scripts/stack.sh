@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs the whole Gamme stack as local processes behind a local nginx (no Docker): up|down|status|logs.
 #
-#   scripts/stack.sh up [--release]   build, migrate, start auth, procedures, files, ai-worker
-#                                      and nginx on 127.0.0.1:$GAMME_PORT (restarts if running)
+#   scripts/stack.sh up [--release]   build, migrate, start auth, procedures, files, ai-worker,
+#                                      work and nginx on 127.0.0.1:$GAMME_PORT (restarts if running)
 #   scripts/stack.sh down              stop everything this script started
 #   scripts/stack.sh status            processes and whether they answer
-#   scripts/stack.sh logs [service]    follow the logs (auth, procedures, files, ai-worker,
-#                                      nginx, nginx-error, migrate)
+#   scripts/stack.sh logs [service]    follow the logs (auth, procedures, files, ai-worker, work,
+#                                      work-2, nginx, nginx-error, migrate)
 #
 # Settings (environment):
 #   GAMME_PORT (8080)                  nginx port on 127.0.0.1
@@ -17,7 +17,9 @@
 #   GAMME_STACK_AMQP_URL (amqp://guest:guest@127.0.0.1:5672/%2f)
 #   GAMME_BUS_PREFIX (gamme-<database>)  broker names: two stacks on one broker never take
 #                                      each other's events (a file id means nothing in the other database)
-#   GAMME_STACK_PORT_BASE (18180)      services listen on base+1 (auth) .. base+4 (ai-worker)
+#   GAMME_STACK_PORT_BASE (18180)      services listen on base+1 (auth) .. base+5 (work), base+6 (work-2)
+#   GAMME_STACK_WORK_REPLICAS (1)      2 starts a second gamme-work (work-2, not behind nginx): two
+#                                      schedulers and two consumers on one database, as `--scale work=2`
 #   GAMME_STACK_PROFILE (debug)        cargo profile; `up --release` means release
 #   GAMME_STACK_NO_BUILD=1             use the binaries already in $CARGO_TARGET_DIR
 #   GAMME_STACK_NO_WEB=1               do not build web/ (serve an existing web/dist, else a placeholder)
@@ -46,7 +48,10 @@ profile=${GAMME_STACK_PROFILE:-debug}
 max_upload=${GAMME_MAX_UPLOAD_BYTES:-536870912}
 
 # Order matters: auth first, because the others fetch its JWKS.
-services=(auth procedures files ai-worker)
+services=(auth procedures files ai-worker work)
+if [[ ${GAMME_STACK_WORK_REPLICAS:-1} == 2 ]]; then
+    services+=(work-2)
+fi
 
 log() { printf '[stack %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -57,6 +62,8 @@ service_port() {
         procedures) echo $((port_base + 2)) ;;
         files) echo $((port_base + 3)) ;;
         ai-worker) echo $((port_base + 4)) ;;
+        work) echo $((port_base + 5)) ;;
+        work-2) echo $((port_base + 6)) ;;
         *) die "unknown service $1" ;;
     esac
 }
@@ -75,9 +82,12 @@ running_pid() {
     echo "$pid"
 }
 
+# A replica runs its service's binary: work-2 is gamme-work.
+binary_of() { echo "gamme-${1%-[0-9]}"; }
+
 # name -> the string its command line contains
 expect_of() {
-    if [[ $1 == nginx ]]; then echo nginx; else echo "gamme-$1"; fi
+    if [[ $1 == nginx ]]; then echo nginx; else binary_of "$1"; fi
 }
 
 show_log_tail() {
@@ -216,7 +226,7 @@ service_env() {
 
 start_service() {
     local svc=$1 bin vars=()
-    bin=$(bin_dir)/gamme-$svc
+    bin=$(bin_dir)/$(binary_of "$svc")
     [[ -x $bin ]] || die "$bin not found (build it, or unset GAMME_STACK_NO_BUILD)"
     mapfile -t vars < <(service_env "$svc")
     start_process "$svc" env "${vars[@]}" "$bin"
@@ -250,12 +260,13 @@ render_nginx() {
     mkdir -p "$nginx_dir/temp"
     # Only these names are substituted; every other $word in the template belongs to nginx.
     # shellcheck disable=SC2016
-    local template_vars='${GAMME_LISTEN} ${GAMME_AUTH_UPSTREAM} ${GAMME_PROCEDURES_UPSTREAM} ${GAMME_FILES_UPSTREAM} ${GAMME_AI_UPSTREAM} ${GAMME_WEB_ROOT} ${GAMME_FILES_DIR} ${GAMME_MAX_UPLOAD_BYTES}'
+    local template_vars='${GAMME_LISTEN} ${GAMME_AUTH_UPSTREAM} ${GAMME_PROCEDURES_UPSTREAM} ${GAMME_FILES_UPSTREAM} ${GAMME_AI_UPSTREAM} ${GAMME_WORK_UPSTREAM} ${GAMME_WEB_ROOT} ${GAMME_FILES_DIR} ${GAMME_MAX_UPLOAD_BYTES}'
     env GAMME_LISTEN="127.0.0.1:$port" \
         GAMME_AUTH_UPSTREAM="127.0.0.1:$(service_port auth)" \
         GAMME_PROCEDURES_UPSTREAM="127.0.0.1:$(service_port procedures)" \
         GAMME_FILES_UPSTREAM="127.0.0.1:$(service_port files)" \
         GAMME_AI_UPSTREAM="127.0.0.1:$(service_port ai-worker)" \
+        GAMME_WORK_UPSTREAM="127.0.0.1:$(service_port work)" \
         GAMME_WEB_ROOT="$web_root" \
         GAMME_FILES_DIR="$files_dir" \
         GAMME_MAX_UPLOAD_BYTES="$max_upload" \

@@ -377,6 +377,10 @@ export GAMME_STACK_PORT_BASE=${GAMME_STACK_PORT_BASE:-18280}
 # older checkout with other arguments can never get in the way.
 export GAMME_BUS_PREFIX=${GAMME_BUS_PREFIX:-gamme-test-$$}
 export GAMME_BUS_QUEUE_EXPIRY_SECS=${GAMME_BUS_QUEUE_EXPIRY_SECS:-300}
+# Two work replicas: the e2e suite checks that two schedulers make one order per occurrence.
+export GAMME_STACK_WORK_REPLICAS=${GAMME_STACK_WORK_REPLICAS:-2}
+# …and does not wait a minute for a plan's order.
+export GAMME_WORK_SCHEDULER_INTERVAL_SECS=${GAMME_WORK_SCHEDULER_INTERVAL_SECS:-2}
 # The e2e suite uploads a GiB through nginx (streamed; the files service must stay under 64 MiB).
 export GAMME_MAX_UPLOAD_BYTES=${GAMME_MAX_UPLOAD_BYTES:-2147483648}
 base_url=http://127.0.0.1:$GAMME_PORT

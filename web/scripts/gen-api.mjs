@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 
 const web = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SERVICES = ['auth', 'procedures', 'files', 'ai'];
+const SERVICES = ['auth', 'procedures', 'files', 'ai', 'work'];
 
 for (const service of SERVICES) {
   const source = new URL(`file://${join(web, '..', 'docs', 'openapi', `${service}.json`)}`);

@@ -11,6 +11,6 @@ pub mod topology;
 
 pub use connection::{Bus, BusError};
 pub use consumer::{Incoming, Outcome};
-pub use envelope::{Envelope, Event, FlaggedStep, SCHEMA_VERSION};
+pub use envelope::{Envelope, Event, FlaggedStep, WorkOrderSnapshot, SCHEMA_VERSION};
 pub use outbox::OutboxRelay;
 pub use topology::{EventQueue, Topology, WorkQueue};

@@ -8,7 +8,10 @@
 //! - [`locks`]: every advisory-lock key, with what it guards;
 //! - [`text_enum!`](crate::text_enum): how a status, kind, role or level column maps to a Rust enum;
 //! - [`paging`]: the one keyset pager and cursor encoding of every list endpoint;
-//! - [`clock`]: the time as Postgres keeps it.
+//! - [`clock`]: the time as Postgres keeps it;
+//! - read models of one owner's tables for the others: [`asset_tree`], [`procedure_refs`] and
+//!   [`run_results`] (procedures'), [`file_uploads`] (files' view of who uploaded a file),
+//!   [`work_order_starts`] (work's view, read by procedures), and [`users::Person`].
 //!
 //! Each table has one owning service that writes it; the owner's models live in that service,
 //! next to its domain logic. Other cross-service reads are SQL views owned by the table's
@@ -21,15 +24,20 @@
 // `text_enum!` names this crate by its path (strum's derives want a path, not `$crate`).
 extern crate self as gamme_db;
 
+pub mod asset_tree;
 pub mod clock;
 pub mod enums;
 pub mod file_metadata;
+pub mod file_uploads;
 pub mod locks;
 pub mod migrate;
 pub mod paging;
 pub mod pool;
+pub mod procedure_refs;
+pub mod run_results;
 pub mod schema;
 pub mod users;
+pub mod work_order_starts;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -20,6 +20,10 @@ pub const FILES_SWEEP: i64 = 0x6761_6d6d_6553_5750; // "gammeSWP"
 /// row, exclusively by the sweep and by deletions, so a blob is never removed while a new row
 /// is about to point at it.
 pub const FILES_BLOBS: i64 = 0x6761_6d6d_6542_4c42; // "gammeBLB"
+/// The work scheduler's pass (work, tried): one replica at a time makes the orders plans are due
+/// to make and announces due and overdue orders; the others skip that tick. The unique
+/// `(plan_id, plan_occurrence)` key makes a second order for one occurrence impossible anyway.
+pub const WORK_SCHEDULER: i64 = 0x6761_6d6d_6557_524b; // "gammeWRK"
 
 /// Waits for `key` until the end of the transaction.
 pub fn xact(conn: &mut PgConnection, key: i64) -> QueryResult<()> {

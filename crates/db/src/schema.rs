@@ -28,6 +28,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    asset_teams (asset_id) {
+        asset_id -> Uuid,
+        team_id -> Uuid,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     assets (id) {
         id -> Uuid,
         parent_id -> Nullable<Uuid>,
@@ -101,6 +109,38 @@ diesel::table! {
 }
 
 diesel::table! {
+    meter_readings (id) {
+        id -> Uuid,
+        meter_id -> Uuid,
+        value -> Float8,
+        taken_at -> Timestamptz,
+        source -> Text,
+        run_id -> Nullable<Uuid>,
+        step_id -> Nullable<Uuid>,
+        recorded_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    meter_sources (meter_id, procedure_id, step_key) {
+        meter_id -> Uuid,
+        procedure_id -> Uuid,
+        step_key -> Uuid,
+    }
+}
+
+diesel::table! {
+    meters (id) {
+        id -> Uuid,
+        asset_id -> Uuid,
+        name -> Text,
+        unit -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     outbox (id) {
         id -> Int8,
         message_id -> Uuid,
@@ -118,9 +158,46 @@ diesel::table! {
 }
 
 diesel::table! {
+    plans (id) {
+        id -> Uuid,
+        title -> Text,
+        description -> Text,
+        asset_id -> Uuid,
+        procedure_id -> Uuid,
+        team_id -> Nullable<Uuid>,
+        assignee_id -> Nullable<Uuid>,
+        priority -> Text,
+        trigger -> Text,
+        status -> Text,
+        interval_count -> Int4,
+        interval_unit -> Nullable<Text>,
+        schedule -> Nullable<Text>,
+        anchor_date -> Nullable<Date>,
+        due_time -> Time,
+        lead_days -> Int4,
+        next_due_date -> Nullable<Date>,
+        meter_id -> Nullable<Uuid>,
+        meter_interval -> Nullable<Float8>,
+        meter_base -> Nullable<Float8>,
+        next_occurrence -> Int4,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     procedure_assets (procedure_id, asset_id) {
         procedure_id -> Uuid,
         asset_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    procedure_settings (procedure_id) {
+        procedure_id -> Uuid,
+        follow_up -> Text,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -218,6 +295,7 @@ diesel::table! {
         signoff_name -> Nullable<Text>,
         signoff_at -> Nullable<Timestamptz>,
         signature_file_id -> Nullable<Uuid>,
+        work_order_id -> Nullable<Uuid>,
     }
 }
 
@@ -237,6 +315,14 @@ diesel::table! {
         public_key -> Bytea,
         created_at -> Timestamptz,
         retired_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    site_settings (site_id) {
+        site_id -> Uuid,
+        time_zone -> Text,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -269,6 +355,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    team_members (team_id, user_id) {
+        team_id -> Uuid,
+        user_id -> Uuid,
+        added_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    teams (id) {
+        id -> Uuid,
+        name -> Text,
+        description -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Uuid,
         email -> Text,
@@ -284,12 +388,90 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    work_order_comments (id) {
+        id -> Uuid,
+        work_order_id -> Uuid,
+        author_id -> Uuid,
+        body -> Text,
+        photo_ids -> Array<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    work_order_history (id) {
+        id -> Int8,
+        work_order_id -> Uuid,
+        actor_id -> Nullable<Uuid>,
+        at -> Timestamptz,
+        change -> Text,
+        from_value -> Nullable<Text>,
+        to_value -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    work_order_signals (work_order_id, signal) {
+        work_order_id -> Uuid,
+        signal -> Text,
+        signalled_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    work_orders (id) {
+        id -> Uuid,
+        number -> Int8,
+        title -> Text,
+        description -> Text,
+        kind -> Text,
+        source -> Text,
+        asset_id -> Uuid,
+        site_id -> Uuid,
+        procedure_id -> Nullable<Uuid>,
+        priority -> Text,
+        status -> Text,
+        due_at -> Nullable<Timestamptz>,
+        assignee_id -> Nullable<Uuid>,
+        team_id -> Nullable<Uuid>,
+        plan_id -> Nullable<Uuid>,
+        plan_occurrence -> Nullable<Int4>,
+        source_run_id -> Nullable<Uuid>,
+        source_step_id -> Nullable<Uuid>,
+        source_reason -> Nullable<Text>,
+        source_value -> Nullable<Jsonb>,
+        source_note -> Nullable<Text>,
+        run_id -> Nullable<Uuid>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        started_at -> Nullable<Timestamptz>,
+        completed_at -> Nullable<Timestamptz>,
+        completed_by -> Nullable<Uuid>,
+        completion_note -> Nullable<Text>,
+        cancelled_at -> Nullable<Timestamptz>,
+        cancel_reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(ai_jobs -> users (owner_id));
+diesel::joinable!(asset_teams -> assets (asset_id));
+diesel::joinable!(asset_teams -> teams (team_id));
 diesel::joinable!(assets -> users (created_by));
 diesel::joinable!(file_texts -> files (file_id));
 diesel::joinable!(files -> users (uploader_id));
+diesel::joinable!(meter_readings -> meters (meter_id));
+diesel::joinable!(meter_sources -> meters (meter_id));
+diesel::joinable!(meter_sources -> procedures (procedure_id));
+diesel::joinable!(meters -> assets (asset_id));
+diesel::joinable!(plans -> meters (meter_id));
+diesel::joinable!(plans -> procedures (procedure_id));
+diesel::joinable!(plans -> teams (team_id));
 diesel::joinable!(procedure_assets -> assets (asset_id));
 diesel::joinable!(procedure_assets -> procedures (procedure_id));
+diesel::joinable!(procedure_settings -> procedures (procedure_id));
 diesel::joinable!(procedures -> users (created_by));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(reviews -> revisions (revision_id));
@@ -302,19 +484,37 @@ diesel::joinable!(runs -> procedures (procedure_id));
 diesel::joinable!(runs -> revisions (revision_id));
 diesel::joinable!(runs -> users (technician_id));
 diesel::joinable!(sections -> revisions (revision_id));
+diesel::joinable!(site_settings -> assets (site_id));
 diesel::joinable!(step_attachments -> steps (step_id));
 diesel::joinable!(steps -> revisions (revision_id));
 diesel::joinable!(steps -> sections (section_id));
+diesel::joinable!(team_members -> teams (team_id));
+diesel::joinable!(team_members -> users (user_id));
+diesel::joinable!(work_order_comments -> users (author_id));
+diesel::joinable!(work_order_comments -> work_orders (work_order_id));
+diesel::joinable!(work_order_history -> users (actor_id));
+diesel::joinable!(work_order_history -> work_orders (work_order_id));
+diesel::joinable!(work_order_signals -> work_orders (work_order_id));
+diesel::joinable!(work_orders -> plans (plan_id));
+diesel::joinable!(work_orders -> procedures (procedure_id));
+diesel::joinable!(work_orders -> steps (source_step_id));
+diesel::joinable!(work_orders -> teams (team_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     ai_jobs,
+    asset_teams,
     assets,
     audit_events,
     file_texts,
     files,
     login_throttle,
+    meter_readings,
+    meter_sources,
+    meters,
     outbox,
+    plans,
     procedure_assets,
+    procedure_settings,
     procedures,
     refresh_tokens,
     reviews,
@@ -323,7 +523,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     runs,
     sections,
     signing_keys,
+    site_settings,
     step_attachments,
     steps,
+    team_members,
+    teams,
     users,
+    work_order_comments,
+    work_order_history,
+    work_order_signals,
+    work_orders,
 );

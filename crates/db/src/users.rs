@@ -64,3 +64,34 @@ mod tests {
         assert_eq!(serde_json::to_value(Role::Editor).ok(), Some(serde_json::json!("editor")));
     }
 }
+
+/// A person as other services show and assign them: no credentials.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
+#[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
+pub struct Person {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub is_active: bool,
+}
+
+impl Person {
+    pub fn find_many(conn: &mut PgConnection, ids: &[Uuid]) -> QueryResult<Vec<Self>> {
+        users::table.filter(users::id.eq_any(ids)).select(Self::as_select()).load(conn)
+    }
+
+    pub fn find(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<Self>> {
+        users::table.find(id).select(Self::as_select()).first(conn).optional()
+    }
+
+    /// Active people by name, optionally those whose name or email contains `search`.
+    pub fn active(conn: &mut PgConnection, search: Option<&str>, limit: i64) -> QueryResult<Vec<Self>> {
+        let mut q = users::table.filter(users::is_active.eq(true)).select(Self::as_select()).into_boxed();
+        if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
+            let pattern = format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+            q = q.filter(users::display_name.ilike(pattern.clone()).or(users::email.ilike(pattern)));
+        }
+        q.order(users::display_name.asc()).limit(limit).load(conn)
+    }
+}

@@ -75,6 +75,8 @@ pub struct Run {
     pub signoff_name: Option<String>,
     pub signoff_at: Option<DateTime<Utc>>,
     pub signature_file_id: Option<Uuid>,
+    /// The work order the run carries out (the work service's).
+    pub work_order_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -82,6 +84,10 @@ pub struct Run {
 pub struct StartRun {
     pub procedure_id: Uuid,
     pub asset_id: Option<Uuid>,
+    /// The work order the run carries out: it must be open or in progress, name this procedure
+    /// (and this asset, when one is given; the order's asset otherwise), and be assigned to you
+    /// or your team, unless you are an editor or an admin.
+    pub work_order_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -118,6 +124,8 @@ pub struct RunSummary {
     pub outcome: Option<RunOutcome>,
     pub started_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
+    /// The work order the run carries out.
+    pub work_order_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -180,15 +188,49 @@ impl Audited for Run {
     }
 }
 
+/// The asset a run for `order` is on, once the work service's view says the order may be started
+/// now by `user` for this procedure (and `asset`, when one is given).
+pub fn work_order_asset(
+    conn: &mut PgConnection,
+    order: Uuid,
+    procedure: Uuid,
+    asset: Option<Uuid>,
+    user: &AuthUser,
+) -> Result<Uuid> {
+    let Some(startable) = gamme_db::work_order_starts::StartableOrder::find(conn, order)? else {
+        return Err(ProcError::conflict(
+            "work_order_not_startable",
+            "This work order cannot be started: it does not exist, is not open or in progress, or has no procedure.",
+        ));
+    };
+    if startable.procedure_id != procedure || asset.is_some_and(|a| a != startable.asset_id) {
+        return Err(ProcError::invalid("This work order is for another procedure or asset."));
+    }
+    if !user.is(Roles::EDITORS) && !startable.may_start(user.id) {
+        return Err(ProcError::Forbidden("This work order is assigned to someone else."));
+    }
+    Ok(startable.asset_id)
+}
+
 impl Run {
-    /// Starts a run of a procedure's published revision, for an asset if one is given.
-    pub fn start(conn: &mut PgConnection, actor: &AuthUser, input: &StartRun) -> Result<Self> {
+    /// Starts a run of a procedure's published revision, for an asset if one is given (the work
+    /// order's when the run carries one out), and announces it.
+    pub fn start(
+        conn: &mut PgConnection,
+        actor: &AuthUser,
+        input: &StartRun,
+        correlation: Option<String>,
+    ) -> Result<Self> {
         let procedure = Procedure::visible_to(conn, input.procedure_id, actor)?;
         let revision_id = match procedure.published_revision_id {
             Some(id) if procedure.is_runnable() => id,
             _ => return Err(ProcError::conflict("not_published", "Only a published procedure can be run.")),
         };
-        if let Some(asset_id) = input.asset_id {
+        let asset_id = match input.work_order_id {
+            Some(order) => Some(work_order_asset(conn, order, procedure.id, input.asset_id, actor)?),
+            None => input.asset_id,
+        };
+        if let Some(asset_id) = asset_id {
             let asset = Asset::find(conn, asset_id).map_err(|_| ProcError::invalid("The asset does not exist."))?;
             if asset.archived_at.is_some() {
                 return Err(ProcError::conflict("asset_archived", "This asset is archived."));
@@ -198,7 +240,7 @@ impl Run {
             id: Uuid::now_v7(),
             procedure_id: procedure.id,
             revision_id,
-            asset_id: input.asset_id,
+            asset_id,
             technician_id: actor.id,
             status: RunStatus::InProgress,
             outcome: None,
@@ -207,10 +249,20 @@ impl Run {
             signoff_name: None,
             signoff_at: None,
             signature_file_id: None,
+            work_order_id: input.work_order_id,
         };
         diesel::insert_into(runs::table).values(&run).execute(conn)?;
-        let after = json!({ "revision_id": revision_id, "asset_id": input.asset_id });
+        let after = json!({ "revision_id": revision_id, "asset_id": asset_id, "work_order_id": input.work_order_id });
         AuditEvent::record(conn, actor.id, "run.started", &run, None, Some(after))?;
+        let event = Event::RunStarted {
+            run_id: run.id,
+            procedure_id: run.procedure_id,
+            revision_id: run.revision_id,
+            asset_id: run.asset_id,
+            technician_id: run.technician_id,
+            work_order_id: run.work_order_id,
+        };
+        outbox::enqueue(conn, &Envelope::new(event, correlation))?;
         Ok(run)
     }
 
@@ -389,6 +441,7 @@ impl Run {
                     reason: f.reason.to_string(),
                 })
                 .collect(),
+            work_order_id: self.work_order_id,
         };
         outbox::enqueue(conn, &Envelope::new(event, correlation))?;
         Ok(())
@@ -509,5 +562,6 @@ fn summary((run, code, title, number): SummaryRow, names: &HashMap<Uuid, String>
         outcome: run.outcome,
         started_at: run.started_at,
         completed_at: run.completed_at,
+        work_order_id: run.work_order_id,
     }
 }

@@ -435,6 +435,47 @@ async fn viewers_cannot_run_and_technicians_cannot_run_drafts() {
 }
 
 #[tokio::test]
+async fn a_run_for_a_work_order_needs_it_open_for_this_procedure_and_assigned_to_the_runner() {
+    let app = spawn_app().await;
+    let (a, b) = (app.user("Alice", Role::Editor), app.user("Bruno", Role::Editor));
+    let (theo, lea) = (app.user("Théo", Role::Technician), app.user("Léa", Role::Technician));
+    let site = app.asset(&a, "site", None, "WO-SITE", "Usine").await;
+    let area = app.asset(&a, "area", site["id"].as_str(), "WO-AREA", "Atelier").await;
+    let pump = app.asset(&a, "equipment", area["id"].as_str(), "WO-P1", "Pompe").await;
+    let p = app.procedure(&a, "PM-WO", "Graissage", json!([step("instruction", "Graisser")])).await;
+    let pid = p["id"].as_str().unwrap();
+    app.publish(pid, 1, &a, &b).await;
+    // An order as the work service stores it, assigned to Théo.
+    let order = uuid::Uuid::now_v7();
+    app.execute(&format!(
+        "INSERT INTO work_orders (id, title, kind, source, asset_id, site_id, procedure_id, priority, status, assignee_id) \
+         VALUES ('{order}', 'Graissage', 'corrective', 'manual', '{}', '{}', '{pid}', 'normal', 'open', '{}')",
+        pump["id"].as_str().unwrap(),
+        site["id"].as_str().unwrap(),
+        theo.id
+    ));
+    let res = app.post("/api/runs", &lea, &json!({ "procedure_id": pid, "work_order_id": order })).await;
+    problem(res, StatusCode::FORBIDDEN).await;
+    let res = app
+        .post("/api/runs", &theo, &json!({ "procedure_id": pid, "work_order_id": order, "asset_id": area["id"] }))
+        .await;
+    problem(res, StatusCode::BAD_REQUEST).await;
+    let res =
+        app.post("/api/runs", &theo, &json!({ "procedure_id": pid, "work_order_id": uuid::Uuid::now_v7() })).await;
+    assert_eq!(problem(res, StatusCode::CONFLICT).await["code"], "work_order_not_startable");
+    let run = app.post("/api/runs", &theo, &json!({ "procedure_id": pid, "work_order_id": order })).await;
+    assert_eq!(run.status(), StatusCode::CREATED);
+    let run: Value = run.json().await.unwrap();
+    assert_eq!(run["asset_id"], pump["id"], "the run is on the order's asset");
+    assert_eq!(run["work_order_id"], order.to_string());
+    let sql = format!("SELECT count(*) AS n FROM outbox WHERE message_type = 'run.started' AND body->'data'->>'work_order_id' = '{order}'");
+    assert_eq!(app.count(&sql), 1);
+    app.execute(&format!("UPDATE work_orders SET status = 'cancelled', cancelled_at = now() WHERE id = '{order}'"));
+    let res = app.post("/api/runs", &theo, &json!({ "procedure_id": pid, "work_order_id": order })).await;
+    assert_eq!(problem(res, StatusCode::CONFLICT).await["code"], "work_order_not_startable");
+}
+
+#[tokio::test]
 async fn search_is_accent_and_case_insensitive_in_french_and_english_with_filters() {
     let app = spawn_app().await;
     let (a, b) = (app.user("Alice", Role::Editor), app.user("Bruno", Role::Editor));

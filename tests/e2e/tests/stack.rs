@@ -14,7 +14,7 @@ async fn sign_in_through_nginx_and_every_service_checks_the_token() {
     let me: Value = me.json().await.unwrap();
     assert_eq!(me["role"], "admin");
 
-    for path in ["/api/procedures", "/api/assets", "/api/runs", "/api/files", "/api/ai/jobs"] {
+    for path in ["/api/procedures", "/api/assets", "/api/runs", "/api/files", "/api/ai/jobs", "/api/work/orders"] {
         let anonymous = client().get(format!("{}{path}", base_url())).send().await.unwrap();
         assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "{path} without a token");
         let problem: Value = anonymous.json().await.unwrap();

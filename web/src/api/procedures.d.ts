@@ -891,6 +891,11 @@ export interface components {
             technician_id: string;
             technician_name: string;
             title: string;
+            /**
+             * Format: uuid
+             * @description The work order the run carries out.
+             */
+            work_order_id?: string | null;
         };
         RunView: components["schemas"]["RunSummary"] & {
             flagged: components["schemas"]["FlaggedStep"][];
@@ -927,6 +932,13 @@ export interface components {
             asset_id?: string | null;
             /** Format: uuid */
             procedure_id: string;
+            /**
+             * Format: uuid
+             * @description The work order the run carries out: it must be open or in progress, name this procedure
+             *     (and this asset, when one is given; the order's asset otherwise), and be assigned to you
+             *     or your team, unless you are an editor or an admin.
+             */
+            work_order_id?: string | null;
         };
         StepChange: {
             changes: components["schemas"]["FieldChange"][];
@@ -2249,7 +2261,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `not_published` */
+            /** @description `not_published`, `work_order_not_startable` */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -43,16 +43,17 @@ pub async fn list(
 /// Start a run of a procedure's published revision.
 #[utoipa::path(operation_id = "runs_start", post, path = "/api/runs", tag = "runs", request_body = StartRun, security(("bearer" = [])),
     responses((status = 201, body = RunView), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, description = "`not_published`", body = Problem)))]
+        (status = 409, description = "`not_published`, `work_order_not_startable`", body = Problem)))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn start(
     user: AuthUser,
     store: web::Data<Store>,
+    request_id: RequestId,
     body: web::Json<StartRun>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::RUNNERS)?;
-    let input = body.into_inner();
-    let view = store.write(move |c| Run::start(c, &user, &input)?.view(c)).await?;
+    let (input, correlation) = (body.into_inner(), Some(request_id.as_str().to_owned()));
+    let view = store.write(move |c| Run::start(c, &user, &input, correlation)?.view(c)).await?;
     Ok(HttpResponse::Created().json(view))
 }
 

@@ -122,6 +122,11 @@ impl TestApp {
         id.to_string()
     }
 
+    pub fn execute(&self, sql: &str) {
+        use diesel::RunQueryDsl;
+        diesel::sql_query(sql).execute(&mut self.db.connect()).expect(sql);
+    }
+
     pub fn count(&self, sql: &str) -> i64 {
         use diesel::RunQueryDsl;
         #[derive(diesel::QueryableByName)]

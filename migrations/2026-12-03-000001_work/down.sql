@@ -1,0 +1,17 @@
+DROP VIEW file_uploads;
+DROP VIEW work_order_starts;
+DROP INDEX runs_work_order;
+ALTER TABLE runs DROP COLUMN work_order_id;
+DROP TABLE work_order_history;
+DROP TABLE work_order_comments;
+DROP TABLE work_order_signals;
+DROP TABLE work_orders;
+DROP TABLE plans;
+DROP TABLE meter_sources;
+DROP TABLE meter_readings;
+DROP TABLE meters;
+DROP TABLE procedure_settings;
+DROP TABLE site_settings;
+DROP TABLE asset_teams;
+DROP TABLE team_members;
+DROP TABLE teams;

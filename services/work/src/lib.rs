@@ -1,0 +1,78 @@
+//! Gamme's work service: maintenance plans (time- and meter-based), work orders and their
+//! lifecycle, teams, follow-ups from runs, what is due (my work, boards, calendar, compliance)
+//! and asset labels. It talks to the other services through events and read models only.
+
+pub mod access;
+pub mod comments;
+pub mod config;
+pub mod due;
+pub mod error;
+pub mod events;
+pub mod follow_ups;
+pub mod meters;
+pub mod openapi;
+pub mod order_views;
+pub mod orders;
+pub mod planning;
+pub mod plans;
+pub mod refs;
+pub mod routes;
+pub mod runs;
+pub mod schedule;
+pub mod scheduler;
+pub mod settings;
+pub mod teams;
+pub mod text;
+
+use actix_web::{web, HttpResponse};
+use chrono_tz::Tz;
+use gamme_service_kit::{Backbone, Info, Parts, Service, Store};
+
+pub use config::WorkConfig;
+
+/// The time as Postgres keeps it (microseconds), so what a change answers is what a later
+/// read shows.
+pub use gamme_db::clock::now;
+
+/// What handlers share.
+pub struct AppState {
+    pub store: Store,
+    /// The time zone of sites without one of their own.
+    pub default_zone: Tz,
+    /// What labels' QR codes point to.
+    pub public_url: String,
+}
+
+/// The work service, as the kit runs it.
+pub struct Work;
+
+impl Service for Work {
+    const INFO: Info = Info::new("work", 8185).event_queues(&[runs::QUEUE]);
+    type Config = WorkConfig;
+
+    async fn build(config: WorkConfig, backbone: &Backbone) -> anyhow::Result<Parts> {
+        let authenticator = web::Data::new(config.tokens.authenticator(backbone.pool.clone()));
+        let store = backbone.store();
+        let zone = config.default_time_zone;
+        let state = web::Data::new(AppState {
+            store: store.clone(),
+            default_zone: zone,
+            public_url: config.public_url.clone(),
+        });
+        let events = runs::RunEvents { store: store.clone(), default_zone: zone };
+        let shutdown = backbone.shutdown.clone();
+        Ok(Parts::new(move |cfg| {
+            cfg.app_data(authenticator.clone())
+                .app_data(state.clone())
+                .route(
+                    "/api/work/openapi.json",
+                    web::get().to(|| async { HttpResponse::Ok().json(openapi::document()) }),
+                )
+                .configure(routes::configure);
+        })
+        .task("run events", runs::run(events, backbone.bus.clone(), shutdown.clone()))
+        .task("scheduler", scheduler::run(store, config.scheduler_interval, zone, shutdown)))
+    }
+}
+
+pub type Application = gamme_service_kit::Application<Work>;
