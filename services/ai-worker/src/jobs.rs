@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use gamme_auth_token::{AuthUser, Roles};
-use gamme_bus::{outbox, Envelope, Event};
+use gamme_bus::{outbox, Envelope, Event, WorkQueue};
 use gamme_db::{file_metadata::FileMetadata, locks, revision_texts::RevisionText, schema::ai_jobs};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -16,8 +16,18 @@ use uuid::Uuid;
 use crate::{
     error::{AiError, Result},
     provider::Usage,
-    worker::{JobMessage, JOBS},
 };
+
+/// The AI job queue: `<prefix>.ai_jobs`, fed by routing key `ai_job`, a job delivered at most
+/// five times before it is dead-lettered to `<prefix>.ai_jobs.dead`. Its name is the outbox
+/// destination its messages carry.
+pub const JOBS: WorkQueue = WorkQueue { name: "ai_jobs", routing_key: "ai_job", max_attempts: 5 };
+
+/// The queue message: only the id; the job itself is in the database.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct JobMessage {
+    pub job_id: Uuid,
+}
 
 gamme_db::text_enum! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

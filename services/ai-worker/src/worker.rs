@@ -7,10 +7,9 @@ use std::{panic::AssertUnwindSafe, sync::Arc, time::Duration};
 
 use futures_util::FutureExt;
 use gamme_backoff::Backoff;
-use gamme_bus::{Incoming, Outcome, WorkQueue};
+use gamme_bus::{Incoming, Outcome};
 use gamme_db::{documents, revision_texts::RevisionText, DbError};
 use gamme_service_kit::Store;
-use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
@@ -20,19 +19,11 @@ use crate::{
     texts::{TextReady, WaitError},
 };
 
-/// The AI job queue: `<prefix>.ai_jobs`, fed by routing key `ai_job`, a job delivered at most
-/// five times before it is dead-lettered to `<prefix>.ai_jobs.dead`. Its name is the outbox
-/// destination its messages carry.
-pub const JOBS: WorkQueue = WorkQueue { name: "ai_jobs", routing_key: "ai_job", max_attempts: 5 };
+/// The queue and its message belong to the job; the worker names them as it always has.
+pub use crate::jobs::{JobMessage, JOBS};
 
 /// A job is delivered at most this many times before it is dead-lettered.
 const MAX_ATTEMPTS: i32 = JOBS.max_attempts;
-
-/// The queue message: only the id; the job itself is in the database.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct JobMessage {
-    pub job_id: Uuid,
-}
 
 /// Up to this much document text goes into a draft.
 const DRAFT_TEXT_LIMIT: usize = 60_000;

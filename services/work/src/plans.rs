@@ -1,7 +1,7 @@
 //! Maintenance plans: an asset's procedure every N days, weeks, months or years (fixed on the
 //! calendar, or floating after the last completion), or every N units of a meter; their
 //! validation, pause and resume, and the dates they fall due next. Making the orders is
-//! [`crate::planning`]'s.
+//! `planning.rs`'s.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;

@@ -3,15 +3,16 @@
 
 pub mod assets;
 pub mod audit;
+pub mod openapi;
 pub mod procedures;
 pub mod revisions;
 pub mod runs;
 
-use actix_web::{web, HttpResponse};
+use actix_web::web;
 
 /// Mounts the service's scopes under their `/api/...` prefixes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/procedures/openapi.json", web::get().to(openapi))
+    cfg.route("/api/procedures/openapi.json", web::get().to(openapi::openapi))
         .service(web::scope("/api/assets").configure(assets::configure))
         .service(
             web::scope("/api/procedures")
@@ -20,8 +21,4 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(revisions::configure),
         )
         .service(web::scope("/api/runs").configure(runs::configure));
-}
-
-async fn openapi() -> HttpResponse {
-    HttpResponse::Ok().json(crate::openapi::document())
 }
