@@ -114,7 +114,7 @@ verify=$(sample_api GET "$base/api/procedures/audit/verify" "$admin" 200) || fai
 log "sign-in works; audit chain valid ($(jq -r .entries_checked <<<"$verify") entries)"
 
 procedure=$(sample_api GET "$base/api/procedures/$(jq -r .procedure "$sample")" "$tech" 200) || fail "the procedure"
-[[ $(jq -r .title <<<"$procedure") == "Inspection pompe P-101" ]] || fail "the procedure's title: $(jq -c .title <<<"$procedure")"
+[[ $(jq -r .revision.title <<<"$procedure") == "Inspection pompe P-101" ]] || fail "the procedure's title: $(jq -c .revision.title <<<"$procedure")"
 run=$(sample_api GET "$base/api/runs/$(jq -r .run "$sample")" "$tech" 200) || fail "the run"
 [[ $(jq -r .status <<<"$run") == completed ]] || fail "the run is $(jq -r .status <<<"$run")"
 i=0

@@ -88,7 +88,7 @@ pg_server_tool() {
     local tool=$1
     shift
     if [[ $target_mode == compose ]]; then
-        compose exec -T postgres "$tool" -U "$db_user" -d postgres "$@"
+        compose exec -T postgres "$tool" -U "$db_user" -d dbname=postgres "$@"
     else
         "$tool" -d "$admin_url" "$@"
     fi
@@ -104,9 +104,9 @@ database_exists() {
 files_tar_out() {
     if [[ $target_mode == compose ]]; then
         compose --profile backup run --rm --no-deps -T --entrypoint tar backup \
-            -C "$compose_files_dir" --exclude=./tmp -cf - .
+            -C "$compose_files_dir" --exclude=./tmp --numeric-owner -cf - .
     else
-        tar -C "$files_dir" --exclude=./tmp -cf - .
+        tar -C "$files_dir" --exclude=./tmp --numeric-owner -cf - .
     fi
 }
 
@@ -114,10 +114,10 @@ files_tar_out() {
 files_tar_in() {
     if [[ $target_mode == compose ]]; then
         compose --profile backup run --rm --no-deps -T --entrypoint tar backup \
-            -C "$compose_files_dir" --same-permissions -xf -
+            -C "$compose_files_dir" --same-permissions --numeric-owner -xf -
     else
         mkdir -p "$files_dir"
-        tar -C "$files_dir" --same-permissions -xf -
+        tar -C "$files_dir" --same-permissions --numeric-owner -xf -
     fi
 }
 

@@ -113,7 +113,7 @@ log "database dumped in $((SECONDS - dump_start)) s ($(du -h "$work/database.dum
 
 files_start=$SECONDS
 mkdir -p "$work/files"
-files_tar_out | tar -C "$work/files" -xf -
+files_tar_out | tar -C "$work/files" --numeric-owner -xf -
 session "SELECT pg_advisory_unlock_shared($files_blobs_lock);" >/dev/null
 printf '\\q\n' >&"${SESSION[1]}"
 wait "$lock_pid" || true
@@ -167,7 +167,7 @@ fi
 } >"$work/manifest"
 
 if [[ -n $archive ]]; then
-    tar -C "$work" -czf "$work.tar.gz" --transform "s#^\\.#$name#" .
+    tar -C "$work" --numeric-owner -czf "$work.tar.gz" --transform "s#^\\.#$name#" .
     mv "$work.tar.gz" "$archive"
     rm -rf "$work"
     result=$archive

@@ -54,7 +54,7 @@ unpacked=""
 trap 'if [[ -n $unpacked ]]; then rm -rf "$unpacked"; fi' EXIT
 if [[ -f $from && $from == *.tar.gz ]]; then
     unpacked=$(mktemp -d "${TMPDIR:-/tmp}/gamme-restore.XXXXXX")
-    tar -C "$unpacked" -xzf "$from"
+    tar -C "$unpacked" --numeric-owner -xzf "$from"
     backup=$(find "$unpacked" -mindepth 2 -maxdepth 2 -name manifest -printf '%h\n' | head -n 1)
     [[ -n $backup ]] || die "$from holds no manifest"
 else
@@ -124,7 +124,7 @@ pg_tool pg_restore --no-owner --exit-on-error --single-transaction <"$backup/dat
 log "database restored in $((SECONDS - db_start)) s"
 
 files_start=$SECONDS
-tar -C "$backup/files" -cf - . | files_tar_in
+tar -C "$backup/files" --numeric-owner -cf - . | files_tar_in
 log "$(header files) files restored in $((SECONDS - files_start)) s"
 
 # What was restored is what was backed up.

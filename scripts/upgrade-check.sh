@@ -75,9 +75,9 @@ snapshot() {
 }
 # What a procedure says, without what a newer version may add to its JSON.
 procedure_content() {
-    jq -S '{code, title, language, description, tags, revision: (.revision // .current_revision
-           | {number, status, sections: [.content.sections[] | {title, steps: [.steps[]
-              | {kind, title, body, unit, min, max, attachments: [(.attachments // [])[] | (.id? // .)]}]}]})}'
+    jq -S '{code, published_revision_number, assets: [.assets[].id], revision: (.revision
+           | {number, status, title, language, description, tags, author_name, published_at, sections: [.content.sections[]
+              | {title, steps: [.steps[] | {kind, title, body, unit, min, max, attachments: [(.attachments // [])[] | (.id? // .)]}]}]})}'
 }
 
 started=$SECONDS
