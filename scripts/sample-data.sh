@@ -7,6 +7,10 @@
 #                                        procedure in draft, a team, an AI job; writes
 #                                        STATE_DIR/sample.json (ids and passwords for the checks)
 #   sample_login BASE_URL EMAIL PASSWORD prints an access token (fails unless sign-in works)
+#   sample_snapshot DB_URL FILES_DIR OUT writes OUT.rows (every table's row count; needs
+#                                        backup-target.sh's row_counts_sql) and OUT.files (checksums)
+#   sample_served BASE_URL STATE_DIR     the sample's users sign in, the audit chain is valid, the
+#                                        run is completed, every uploaded file downloads unchanged
 
 sample_admin_email=admin@gamme.test
 sample_admin_password=Admin-password-1
@@ -153,7 +157,7 @@ sample_populate() {
 
     sample_api POST "$base/api/work/teams" "$admin" 201 '{"name": "Équipe maintenance"}' >/dev/null
     local job job_id
-    job=$(sample_api POST "$base/api/ai/jobs" "$editor_a" 201 \
+    job=$(sample_api POST "$base/api/ai/jobs" "$editor_a" 202 \
         "$(jq -nc --arg p "$procedure_id" '{kind: "review_revision", procedure_id: $p, revision_number: 1}')")
     job_id=$(jq -er .id <<<"$job")
     # Without a model configured the job settles quickly (failed); wait, so the data is still.
@@ -170,4 +174,31 @@ sample_populate() {
         --argjson files "$(jq -nc --arg a "$ref1" --arg b "$ref2" --arg c "$photo" --arg d "$signature" --arg e "$signoff" '[$a, $b, $c, $d, $e]')" \
         '{admin: $admin, admin_password: $admin_password, technician: $tech, password: $password,
           procedure: $procedure, run: $run, ai_job: $job, ai_job_status: $job_status, files: $files}' >"$state/sample.json"
+}
+
+sample_snapshot() {
+    local db=$1 files=$2 out=$3
+    psql "$db" -v ON_ERROR_STOP=1 -qtAX -c "$row_counts_sql" >"$out.rows"
+    (cd "$files" && find . -path ./tmp -prune -o -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum) >"$out.files"
+}
+
+# Prints what it found; a failure says what failed on stderr.
+sample_served() {
+    local base=$1 state=$2 sample=$2/sample.json admin tech verify run i=0 name id
+    admin=$(sample_login "$base" "$(jq -r .admin "$sample")" "$(jq -r .admin_password "$sample")") ||
+        { echo "the admin cannot sign in" >&2; return 1; }
+    tech=$(sample_login "$base" "$(jq -r .technician "$sample")" "$(jq -r .password "$sample")") ||
+        { echo "the technician cannot sign in" >&2; return 1; }
+    verify=$(sample_api GET "$base/api/procedures/audit/verify" "$admin" 200) || return 1
+    [[ $(jq -r .valid <<<"$verify") == true ]] || { echo "the audit chain is broken: $verify" >&2; return 1; }
+    run=$(sample_api GET "$base/api/runs/$(jq -r .run "$sample")" "$tech" 200) || return 1
+    [[ $(jq -r .status <<<"$run") == completed ]] || { echo "the run is $(jq -r .status <<<"$run")" >&2; return 1; }
+    for name in reference-1 reference-2 coupling signature sign-off; do
+        id=$(jq -r ".files[$i]" "$sample")
+        curl -fsSL -H "Authorization: Bearer $tech" -o "$state/download" "$base/api/files/$id/content" ||
+            { echo "downloading $name failed" >&2; return 1; }
+        cmp -s "$state/download" "$state/$name.png" || { echo "$name downloads other bytes than were uploaded" >&2; return 1; }
+        i=$((i + 1))
+    done
+    echo "sign-in works, the audit chain is valid ($(jq -r .entries_checked <<<"$verify") entries), the run is completed, all $i uploaded files download unchanged"
 }

@@ -48,7 +48,7 @@ fail() {
     log "FAILED: $*"
     exit 1
 }
-admin_sql() { psql "$pg_server/postgres" -v ON_ERROR_STOP=1 -qtAX "$@"; }
+admin_sql() { PGOPTIONS=--client-min-messages=warning psql "$pg_server/postgres" -v ON_ERROR_STOP=1 -qtAX "$@"; }
 db_sql() { psql "$pg_server/$GAMME_STACK_DB" -v ON_ERROR_STOP=1 -qtAX "$@"; }
 drop_everything() {
     admin_sql -c "DROP DATABASE IF EXISTS \"$GAMME_STACK_DB\" WITH (FORCE)" >/dev/null
@@ -69,9 +69,10 @@ finish() {
 }
 trap finish EXIT
 
+# The migrations table grows by design: checked on its own below.
 snapshot() {
-    db_sql -c "$row_counts_sql" | grep -v '^__diesel_schema_migrations ' >"$1.rows"
-    (cd "$files_dir" && find . -path ./tmp -prune -o -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum) >"$1.files"
+    sample_snapshot "$pg_server/$GAMME_STACK_DB" "$files_dir" "$1"
+    sed -i '/^__diesel_schema_migrations /d' "$1.rows"
 }
 # What a procedure says, without what a newer version may add to its JSON.
 procedure_content() {
@@ -103,7 +104,8 @@ log "$from up in $((SECONDS - build_start)) s"
 old_schema=$(db_sql -c "SELECT max(version) FROM __diesel_schema_migrations")
 old_migrations=$(db_sql -c "SELECT count(*) FROM __diesel_schema_migrations")
 
-sample_populate "$base" "$work/sample" || fail "populating $from through its API"
+# Not in a `||` list: errexit must stop at the first request that fails.
+sample_populate "$base" "$work/sample"
 sample=$work/sample/sample.json
 token=$(sample_login "$base" "$(jq -r .technician "$sample")" "$(jq -r .password "$sample")")
 sample_api GET "$base/api/procedures/$(jq -r .procedure "$sample")" "$token" 200 | procedure_content >"$work/before.procedure"
@@ -132,18 +134,9 @@ LC_ALL=C join -a 1 -e missing -o 0,1.2,2.2 <(LC_ALL=C sort "$work/before.rows") 
 diff "$work/before.files" "$work/after.files" >&2 || fail "stored files changed by the upgrade"
 log "every table's row count and every stored file's checksum are as before ($(comm -13 <(cut -d' ' -f1 "$work/before.rows" | sort) <(cut -d' ' -f1 "$work/after.rows" | sort) | wc -l) new tables)"
 
-admin=$(sample_login "$base" "$(jq -r .admin "$sample")" "$(jq -r .admin_password "$sample")") || fail "the admin cannot sign in"
 tech=$(sample_login "$base" "$(jq -r .technician "$sample")" "$(jq -r .password "$sample")") || fail "the technician cannot sign in"
 sample_api GET "$base/api/procedures/$(jq -r .procedure "$sample")" "$tech" 200 | procedure_content >"$work/after.procedure"
 diff "$work/before.procedure" "$work/after.procedure" >&2 || fail "the procedure reads differently after the upgrade"
-verify=$(sample_api GET "$base/api/procedures/audit/verify" "$admin" 200) || fail "audit verify"
-[[ $(jq -r .valid <<<"$verify") == true ]] || fail "the audit chain is broken: $verify"
-i=0
-for name in reference-1 reference-2 coupling signature sign-off; do
-    id=$(jq -r ".files[$i]" "$sample")
-    curl -fsSL -H "Authorization: Bearer $tech" -o "$work/download.png" "$base/api/files/$id/content" || fail "downloading $name"
-    cmp -s "$work/download.png" "$work/sample/$name.png" || fail "$name downloads other bytes than were uploaded"
-    i=$((i + 1))
-done
-log "sign-in works, the procedure reads the same, the audit chain is valid ($(jq -r .entries_checked <<<"$verify") entries), all $i files download"
+served=$(sample_served "$base" "$work/sample") || fail "the upgraded Gamme does not serve the data as it was"
+log "the procedure reads the same; $served"
 log "passed in $((SECONDS - started)) s"
