@@ -4,7 +4,8 @@
 #   sample_populate BASE_URL STATE_DIR   users (admin, two editors, a technician), an asset tree,
 #                                        a procedure with reference photos published by review, a
 #                                        completed run with a photo and signatures, a second
-#                                        procedure in draft, a team, an AI job; writes
+#                                        procedure in draft, a team (where the work
+#                                        service exists), an AI job; writes
 #                                        STATE_DIR/sample.json (ids and passwords for the checks)
 #   sample_login BASE_URL EMAIL PASSWORD prints an access token (fails unless sign-in works)
 #   sample_snapshot DB_URL FILES_DIR OUT writes OUT.rows (every table's row count; needs
@@ -155,7 +156,10 @@ sample_populate() {
     sample_api POST "$base/api/runs/$run_id/complete" "$tech" 200 \
         "$(jq -nc --arg s "$signoff" '{signoff_name: "Sacha Martin", signature_file_id: $s}')" >/dev/null
 
-    sample_api POST "$base/api/work/teams" "$admin" 201 '{"name": "Équipe maintenance"}' >/dev/null
+    # The work service came after the first release: a team where it exists.
+    if curl -fsS -o /dev/null -H "Authorization: Bearer $admin" "$base/api/work/teams"; then
+        sample_api POST "$base/api/work/teams" "$admin" 201 '{"name": "Équipe maintenance"}' >/dev/null
+    fi
     local job job_id
     job=$(sample_api POST "$base/api/ai/jobs" "$editor_a" 202 \
         "$(jq -nc --arg p "$procedure_id" '{kind: "review_revision", procedure_id: $p, revision_number: 1}')")

@@ -77,7 +77,7 @@ snapshot() {
 # What a procedure says, without what a newer version may add to its JSON.
 procedure_content() {
     jq -S '{code, published_revision_number, assets: [.assets[].id], revision: (.revision
-           | {number, status, title, language, description, tags, author_name, published_at, sections: [.content.sections[]
+           | {number, status, title, language, description, tags, published_at, sections: [.content.sections[]
               | {title, steps: [.steps[] | {kind, title, body, unit, min, max, attachments: [(.attachments // [])[] | (.id? // .)]}]}]})}'
 }
 
