@@ -157,7 +157,7 @@ sample_populate() {
         "$(jq -nc --arg s "$signoff" '{signoff_name: "Sacha Martin", signature_file_id: $s}')" >/dev/null
 
     # The work service came after the first release: a team where it exists.
-    if curl -fsS -o /dev/null -H "Authorization: Bearer $admin" "$base/api/work/teams"; then
+    if curl -fs -o /dev/null -H "Authorization: Bearer $admin" "$base/api/work/teams"; then
         sample_api POST "$base/api/work/teams" "$admin" 201 '{"name": "Équipe maintenance"}' >/dev/null
     fi
     local job job_id
