@@ -2,7 +2,7 @@
 # The one test command for Gamme: the README and CI (.ci/run) both run it.
 #
 #   scripts/test.sh           everything: Rust tests, broker-restart tests, browser suite,
-#                             cross-service (e2e) tests, compose file check
+#                             cross-service (e2e) tests, backup round trip, compose file check
 #   scripts/test.sh --quick   only the Rust tests (no broker restarts, no stack, no browser)
 #
 # It finds or starts Postgres and RabbitMQ (local servers, else Docker), installs the tools
@@ -464,6 +464,17 @@ e2e_tests() {
     }
 }
 
+# The backup round trip (scripts/backup-check.sh) on a stack of its own, with the binaries the
+# test stack was built with.
+backup_check() {
+    env -u GAMME_ADMIN_EMAIL -u GAMME_ADMIN_PASSWORD -u GAMME_ADMIN_PASSWORD_FILE -u GAMME_ENV \
+        GAMME_PORT="${GAMME_BACKUP_CHECK_PORT:-18480}" GAMME_STACK_PORT_BASE="${GAMME_BACKUP_CHECK_PORT_BASE:-18580}" \
+        GAMME_STACK_DIR="$repo/.stack/backup-check" GAMME_STACK_DB=gamme_backup_check \
+        GAMME_STACK_WORK_REPLICAS=1 GAMME_STACK_NO_BUILD=1 \
+        GAMME_STACK_PG_URL="$(server_url_of "$GAMME_TEST_DATABASE_URL")" GAMME_STACK_AMQP_URL="$GAMME_TEST_AMQP_URL" \
+        "$repo/scripts/backup-check.sh"
+}
+
 compose_check() {
     if docker compose version >/dev/null 2>&1; then
         docker compose -f docker-compose.yml config -q
@@ -516,6 +527,12 @@ if ((quick == 0)); then
         skip_step "E2E tests" "the stack did not come up"
     fi
     stack_stop
+
+    if ((stack_up)); then
+        run_step "Backup round trip" backup_check
+    else
+        skip_step "Backup round trip" "the stack did not come up"
+    fi
 
     run_step "Compose check" compose_check
 fi
