@@ -65,8 +65,9 @@ put() {
     [[ -d $dir ]] || die "$dir (the $1 secrets volume) is missing"
     tmp=$(mktemp "$dir/.new.XXXXXX")
     cat >"$tmp"
-    chown "$owner" "$tmp"
+    # Mode first: once the file is another user's, root without CAP_FOWNER may not change it.
     chmod "$mode" "$tmp"
+    chown "$owner" "$tmp"
     mv -f "$tmp" "$dir/$name"
     written["$1/$name"]=1
 }

@@ -124,8 +124,15 @@ if ((acme)); then
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends pebble && rm -rf /var/lib/apt/lists/*
 DOCKERFILE
-    # Pebble's own HTTPS certificate (for the name "pebble") is signed by this test CA.
-    docker run --rm gamme-smoke-pebble:local cat /usr/share/pebble/test/certs/pebble.minica.pem >"$work_dir/pebble-minica.pem"
+    # Debian's package ships no certificate for pebble's own HTTPS: make one, for the name
+    # "pebble", from a throwaway CA that lego is told to trust.
+    openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=smoke pebble CA" \
+        -addext "basicConstraints=critical,CA:TRUE" -keyout "$work_dir/pebble-ca.key" -out "$work_dir/pebble-ca.pem" 2>/dev/null
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=pebble" \
+        -keyout "$work_dir/pebble.key" -out "$work_dir/pebble.csr" 2>/dev/null
+    openssl x509 -req -days 2 -in "$work_dir/pebble.csr" -CA "$work_dir/pebble-ca.pem" -CAkey "$work_dir/pebble-ca.key" \
+        -set_serial 1 -extfile <(printf 'subjectAltName=DNS:pebble,DNS:localhost,IP:127.0.0.1\n') \
+        -out "$work_dir/pebble.pem" 2>/dev/null
     cat >"$work_dir/acme.yml" <<YAML
 services:
   pebble:
@@ -133,8 +140,11 @@ services:
     command: ["pebble", "-config", "/etc/pebble.json"]
     environment:
       PEBBLE_VA_NOSLEEP: "1"
+      PEBBLE_WFE_NONCEREJECT: "0"
     volumes:
       - $work_dir/pebble.json:/etc/pebble.json:ro
+      - $work_dir/pebble.pem:/etc/pebble/cert.pem:ro
+      - $work_dir/pebble.key:/etc/pebble/key.pem:ro
     ports:
       - "127.0.0.1::15000"
   nginx:
@@ -148,21 +158,20 @@ services:
     environment:
       GAMME_DOMAIN: gamme.test
       GAMME_ACME_DIRECTORY: https://pebble:14000/dir
-      GAMME_ACME_CA_CERTIFICATES: /etc/pebble-minica.pem
+      GAMME_ACME_CA_CERTIFICATES: /etc/pebble-ca.pem
       GAMME_ACME_EMAIL: admin@gamme.test
     volumes:
-      - $work_dir/pebble-minica.pem:/etc/pebble-minica.pem:ro
+      - $work_dir/pebble-ca.pem:/etc/pebble-ca.pem:ro
     depends_on:
       - pebble
 YAML
     # Validation connects to gamme.test:8080, nginx's plain-HTTP port inside the network.
     cat >"$work_dir/pebble.json" <<'JSON'
 {"pebble": {"listenAddress": "0.0.0.0:14000", "managementListenAddress": "0.0.0.0:15000",
- "certificate": "/usr/share/pebble/test/certs/localhost/cert.pem",
- "privateKey": "/usr/share/pebble/test/certs/localhost/key.pem",
+ "certificate": "/etc/pebble/cert.pem", "privateKey": "/etc/pebble/key.pem",
  "httpPort": 8080, "tlsPort": 8443, "ocspResponderURL": "", "externalAccountBindingRequired": false}}
 JSON
-    chmod 644 "$work_dir"/*.pem "$work_dir"/*.json
+    chmod 644 "$work_dir"/*.pem "$work_dir"/*.key "$work_dir"/*.json
     compose_files+=(-f "$work_dir/acme.yml")
     extra_files=$work_dir/acme.yml
 fi
