@@ -100,6 +100,9 @@ put rabbitmq amqp_password 0:0 0400 < <(printf '%s' "$amqp")
 
 # Hex passwords need no escaping in a URL.
 put migrate database_url "$gamme_uid:$gamme_uid" 0400 < <(printf 'postgres://gamme:%s@postgres:5432/gamme' "$db_owner")
+# migrate never connects to the broker, but its configuration (service-kit's CommonConfig)
+# requires a broker URL that production accepts.
+put migrate amqp_url "$gamme_uid:$gamme_uid" 0400 < <(printf 'amqp://gamme:%s@rabbitmq:5672/%%2f' "$amqp")
 for svc in auth procedures files ai work; do
     put migrate "db_password_$svc" "$gamme_uid:$gamme_uid" 0400 < <(printf '%s' "${role_password[$svc]}")
     if [[ $db_roles == per-service ]]; then
