@@ -324,7 +324,7 @@ echo "    ${#containers[@]} containers, $checked environment entries and argumen
 for svc in auth procedures files ai-worker work postgres rabbitmq; do
     while IFS= read -r file; do
         [[ -n $file ]] || continue
-        value=$(compose exec -T "$svc" cat "$file")
+        value=$(compose exec -T "$svc" cat "$file" </dev/null)
         holds_secret SECRET "$value" && fail "$svc's $file holds a secret from the repository"
         ((${#value} >= 32)) || [[ $value == *://* ]] || fail "$svc's $file is short (${#value} characters)"
         echo "    $svc: $file (${#value} characters, generated)"

@@ -2,7 +2,7 @@
 # Prints every container's memory (docker stats) idle, then after a burst of use, for sizing.
 #
 # Against a running compose stack with an admin account: waits GAMME_STATS_IDLE_SECS (30) and
-# samples, then signs in GAMME_STATS_LOGINS times (20, 8 at once: nginx lets an address make 20
+# samples, then signs in GAMME_STATS_LOGINS times (19, 8 at once, and once more for a token: nginx lets an address make 20
 # quickly), lists and searches procedures, uploads GAMME_STATS_UPLOADS text manuals (5) and has
 # the offline AI drafter draft from each, and samples again. The limits in docker-compose.yml
 # (mem_limit) come from these figures; docs/deploy.md has them.
@@ -16,9 +16,9 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 project=${COMPOSE_PROJECT_NAME:-gamme-smoke}
 https_port=${GAMME_HTTPS_PORT:-8443}
-email=${GAMME_STATS_EMAIL:?the admin's email}
-password=${GAMME_STATS_PASSWORD:?the admin's password}
-logins=${GAMME_STATS_LOGINS:-20}
+email=${GAMME_STATS_EMAIL:?set GAMME_STATS_EMAIL to an admin email}
+password=${GAMME_STATS_PASSWORD:?set GAMME_STATS_PASSWORD to that admin password}
+logins=${GAMME_STATS_LOGINS:-19}
 uploads=${GAMME_STATS_UPLOADS:-5}
 base=https://localhost:$https_port
 api() { curl -sk -m 60 --resolve "localhost:$https_port:127.0.0.1" "$@"; }
