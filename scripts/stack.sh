@@ -212,7 +212,9 @@ start_process() {
 
 service_env() {
     local svc=$1
+    # A local development stack: development secrets are accepted (the compose file is production).
     printf '%s\n' \
+        "GAMME_ENV=${GAMME_ENV:-development}" \
         "GAMME_HTTP_ADDR=127.0.0.1:$(service_port "$svc")" \
         "GAMME_DATABASE_URL=$pg_url/$db_name" \
         "GAMME_AMQP_URL=$amqp_url" \
@@ -260,8 +262,10 @@ render_nginx() {
     mkdir -p "$nginx_dir/temp"
     # Only these names are substituted; every other $word in the template belongs to nginx.
     # shellcheck disable=SC2016
-    local template_vars='${GAMME_LISTEN} ${GAMME_AUTH_UPSTREAM} ${GAMME_PROCEDURES_UPSTREAM} ${GAMME_FILES_UPSTREAM} ${GAMME_AI_UPSTREAM} ${GAMME_WORK_UPSTREAM} ${GAMME_WEB_ROOT} ${GAMME_FILES_DIR} ${GAMME_MAX_UPLOAD_BYTES}'
+    local template_vars='${GAMME_LISTEN} ${GAMME_AUTH_UPSTREAM} ${GAMME_PROCEDURES_UPSTREAM} ${GAMME_FILES_UPSTREAM} ${GAMME_AI_UPSTREAM} ${GAMME_WORK_UPSTREAM} ${GAMME_WEB_ROOT} ${GAMME_FILES_DIR} ${GAMME_MAX_UPLOAD_BYTES} ${GAMME_RESOLVER}'
+    # The upstreams are addresses, so the resolver is never asked; nginx needs one named all the same.
     env GAMME_LISTEN="127.0.0.1:$port" \
+        GAMME_RESOLVER=127.0.0.1 \
         GAMME_AUTH_UPSTREAM="127.0.0.1:$(service_port auth)" \
         GAMME_PROCEDURES_UPSTREAM="127.0.0.1:$(service_port procedures)" \
         GAMME_FILES_UPSTREAM="127.0.0.1:$(service_port files)" \

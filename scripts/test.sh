@@ -282,7 +282,7 @@ start_local_postgres() {
 start_docker_postgres() {
     docker_works || return 1
     log "starting Postgres with Docker (docker-compose.yml + scripts/test-services.compose.yml)"
-    compose "${test_compose_files[@]}" up -d postgres || return 1
+    compose "${test_compose_files[@]}" up -d --no-deps postgres || return 1
     [[ -n $db_url_given ]] || GAMME_TEST_DATABASE_URL=$(docker_db_url)
     # The image restarts the server once after initialising the database: wait for a login.
     wait_for Postgres 90 pg_login
@@ -317,7 +317,7 @@ start_local_rabbitmq() {
 start_docker_rabbitmq() {
     docker_works || return 1
     log "starting RabbitMQ with Docker (docker-compose.yml + scripts/test-services.compose.yml)"
-    compose "${test_compose_files[@]}" up -d rabbitmq || return 1
+    compose "${test_compose_files[@]}" up -d --no-deps rabbitmq || return 1
     [[ -n $amqp_url_given ]] || GAMME_TEST_AMQP_URL=$(docker_amqp_url)
     wait_for RabbitMQ 90 docker_amqp_ready && broker_kind=docker
 }
