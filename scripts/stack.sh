@@ -11,7 +11,11 @@
 # Settings (environment):
 #   GAMME_PORT (8080)                  nginx port on 127.0.0.1
 #   GAMME_STACK_DIR (<repo>/.stack)    pids, logs, rendered nginx config, uploaded files
-#   GAMME_STACK_PG_URL (postgres://postgres@127.0.0.1:5432)   server URL, no database part
+#   GAMME_STACK_PG_URL (postgres://postgres@127.0.0.1:5432)   server URL, no database part; its
+#                                      user migrates, each service connects as its own role
+#                                      (gamme_auth, gamme_procedures, gamme_files, gamme_ai,
+#                                      gamme_work) on the same server, without a password (the
+#                                      local server trusts them)
 #   GAMME_STACK_DB (gamme_stack)       database, created if missing
 #   GAMME_STACK_RESET_DB=1             drop and recreate the database first
 #   GAMME_STACK_AMQP_URL (amqp://guest:guest@127.0.0.1:5672/%2f)
@@ -210,13 +214,33 @@ start_process() {
     echo $! >"$run_dir/$name.pid"
 }
 
+# The service's Postgres role (the migration makes it): work-2 is gamme_work, ai-worker gamme_ai.
+role_of() {
+    local svc=${1%-[0-9]}
+    [[ $svc == ai-worker ]] && svc=ai
+    echo "gamme_$svc"
+}
+
+# $pg_url with the user of the service's role instead of its own (and no password): the same
+# server, which trusts local connections.
+role_url() {
+    local rest=${pg_url#*://}
+    echo "${pg_url%%://*}://$(role_of "$1")@${rest##*@}"
+}
+
+# Runs migrations as the server URL's user (the tables' owner).
+migrate_env() {
+    service_env auth | grep -v '^GAMME_DATABASE_URL='
+    echo "GAMME_DATABASE_URL=$pg_url/$db_name"
+}
+
 service_env() {
     local svc=$1
     # A local development stack: development secrets are accepted (the compose file is production).
     printf '%s\n' \
         "GAMME_ENV=${GAMME_ENV:-development}" \
         "GAMME_HTTP_ADDR=127.0.0.1:$(service_port "$svc")" \
-        "GAMME_DATABASE_URL=$pg_url/$db_name" \
+        "GAMME_DATABASE_URL=$(role_url "$svc")/$db_name" \
         "GAMME_AMQP_URL=$amqp_url" \
         "GAMME_AUTH_JWKS_URL=http://127.0.0.1:$(service_port auth)/api/auth/jwks.json" \
         "GAMME_FILES_DIR=$files_dir" \
@@ -371,7 +395,7 @@ cmd_up() {
 
     log "running migrations"
     local migrate_vars=()
-    mapfile -t migrate_vars < <(service_env auth)
+    mapfile -t migrate_vars < <(migrate_env)
     [[ -x $(bin_dir)/gamme-migrate ]] || die "$(bin_dir)/gamme-migrate not found"
     if ! env "${migrate_vars[@]}" "$(bin_dir)/gamme-migrate" >"$log_dir/migrate.log" 2>&1 </dev/null; then
         show_log_tail migrate

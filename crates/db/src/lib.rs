@@ -9,6 +9,7 @@
 //! - [`text_enum!`](crate::text_enum): how a status, kind, role or level column maps to a Rust enum;
 //! - [`paging`]: the one keyset pager and cursor encoding of every list endpoint;
 //! - [`clock`]: the time as Postgres keeps it;
+//! - [`roles`]: the Postgres role each service connects as, and where its password comes from;
 //! - read models of one owner's tables for the others: [`asset_tree`], [`procedure_refs`] and
 //!   [`run_results`] (procedures'), [`file_uploads`] (files' view of who uploaded a file),
 //!   [`work_order_starts`] (work's view, read by procedures), and [`users::Person`];
@@ -38,6 +39,7 @@ pub mod paging;
 pub mod pool;
 pub mod procedure_refs;
 pub mod revision_texts;
+pub mod roles;
 pub mod run_results;
 pub mod schema;
 pub mod users;

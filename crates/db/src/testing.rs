@@ -62,6 +62,18 @@ pub fn with_database(base: &str, db: &str) -> String {
     url
 }
 
+/// `base` with its user (and password) replaced by `user`.
+pub fn with_user(base: &str, user: &str) -> String {
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let rest = &base[scheme_end..];
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let host = match rest[..authority_end].rfind('@') {
+        Some(at) => &rest[at + 1..],
+        None => rest,
+    };
+    format!("{}{user}@{host}", &base[..scheme_end])
+}
+
 fn migrations_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations")
 }
@@ -150,6 +162,17 @@ impl TestDb {
         &self.name
     }
 
+    /// The URL of this database for a service's role: the same server, the user swapped (the
+    /// test server trusts local connections), so a service under test has only its grants.
+    pub fn url_as(&self, role: crate::roles::ServiceRole) -> String {
+        with_user(&self.url, role.name())
+    }
+
+    /// A connection as a service's role.
+    pub fn connect_as(&self, role: crate::roles::ServiceRole) -> PgConnection {
+        PgConnection::establish(&self.url_as(role)).expect("connect to the test database as a service role")
+    }
+
     pub fn secret_url(&self) -> SecretString {
         SecretString::from(self.url.clone())
     }
@@ -179,7 +202,17 @@ impl Drop for TestDb {
 
 #[cfg(test)]
 mod tests {
-    use super::{with_database, without_tls_unless_asked};
+    use super::{with_database, with_user, without_tls_unless_asked};
+
+    #[test]
+    fn user_is_replaced_and_the_rest_kept() {
+        assert_eq!(
+            with_user("postgres://postgres@h:5432/db?sslmode=disable", "gamme_files"),
+            "postgres://gamme_files@h:5432/db?sslmode=disable"
+        );
+        assert_eq!(with_user("postgres://u:secret@h/db", "gamme_ai"), "postgres://gamme_ai@h/db");
+        assert_eq!(with_user("postgres://h/db", "gamme_work"), "postgres://gamme_work@h/db");
+    }
 
     #[test]
     fn database_name_is_replaced_and_query_kept() {

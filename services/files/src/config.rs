@@ -6,6 +6,8 @@ use gamme_auth_token::TokenConfig;
 use gamme_service_kit::{config::reject_development_secret, CommonConfig, ConfigError, Env, ServiceConfig};
 use secrecy::SecretString;
 
+use crate::worker::{Limits, Runner};
+
 /// Signs download links in development only; production refuses to start with it.
 pub const DEVELOPMENT_URL_SECRET: &str = "gamme-development-files-url-secret";
 
@@ -27,6 +29,9 @@ pub struct FilesConfig {
     pub link_ttl: Duration,
     /// How often orphaned temporary files, blobs and thumbnails are swept.
     pub sweep_interval: Duration,
+    /// Where thumbnails and text are made: a fenced child process of `gamme-files`, with the
+    /// limits of `GAMME_FILES_WORKER_MEMORY_MB` and `GAMME_FILES_WORKER_CPU_SECS`.
+    pub worker: Runner,
 }
 
 impl ServiceConfig for FilesConfig {
@@ -45,6 +50,19 @@ impl ServiceConfig for FilesConfig {
                 reason: "must be more than 0".into(),
             });
         }
+        let default = Limits::DEFAULT;
+        let limits = Limits {
+            memory_bytes: env.parse("GAMME_FILES_WORKER_MEMORY_MB", default.memory_bytes / (1024 * 1024))?
+                * 1024
+                * 1024,
+            cpu_seconds: env.parse("GAMME_FILES_WORKER_CPU_SECS", default.cpu_seconds)?,
+        };
+        if limits.memory_bytes < 64 * 1024 * 1024 || limits.cpu_seconds == 0 {
+            return Err(ConfigError::Invalid {
+                key: "GAMME_FILES_WORKER_MEMORY_MB".into(),
+                reason: "the worker needs at least 64 MiB and 1 s of CPU".into(),
+            });
+        }
         Ok(Self {
             common,
             tokens: TokenConfig::from_env(env),
@@ -53,6 +71,7 @@ impl ServiceConfig for FilesConfig {
             url_secret: url_secret.unwrap_or_else(|| SecretString::from(DEVELOPMENT_URL_SECRET)),
             link_ttl: env.seconds("GAMME_FILES_LINK_TTL_SECS", 15 * 60)?,
             sweep_interval: env.seconds("GAMME_FILES_SWEEP_INTERVAL_SECS", 3600)?,
+            worker: Runner::detect(limits),
         })
     }
 

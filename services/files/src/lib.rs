@@ -49,7 +49,7 @@ impl Service for Files {
         let store = backbone.store();
         let authenticator = web::Data::new(config.tokens.authenticator(store.pool.clone()));
         let (sweep_interval, shutdown) = (config.sweep_interval, backbone.shutdown.clone());
-        let processor = processing::Processor::new(store.clone(), storage.clone(), worker::Runner::detect(), &shutdown);
+        let processor = processing::Processor::new(store.clone(), storage.clone(), config.worker.clone(), &shutdown);
         let sweeper = sweeper::run(store.clone(), storage.clone(), sweep_interval, shutdown.clone());
         let state = web::Data::new(AppState {
             links: links::LinkSigner::new(&config.url_secret).with_ttl(config.link_ttl),

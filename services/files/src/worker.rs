@@ -4,6 +4,12 @@
 //! itself (`gamme-files work <job> <path> <media type>`), with a time limit. The service's own
 //! memory stays flat, and a crash or an out-of-memory kill takes only the child. Where the
 //! binary is not `gamme-files` (the service's own tests), the work runs in process.
+//!
+//! The child is fenced: it starts with a cleared environment (it never sees the database URL,
+//! the link key or any other `GAMME_*` setting), and before it opens the file it caps its own
+//! address space and CPU time ([`Limits`], `setrlimit` with equal soft and hard limits, which an
+//! unprivileged process cannot raise again). A parser that runs away on a hostile file hits the
+//! cap, the child dies, and the file gets a failed status; the service goes on.
 
 use std::{os::unix::fs::OpenOptionsExt, path::Path, process::ExitCode, time::Duration};
 
@@ -49,18 +55,48 @@ fn work(job: Job, path: &Path, media_type: &str) -> Output {
     }
 }
 
+/// What a worker child may use. The defaults come from the largest files Gamme takes (see
+/// `docs/deploy.md`'s sizing): text of a 512 MiB PDF needs about 1.5 GiB of address space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Address space (`RLIMIT_AS`), in bytes.
+    pub memory_bytes: u64,
+    /// CPU time (`RLIMIT_CPU`), in seconds.
+    pub cpu_seconds: u64,
+}
+
+impl Limits {
+    pub const DEFAULT: Limits = Limits { memory_bytes: 2048 * 1024 * 1024, cpu_seconds: 600 };
+
+    /// Caps this process. Soft and hard limits are equal: the child cannot raise them again.
+    fn apply(self) -> std::io::Result<()> {
+        use rustix::process::{setrlimit, Resource, Rlimit};
+        let cap = |n| Rlimit { current: Some(n), maximum: Some(n) };
+        setrlimit(Resource::As, cap(self.memory_bytes))?;
+        setrlimit(Resource::Cpu, cap(self.cpu_seconds))?;
+        Ok(())
+    }
+
+    fn describe(self) -> String {
+        format!("{} MiB of memory, {} s of CPU", self.memory_bytes / (1024 * 1024), self.cpu_seconds)
+    }
+}
+
 /// How the work is run.
 #[derive(Debug, Clone)]
 pub enum Runner {
-    Child(std::path::PathBuf),
+    Child { program: std::path::PathBuf, limits: Limits },
     InProcess,
 }
 
+/// The only variables a worker child gets: it needs none of the service's settings.
+const CHILD_ENV: [(&str, &str); 2] = [("PATH", "/usr/local/bin:/usr/bin:/bin"), ("LANG", "C.UTF-8")];
+
 impl Runner {
     /// A child process when this process is the `gamme-files` binary.
-    pub fn detect() -> Self {
+    pub fn detect(limits: Limits) -> Self {
         match std::env::current_exe() {
-            Ok(exe) if exe.file_name().is_some_and(|n| n == "gamme-files") => Runner::Child(exe),
+            Ok(program) if program.file_name().is_some_and(|n| n == "gamme-files") => Runner::Child { program, limits },
             _ => Runner::InProcess,
         }
     }
@@ -77,15 +113,18 @@ impl Runner {
                     .await
                     .map_err(|e| format!("the {} job failed: {e}", job.as_str()))
             }
-            Runner::Child(exe) => {
+            Runner::Child { program, limits } => {
                 let answer = Answer(scratch.join(format!("{}.answer", uuid::Uuid::new_v4().simple())));
-                let child = tokio::process::Command::new(exe)
+                let child = tokio::process::Command::new(program)
                     .arg("work")
                     .arg(job.as_str())
                     .arg(path)
                     .arg(media_type)
                     .arg(&answer.0)
-                    .env("GAMME_LOG", "warn")
+                    .arg(limits.memory_bytes.to_string())
+                    .arg(limits.cpu_seconds.to_string())
+                    .env_clear()
+                    .envs(CHILD_ENV)
                     .stdin(std::process::Stdio::null())
                     .stdout(std::process::Stdio::null())
                     .stderr(std::process::Stdio::inherit())
@@ -104,7 +143,14 @@ impl Runner {
                     }
                 };
                 if !status.success() {
-                    return Ok(verdict(job, format!("the {} worker stopped on this file ({status})", job.as_str())));
+                    return Ok(verdict(
+                        job,
+                        format!(
+                            "the {} worker stopped on this file ({status}; it may use {})",
+                            job.as_str(),
+                            limits.describe()
+                        ),
+                    ));
                 }
                 let read = tokio::task::spawn_blocking(move || {
                     let file = std::fs::File::open(&answer.0)?;
@@ -139,16 +185,31 @@ fn verdict(job: Job, why: String) -> Output {
     }
 }
 
-/// `gamme-files work <thumbnail|text> <path> <media type> <answer path>`: does the job and
-/// writes its outcome as JSON to a new file at the answer path.
+const USAGE: &str =
+    "usage: gamme-files work <thumbnail|text> <path> <media type> <answer path> <memory bytes> <cpu seconds>";
+
+/// `gamme-files work <thumbnail|text> <path> <media type> <answer path> <memory bytes> <cpu
+/// seconds>`: caps itself, does the job and writes its outcome as JSON to a new file at the
+/// answer path.
 pub fn child_main(args: &[String]) -> ExitCode {
-    let (job, path, media_type, answer) = match args {
-        [job, path, media_type, answer] => (job.as_str(), Path::new(path), media_type.as_str(), Path::new(answer)),
+    let (job, path, media_type, answer, memory, cpu) = match args {
+        [job, path, media_type, answer, memory, cpu] => {
+            (job.as_str(), Path::new(path), media_type.as_str(), Path::new(answer), memory, cpu)
+        }
         _ => {
-            eprintln!("usage: gamme-files work <thumbnail|text> <path> <media type> <answer path>");
+            eprintln!("{USAGE}");
             return ExitCode::from(2);
         }
     };
+    let (Ok(memory_bytes), Ok(cpu_seconds)) = (memory.parse(), cpu.parse()) else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    // Before the file is opened: what the parser does with it happens under the caps.
+    if let Err(e) = (Limits { memory_bytes, cpu_seconds }).apply() {
+        eprintln!("cannot set the worker's limits: {e}");
+        return ExitCode::FAILURE;
+    }
     let job = match job {
         "thumbnail" => Job::Thumbnail,
         "text" => Job::Text,

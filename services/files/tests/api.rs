@@ -242,6 +242,8 @@ async fn a_photo_whose_thumbnail_cannot_be_recorded_for_a_while_gets_it_on_a_ret
         "CREATE FUNCTION outage() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
          IF nextval('outage') <= 2 THEN RAISE EXCEPTION 'the database is away'; END IF; RETURN NEW; END $$",
         "CREATE TRIGGER outage BEFORE UPDATE ON files FOR EACH ROW EXECUTE FUNCTION outage()",
+        // The trigger runs as the service's role.
+        "GRANT USAGE ON SEQUENCE outage TO gamme_files",
     ] {
         diesel::sql_query(statement).execute(&mut conn).unwrap();
     }

@@ -134,7 +134,7 @@ pub struct TestApp {
 
 pub fn env_for(db: &TestDb, prefix: &str) -> Env {
     Env::from_pairs([
-        ("GAMME_DATABASE_URL".to_owned(), db.url().to_owned()),
+        ("GAMME_DATABASE_URL".to_owned(), db.url_as(gamme_db::roles::ServiceRole::Ai)),
         ("GAMME_AMQP_URL".to_owned(), amqp_url()),
         ("GAMME_BUS_PREFIX".to_owned(), prefix.to_owned()),
         ("GAMME_DB_POOL_SIZE".to_owned(), "6".to_owned()),

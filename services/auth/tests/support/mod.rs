@@ -21,7 +21,7 @@ pub const ADMIN_PASSWORD: &str = "Admin-password-1";
 
 pub fn test_env(db: &TestDb) -> Env {
     Env::from_pairs([
-        ("GAMME_DATABASE_URL".to_owned(), db.url().to_owned()),
+        ("GAMME_DATABASE_URL".to_owned(), db.url_as(gamme_db::roles::ServiceRole::Auth)),
         (
             "GAMME_AMQP_URL".to_owned(),
             std::env::var("GAMME_TEST_AMQP_URL").unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into()),
@@ -49,6 +49,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Env)) -> TestApp {
     // "Another service": procedures, verifying tokens with this auth's JWKS.
     let mut other_env = env.clone();
     other_env.set("GAMME_AUTH_JWKS_URL", format!("{address}/api/auth/jwks.json"));
+    other_env.set("GAMME_DATABASE_URL", db.url_as(gamme_db::roles::ServiceRole::Procedures));
     let config = gamme_procedures::Application::config(&other_env).expect("config");
     let listener = gamme_service_kit::server::bind("127.0.0.1:0").expect("bind");
     let other = gamme_procedures::Application::build(config, listener).await.expect("procedures starts");

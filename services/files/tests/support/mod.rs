@@ -42,10 +42,15 @@ impl Drop for TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// The service with its settings changed by `adjust` (e.g. to run the real worker child).
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut gamme_files::config::FilesConfig)) -> TestApp {
     let db = TestDb::new();
     let files_dir = std::env::temp_dir().join(format!("gamme-files-test-{}", uuid::Uuid::new_v4().simple()));
     let env = Env::from_pairs([
-        ("GAMME_DATABASE_URL".to_owned(), db.url().to_owned()),
+        ("GAMME_DATABASE_URL".to_owned(), db.url_as(gamme_db::roles::ServiceRole::Files)),
         (
             "GAMME_AMQP_URL".to_owned(),
             std::env::var("GAMME_TEST_AMQP_URL").unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into()),
@@ -60,6 +65,7 @@ pub async fn spawn_app() -> TestApp {
     let issuer = TestIssuer::new();
     let mut config = gamme_files::Application::config(&env).expect("files config");
     config.tokens = issuer.token_config();
+    adjust(&mut config);
     let listener = gamme_service_kit::server::bind("127.0.0.1:0").expect("bind");
     let app = gamme_files::Application::build(config, listener).await.expect("files starts");
     let port = app.port();

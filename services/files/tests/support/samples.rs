@@ -19,6 +19,12 @@ pub fn pdf(pages: &[&str]) -> Vec<u8> {
         let stream = format!("BT /F1 18 Tf 72 720 Td ({escaped}) Tj ET");
         objects.push(format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()));
     }
+    assemble(&objects)
+}
+
+/// The objects (the first the catalog) as a PDF file, with a cross-reference table of exact
+/// offsets.
+fn assemble(objects: &[String]) -> Vec<u8> {
     let mut out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
     let mut offsets = Vec::new();
     for (i, object) in objects.iter().enumerate() {
@@ -34,6 +40,21 @@ pub fn pdf(pages: &[&str]) -> Vec<u8> {
         format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
     );
     out
+}
+
+/// A one-page PDF whose page draws `lines` lines of text: a few megabytes that its reader
+/// turns into a great many small objects (the shape of a big manual, in one page).
+pub fn pdf_with_long_page(lines: usize) -> Vec<u8> {
+    let page = "BT /F1 9 Tf 72 720 Td (Verifier le serrage des boulons de la bride) Tj ET\n".repeat(lines);
+    assemble(&[
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [4 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> \
+         /Contents 5 0 R >>"
+            .to_owned(),
+        format!("<< /Length {} >>\nstream\n{page}\nendstream", page.len()),
+    ])
 }
 
 fn crc32(bytes: &[u8]) -> u32 {

@@ -24,7 +24,7 @@ pub struct TestApp {
 pub async fn spawn_app() -> TestApp {
     let db = TestDb::new();
     let env = Env::from_pairs([
-        ("GAMME_DATABASE_URL".to_owned(), db.url().to_owned()),
+        ("GAMME_DATABASE_URL".to_owned(), db.url_as(gamme_db::roles::ServiceRole::Procedures)),
         (
             "GAMME_AMQP_URL".to_owned(),
             std::env::var("GAMME_TEST_AMQP_URL").unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into()),
