@@ -17,14 +17,14 @@
 #
 # Settings (environment): GAMME_DB_PASSWORD, GAMME_DB_PASSWORD_{AUTH,PROCEDURES,FILES,AI,WORK},
 # GAMME_AMQP_PASSWORD, GAMME_FILES_URL_SECRET, GAMME_AUDIT_KEY (given values);
-# GAMME_DB_ROLES (`owner`: every service signs in as the database owner `gamme`; `per-service`:
-# each as its own role gamme_<svc>, which the migrations create); GAMME_TLS_NAMES (names and
+# GAMME_DB_ROLES (`per-service`, the default: each service signs in as its own role gamme_<svc>,
+# which the migrations create; `owner`: every service as the database owner `gamme`); GAMME_TLS_NAMES (names and
 # addresses of the self-signed certificate, comma-separated, default `localhost`).
 set -euo pipefail
 
 store=${GAMME_SECRETS_STORE:-/var/lib/gamme-secrets}
 out=${GAMME_SECRETS_OUT:-/run/gamme-secrets}
-db_roles=${GAMME_DB_ROLES:-owner}
+db_roles=${GAMME_DB_ROLES:-per-service}
 tls_names=${GAMME_TLS_NAMES:-localhost}
 # The users the consumers run as: Gamme's image, and nginx's (official and stand-in alike).
 gamme_uid=10001
