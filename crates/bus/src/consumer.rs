@@ -8,7 +8,8 @@ use futures_util::{FutureExt, StreamExt};
 use lapin::{
     message::Delivery,
     options::{
-        BasicAckOptions, BasicCancelOptions, BasicConsumeOptions, BasicNackOptions, BasicQosOptions, BasicRejectOptions,
+        BasicAckOptions, BasicCancelOptions, BasicConsumeOptions, BasicNackOptions, BasicQosOptions,
+        BasicRejectOptions, QueueBindOptions, QueueDeclareOptions,
     },
     types::{AMQPValue, FieldTable},
 };
@@ -147,6 +148,63 @@ where
                         tracing::warn!(error = %err, ?outcome, "could not settle a message");
                     }
                 });
+            }
+        }
+    }
+}
+
+/// Hears every event of `event_types` in this process, until `shutdown`: for a replica that
+/// must learn of something as it happens (a document's text is ready), not for work that must
+/// be done once. Each (re)connection declares its own broker-named queue, exclusive to the
+/// connection and gone with it, so every replica hears every event; messages are not acked
+/// and one may be missed while the broker is away, so a listener must be a shortcut over a
+/// state it can also read.
+pub async fn listen<H>(bus: Bus, event_types: &'static [&'static str], shutdown: CancellationToken, handler: H)
+where
+    H: Fn(Incoming) + Send + Sync + 'static,
+{
+    let mut backoff = reconnect_backoff();
+    while !shutdown.is_cancelled() {
+        let heard = async {
+            let channel = bus.channel().await?;
+            let options = QueueDeclareOptions { exclusive: true, auto_delete: true, ..Default::default() };
+            let queue = channel.queue_declare("", options, FieldTable::default()).await?;
+            let exchange = bus.topology().events_exchange();
+            for kind in event_types {
+                channel
+                    .queue_bind(
+                        queue.name().as_str(),
+                        &exchange,
+                        kind,
+                        QueueBindOptions::default(),
+                        FieldTable::default(),
+                    )
+                    .await?;
+            }
+            let no_ack = BasicConsumeOptions { no_ack: true, ..Default::default() };
+            let mut consumer = channel.basic_consume(queue.name().as_str(), "", no_ack, FieldTable::default()).await?;
+            backoff.reset();
+            tracing::debug!(?event_types, "listening");
+            loop {
+                tokio::select! {
+                    _ = shutdown.cancelled() => {
+                        let _ = channel.close(200, "shutting down").await;
+                        return Ok::<(), BusError>(());
+                    }
+                    next = consumer.next() => match next {
+                        Some(Ok(delivery)) => handler(Incoming::from_delivery(&delivery)),
+                        Some(Err(e)) => return Err(e.into()),
+                        None => return Err(BusError::ConsumerEnded),
+                    },
+                }
+            }
+        };
+        if let Err(err) = heard.await {
+            let delay = backoff.next_delay();
+            tracing::warn!(?event_types, error = %err, retry_in_ms = delay.as_millis() as u64, "listener lost its channel");
+            tokio::select! {
+                _ = shutdown.cancelled() => break,
+                _ = tokio::time::sleep(delay) => {},
             }
         }
     }

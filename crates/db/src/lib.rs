@@ -12,7 +12,9 @@
 //! - [`clock`]: the time as Postgres keeps it;
 //! - read models of one owner's tables for the others: [`asset_tree`], [`procedure_refs`] and
 //!   [`run_results`] (procedures'), [`file_uploads`] (files' view of who uploaded a file),
-//!   [`work_order_starts`] (work's view, read by procedures), and [`users::Person`].
+//!   [`work_order_starts`] (work's view, read by procedures), and [`users::Person`];
+//! - what the AI worker reads: [`documents`] (files' extracted text, for drafts and questions)
+//!   and [`revision_texts`] (procedures' revisions, to translate and review them).
 //!
 //! Each table has one owning service that writes it; the owner's models live in that service,
 //! next to its domain logic. Other cross-service reads are SQL views owned by the table's
@@ -27,6 +29,7 @@ extern crate self as gamme_db;
 
 pub mod asset_tree;
 pub mod clock;
+pub mod documents;
 pub mod enums;
 pub mod file_access;
 pub mod file_metadata;
@@ -36,6 +39,7 @@ pub mod migrate;
 pub mod paging;
 pub mod pool;
 pub mod procedure_refs;
+pub mod revision_texts;
 pub mod run_results;
 pub mod schema;
 pub mod users;

@@ -1,75 +1,59 @@
-//! AI jobs: what was asked, by whom, and what came of it. A job is settled once: the first
+//! AI jobs: what was asked, by whom, and what came of it. A job's life is one table
+//! ([`JobStatus::may_become`]); every change of status goes through [`Job::transition`], which
+//! only moves a job that stands where that table allows. A job is settled once: the first
 //! result written wins and a redelivered message for a settled job is skipped.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use gamme_db::schema::ai_jobs;
+use gamme_auth_token::{AuthUser, Roles};
+use gamme_bus::{outbox, Envelope, Event};
+use gamme_db::{file_metadata::FileMetadata, locks, revision_texts::RevisionText, schema::ai_jobs};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{json, Value};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::provider::Usage;
+use crate::{
+    error::{AiError, Result},
+    provider::Usage,
+    worker::{JobMessage, JOBS},
+};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum JobKind {
-    DraftProcedure,
-    TranslateRevision,
-    ReviewRevision,
-    AskDocument,
-}
-
-impl JobKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobKind::DraftProcedure => "draft_procedure",
-            JobKind::TranslateRevision => "translate_revision",
-            JobKind::ReviewRevision => "review_revision",
-            JobKind::AskDocument => "ask_document",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [JobKind::DraftProcedure, JobKind::TranslateRevision, JobKind::ReviewRevision, JobKind::AskDocument]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+gamme_db::text_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum JobKind {
+        DraftProcedure,
+        TranslateRevision,
+        ReviewRevision,
+        AskDocument,
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum JobStatus {
-    Queued,
-    Running,
-    Succeeded,
-    Failed,
-    Cancelled,
+gamme_db::text_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum JobStatus {
+        Queued,
+        Running,
+        Succeeded,
+        Failed,
+        Cancelled,
+    }
 }
 
 impl JobStatus {
-    pub fn as_str(self) -> &'static str {
+    /// The statuses a job may be in for it to become `self`: a job's whole life, once.
+    /// Running again from running is a redelivery (its worker died); queued again is a
+    /// transient failure waiting for its next attempt.
+    pub const fn may_become(self) -> &'static [JobStatus] {
+        use JobStatus::*;
         match self {
-            JobStatus::Queued => "queued",
-            JobStatus::Running => "running",
-            JobStatus::Succeeded => "succeeded",
-            JobStatus::Failed => "failed",
-            JobStatus::Cancelled => "cancelled",
+            Queued => &[Running],
+            Running => &[Queued, Running],
+            Succeeded | Failed => &[Queued, Running],
+            Cancelled => &[Queued],
         }
-    }
-
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "queued" => JobStatus::Queued,
-            "running" => JobStatus::Running,
-            "succeeded" => JobStatus::Succeeded,
-            "cancelled" => JobStatus::Cancelled,
-            _ => JobStatus::Failed,
-        }
-    }
-
-    pub fn is_settled(self) -> bool {
-        matches!(self, JobStatus::Succeeded | JobStatus::Failed | JobStatus::Cancelled)
     }
 }
 
@@ -102,31 +86,85 @@ impl JobInput {
             JobInput::AskDocument { .. } => JobKind::AskDocument,
         }
     }
+
+    /// Checks what can be checked before queueing, so a person hears of a mistake at once.
+    pub fn check(&self, conn: &mut PgConnection, user: &AuthUser) -> Result<()> {
+        let editor = || user.require(Roles::EDITORS).map_err(AiError::Forbidden);
+        match self {
+            JobInput::DraftProcedure { file_ids, prompt, language } => {
+                editor()?;
+                if !language_ok(language) {
+                    return Err(AiError::invalid("`language` must be a language tag such as `fr` or `en`."));
+                }
+                if prompt.as_deref().is_some_and(|p| p.chars().count() > 20_000) {
+                    return Err(AiError::invalid("The description is limited to 20000 characters."));
+                }
+                if file_ids.is_empty() && prompt.as_deref().is_none_or(|p| p.trim().is_empty()) {
+                    return Err(AiError::invalid("Give documents, a description of the job, or both."));
+                }
+                documents_exist(conn, file_ids)
+            }
+            JobInput::TranslateRevision { procedure_id, revision_number, target_language } => {
+                editor()?;
+                if !language_ok(target_language) {
+                    return Err(AiError::invalid("`target_language` must be a language tag such as `fr` or `en`."));
+                }
+                revision_exists(conn, *procedure_id, *revision_number)
+            }
+            JobInput::ReviewRevision { procedure_id, revision_number } => {
+                editor()?;
+                revision_exists(conn, *procedure_id, *revision_number)
+            }
+            JobInput::AskDocument { file_ids, question } => {
+                if file_ids.is_empty() {
+                    return Err(AiError::invalid("Name at least one document."));
+                }
+                let q = question.trim();
+                if q.is_empty() || q.chars().count() > 2000 {
+                    return Err(AiError::invalid("The question must be 1 to 2000 characters."));
+                }
+                documents_exist(conn, file_ids)
+            }
+        }
+    }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = ai_jobs)]
+fn language_ok(tag: &str) -> bool {
+    let (p, r) = tag.split_once('-').map_or((tag, None), |(p, r)| (p, Some(r)));
+    (2..=3).contains(&p.len())
+        && p.chars().all(|c| c.is_ascii_lowercase())
+        && r.is_none_or(|r| r.len() == 2 && r.chars().all(|c| c.is_ascii_uppercase()))
+}
+
+fn documents_exist(conn: &mut PgConnection, ids: &[Uuid]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    if ids.len() > 20 {
+        return Err(AiError::invalid("A job reads at most 20 documents."));
+    }
+    let mut unique = ids.to_vec();
+    unique.sort();
+    unique.dedup();
+    if FileMetadata::existing(conn, &unique)?.len() != unique.len() {
+        return Err(AiError::invalid("One of the documents does not exist (or was deleted)."));
+    }
+    Ok(())
+}
+
+fn revision_exists(conn: &mut PgConnection, procedure_id: Uuid, number: i32) -> Result<()> {
+    if !RevisionText::exists(conn, procedure_id, number)? {
+        return Err(AiError::NotFound("There is no such revision."));
+    }
+    Ok(())
+}
+
+// A job, as stored and as shown to the person who asked (`JobView` in the API; a doc comment
+// here would become the schema's description).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize, ToSchema)]
+#[diesel(table_name = ai_jobs, check_for_backend(diesel::pg::Pg))]
+#[schema(as = JobView)]
 pub struct Job {
-    pub id: Uuid,
-    pub owner_id: Uuid,
-    pub kind: String,
-    pub status: String,
-    pub input: Value,
-    pub result: Option<Value>,
-    pub error: Option<String>,
-    pub attempts: i32,
-    pub provider: Option<String>,
-    pub model: Option<String>,
-    pub prompt_tokens: i32,
-    pub completion_tokens: i32,
-    pub created_at: DateTime<Utc>,
-    pub started_at: Option<DateTime<Utc>>,
-    pub finished_at: Option<DateTime<Utc>>,
-    pub updated_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct JobView {
     pub id: Uuid,
     pub owner_id: Uuid,
     pub kind: JobKind,
@@ -147,40 +185,55 @@ pub struct JobView {
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    pub updated_at: DateTime<Utc>,
+}
+
+/// How a job ended, as its worker records it.
+#[derive(Debug, Clone)]
+pub struct Settlement {
+    pub status: JobStatus,
+    pub result: Option<Value>,
+    pub error: Option<String>,
+    pub provider: &'static str,
+    pub model: Option<String>,
+    pub usage: Usage,
+}
+
+/// The columns a status change sets besides the status.
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = ai_jobs)]
+struct Changes<'a> {
+    result: Option<Option<&'a Value>>,
+    error: Option<Option<&'a str>>,
+    provider: Option<&'a str>,
+    model: Option<Option<&'a str>>,
+    started_at: Option<DateTime<Utc>>,
+    finished_at: Option<DateTime<Utc>>,
 }
 
 impl Job {
-    pub fn status(&self) -> JobStatus {
-        JobStatus::parse(&self.status)
-    }
-
-    pub fn view(&self) -> JobView {
-        JobView {
-            id: self.id,
-            owner_id: self.owner_id,
-            kind: JobKind::parse(&self.kind).unwrap_or(JobKind::DraftProcedure),
-            status: self.status(),
-            input: self.input.clone(),
-            result: self.result.clone(),
-            error: self.error.clone(),
-            attempts: self.attempts,
-            provider: self.provider.clone(),
-            model: self.model.clone(),
-            prompt_tokens: self.prompt_tokens,
-            completion_tokens: self.completion_tokens,
-            created_at: self.created_at,
-            started_at: self.started_at,
-            finished_at: self.finished_at,
+    /// Queues a new job for `user`, with its queue message, in the caller's transaction;
+    /// refused when the person already has `limit` jobs open.
+    pub fn create(
+        conn: &mut PgConnection,
+        user: &AuthUser,
+        input: &JobInput,
+        limit: i64,
+        correlation: &str,
+    ) -> Result<Self> {
+        input.check(conn, user)?;
+        // One person's jobs are counted one request at a time.
+        locks::xact_ai_jobs_of(conn, user.id)?;
+        if Job::open_count(conn, user.id)? >= limit {
+            return Err(AiError::TooManyJobs { limit });
         }
-    }
-
-    pub fn new(owner_id: Uuid, input: &JobInput) -> Self {
         let now = Utc::now();
-        Job {
+        let job = Job {
             id: Uuid::now_v7(),
-            owner_id,
-            kind: input.kind().as_str().to_owned(),
-            status: JobStatus::Queued.as_str().to_owned(),
+            owner_id: user.id,
+            kind: input.kind(),
+            status: JobStatus::Queued,
             input: serde_json::to_value(input).unwrap_or(Value::Null),
             result: None,
             error: None,
@@ -193,21 +246,28 @@ impl Job {
             started_at: None,
             finished_at: None,
             updated_at: now,
-        }
-    }
-
-    pub fn insert(&self, conn: &mut PgConnection) -> QueryResult<()> {
-        diesel::insert_into(ai_jobs::table).values(self).execute(conn).map(drop)
+        };
+        diesel::insert_into(ai_jobs::table).values(&job).execute(conn)?;
+        outbox::enqueue_work(conn, &JOBS, "ai.job", Some(correlation), json!(JobMessage { job_id: job.id }))?;
+        Ok(job)
     }
 
     pub fn find(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<Self>> {
         ai_jobs::table.find(id).select(Job::as_select()).first(conn).optional()
     }
 
+    /// The job if `user` may see it: their own, or any for an admin.
+    pub fn find_visible(conn: &mut PgConnection, user: &AuthUser, id: Uuid) -> Result<Self> {
+        match Job::find(conn, id)? {
+            Some(job) if job.owner_id == user.id || user.is(Roles::ADMINS) => Ok(job),
+            _ => Err(AiError::NotFound("There is no such job.")),
+        }
+    }
+
     pub fn open_count(conn: &mut PgConnection, owner_id: Uuid) -> QueryResult<i64> {
         ai_jobs::table
             .filter(ai_jobs::owner_id.eq(owner_id))
-            .filter(ai_jobs::status.eq_any(["queued", "running"]))
+            .filter(ai_jobs::status.eq_any([JobStatus::Queued, JobStatus::Running]))
             .count()
             .get_result(conn)
     }
@@ -229,13 +289,24 @@ impl Job {
         q.load(conn)
     }
 
-    /// Marks a delivery as started: `None` when the job is already settled (skip it).
-    pub fn start(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<Self>> {
-        diesel::update(ai_jobs::table.find(id).filter(ai_jobs::status.eq_any(["queued", "running"])))
+    /// Moves job `id` to `to` if it stands where [`JobStatus::may_become`] allows; the job as
+    /// it now is, or `None` when it did not move. `attempt` counts a delivery; `usage` adds
+    /// the tokens spent.
+    fn transition(
+        conn: &mut PgConnection,
+        id: Uuid,
+        to: JobStatus,
+        changes: Changes<'_>,
+        attempt: bool,
+        usage: Usage,
+    ) -> QueryResult<Option<Self>> {
+        diesel::update(ai_jobs::table.find(id).filter(ai_jobs::status.eq_any(to.may_become())))
             .set((
-                ai_jobs::status.eq("running"),
-                ai_jobs::attempts.eq(ai_jobs::attempts + 1),
-                ai_jobs::started_at.eq(Some(Utc::now())),
+                ai_jobs::status.eq(to),
+                changes,
+                ai_jobs::attempts.eq(ai_jobs::attempts + i32::from(attempt)),
+                ai_jobs::prompt_tokens.eq(ai_jobs::prompt_tokens + usage.prompt_tokens),
+                ai_jobs::completion_tokens.eq(ai_jobs::completion_tokens + usage.completion_tokens),
                 ai_jobs::updated_at.eq(diesel::dsl::now),
             ))
             .returning(Job::as_returning())
@@ -243,57 +314,68 @@ impl Job {
             .optional()
     }
 
-    /// Settles the job; false when another delivery settled it first.
-    #[allow(clippy::too_many_arguments)]
-    pub fn settle(
-        conn: &mut PgConnection,
-        id: Uuid,
-        status: JobStatus,
-        result: Option<&Value>,
-        error: Option<&str>,
-        provider: &str,
-        model: Option<&str>,
-        usage: Usage,
-    ) -> QueryResult<bool> {
-        let updated = diesel::update(ai_jobs::table.find(id).filter(ai_jobs::status.eq_any(["queued", "running"])))
-            .set((
-                ai_jobs::status.eq(status.as_str()),
-                ai_jobs::result.eq(result),
-                ai_jobs::error.eq(error),
-                ai_jobs::provider.eq(provider),
-                ai_jobs::model.eq(model),
-                ai_jobs::prompt_tokens.eq(ai_jobs::prompt_tokens + usage.prompt_tokens),
-                ai_jobs::completion_tokens.eq(ai_jobs::completion_tokens + usage.completion_tokens),
-                ai_jobs::finished_at.eq(Some(Utc::now())),
-                ai_jobs::updated_at.eq(diesel::dsl::now),
-            ))
-            .execute(conn)?;
-        Ok(updated == 1)
+    /// Marks a delivery as started: `None` when the job is already settled (skip it).
+    pub fn start(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<Self>> {
+        let changes = Changes { started_at: Some(Utc::now()), ..Changes::default() };
+        Job::transition(conn, id, JobStatus::Running, changes, true, Usage::default())
+    }
+
+    /// Settles the job and announces `ai.job.finished`, together; false when another
+    /// delivery settled it first (its result stands, and nothing is announced again).
+    pub fn settle(&self, conn: &mut PgConnection, end: &Settlement, correlation: Option<String>) -> QueryResult<bool> {
+        let changes = Changes {
+            result: Some(end.result.as_ref()),
+            error: Some(end.error.as_deref()),
+            provider: Some(end.provider),
+            model: Some(end.model.as_deref()),
+            finished_at: Some(Utc::now()),
+            ..Changes::default()
+        };
+        if Job::transition(conn, self.id, end.status, changes, false, end.usage)?.is_none() {
+            return Ok(false);
+        }
+        let event = Event::AiJobFinished {
+            job_id: self.id,
+            owner_id: self.owner_id,
+            kind: self.kind.to_string(),
+            status: end.status.to_string(),
+        };
+        outbox::enqueue(conn, &Envelope::new(event, correlation))?;
+        Ok(true)
     }
 
     /// Back to the queue after a transient failure: tokens spent so far are kept.
     pub fn requeue(conn: &mut PgConnection, id: Uuid, reason: &str, usage: Usage) -> QueryResult<()> {
-        diesel::update(ai_jobs::table.find(id).filter(ai_jobs::status.eq("running")))
-            .set((
-                ai_jobs::status.eq("queued"),
-                ai_jobs::error.eq(reason),
-                ai_jobs::prompt_tokens.eq(ai_jobs::prompt_tokens + usage.prompt_tokens),
-                ai_jobs::completion_tokens.eq(ai_jobs::completion_tokens + usage.completion_tokens),
-                ai_jobs::updated_at.eq(diesel::dsl::now),
-            ))
-            .execute(conn)
-            .map(drop)
+        let changes = Changes { error: Some(Some(reason)), ..Changes::default() };
+        Job::transition(conn, id, JobStatus::Queued, changes, false, usage).map(drop)
     }
 
-    /// Cancels a queued job; false when it is no longer queued.
-    pub fn cancel(conn: &mut PgConnection, id: Uuid) -> QueryResult<bool> {
-        let n = diesel::update(ai_jobs::table.find(id).filter(ai_jobs::status.eq("queued")))
-            .set((
-                ai_jobs::status.eq("cancelled"),
-                ai_jobs::finished_at.eq(Some(Utc::now())),
-                ai_jobs::updated_at.eq(diesel::dsl::now),
-            ))
-            .execute(conn)?;
-        Ok(n == 1)
+    /// Cancels a queued job (the person's own, or any for an admin).
+    pub fn cancel(conn: &mut PgConnection, user: &AuthUser, id: Uuid) -> Result<Self> {
+        let job = Job::find_visible(conn, user, id)?;
+        let changes = Changes { finished_at: Some(Utc::now()), ..Changes::default() };
+        Job::transition(conn, job.id, JobStatus::Cancelled, changes, false, Usage::default())?.ok_or(AiError::NotQueued)
+    }
+
+    /// Fails the jobs whose worker died on their last attempt (the broker dead-lettered the
+    /// message, so nobody will settle them) and that nothing touched since `stale_before`.
+    pub fn fail_abandoned(
+        conn: &mut PgConnection,
+        max_attempts: i32,
+        stale_before: DateTime<Utc>,
+    ) -> QueryResult<usize> {
+        let changes = Changes {
+            error: Some(Some("The assistant stopped while working on this job too many times.")),
+            finished_at: Some(Utc::now()),
+            ..Changes::default()
+        };
+        diesel::update(
+            ai_jobs::table
+                .filter(ai_jobs::status.eq(JobStatus::Running))
+                .filter(ai_jobs::attempts.ge(max_attempts))
+                .filter(ai_jobs::updated_at.lt(stale_before)),
+        )
+        .set((ai_jobs::status.eq(JobStatus::Failed), changes, ai_jobs::updated_at.eq(diesel::dsl::now)))
+        .execute(conn)
     }
 }

@@ -3,29 +3,28 @@
 //! the replicas compete for jobs on one quorum queue.
 
 pub mod config;
+pub mod error;
 pub mod jobs;
 pub mod openapi;
 pub mod proposal;
 pub mod provider;
 pub mod routes;
 pub mod sources;
+pub mod texts;
 pub mod worker;
 
 use std::{sync::Arc, time::Duration};
 
 use actix_web::web;
 use anyhow::Context;
-use gamme_db::PgPool;
-use gamme_service_kit::{Backbone, Info, Parts, Service};
-use tokio::sync::Notify;
+use gamme_service_kit::{Backbone, Info, Parts, Service, Store};
 
 pub use config::AiConfig;
 use provider::{offline::Offline, openai::OpenAi, Assistant, Provider};
 
 /// What handlers share.
 pub struct AppState {
-    pub pool: PgPool,
-    pub outbox: Arc<Notify>,
+    pub store: Store,
     pub provider: Arc<Provider>,
     pub max_open_jobs_per_user: i64,
 }
@@ -45,35 +44,39 @@ impl Service for AiWorker {
             None => Provider::Offline(Offline),
         });
         tracing::info!(provider = provider.name(), model = provider.model().unwrap_or("-"), "AI provider");
-        let authenticator = web::Data::new(config.tokens.authenticator(backbone.pool.clone()));
+        let store = backbone.store();
+        let authenticator = web::Data::new(config.tokens.authenticator(store.pool.clone()));
         let state = web::Data::new(AppState {
-            pool: backbone.pool.clone(),
-            outbox: backbone.outbox.clone(),
+            store: store.clone(),
             provider: provider.clone(),
             max_open_jobs_per_user: config.max_open_jobs_per_user,
         });
         let parts = Parts::new(move |cfg| {
-            cfg.app_data(authenticator.clone())
-                .app_data(state.clone())
-                .service(web::scope("/api/ai").configure(routes::configure));
+            cfg.app_data(authenticator.clone()).app_data(state.clone()).configure(routes::configure);
         });
         if !config.consume {
             return Ok(parts);
         }
         tracing::info!(concurrency = config.concurrency, "consuming AI jobs");
+        let texts = Arc::new(texts::TextReady::default());
         let worker = Arc::new(worker::Worker {
-            pool: backbone.pool.clone(),
+            store: store.clone(),
             provider,
-            outbox: backbone.outbox.clone(),
+            texts: texts.clone(),
             requeue_pause: config.requeue_pause,
         });
         let queue = backbone.bus.topology().queue(worker::JOBS.name);
         let (bus, shutdown) = (backbone.bus.clone(), backbone.shutdown.clone());
+        let listener =
+            gamme_bus::consumer::listen(bus.clone(), texts::EVENTS, shutdown.clone(), move |m| texts.heard(m));
         let jobs = gamme_bus::consumer::run(bus, queue, config.concurrency, shutdown.clone(), move |msg| {
             worker.clone().handle(msg)
         });
-        let abandoned = worker::sweep_abandoned(backbone.pool.clone(), Duration::from_secs(15 * 60), shutdown);
-        Ok(parts.task("AI job consumer", jobs).task("abandoned job sweep", abandoned))
+        let abandoned = worker::sweep_abandoned(store, Duration::from_secs(15 * 60), shutdown);
+        Ok(parts
+            .task("AI job consumer", jobs)
+            .task("document text listener", listener)
+            .task("abandoned job sweep", abandoned))
     }
 }
 

@@ -1,7 +1,6 @@
 //! The AI worker's OpenAPI document, served at `/api/ai/openapi.json` and committed at
 //! `docs/openapi/ai.json`.
 
-use actix_web::HttpResponse;
 use gamme_service_kit::openapi::BearerAuth;
 use utoipa::OpenApi;
 
@@ -10,7 +9,13 @@ use crate::{proposal, routes};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Gamme AI assistant", description = "Jobs that draft, translate and review procedures and answer questions about documents."),
-    paths(routes::provider, routes::create, routes::get, routes::list, routes::cancel),
+    paths(
+        routes::provider::provider,
+        routes::jobs::create,
+        routes::jobs::get,
+        routes::jobs::list,
+        routes::jobs::cancel
+    ),
     components(schemas(
         gamme_service_kit::Problem,
         proposal::DraftProposal,
@@ -29,8 +34,4 @@ struct AiApi;
 
 pub fn document() -> utoipa::openapi::OpenApi {
     AiApi::openapi()
-}
-
-pub async fn serve() -> HttpResponse {
-    HttpResponse::Ok().json(document())
 }

@@ -5,20 +5,19 @@
 
 use std::{panic::AssertUnwindSafe, sync::Arc, time::Duration};
 
-use diesel::Connection;
 use futures_util::FutureExt;
 use gamme_backoff::Backoff;
-use gamme_bus::{outbox, Envelope, Event, Incoming, Outcome, WorkQueue};
-use gamme_db::{DbError, PgPool};
+use gamme_bus::{Incoming, Outcome, WorkQueue};
+use gamme_db::{documents, revision_texts::RevisionText, DbError};
+use gamme_service_kit::Store;
 use serde::{Deserialize, Serialize};
-use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use crate::{
-    jobs::{Job, JobInput, JobStatus},
+    jobs::{Job, JobInput, JobStatus, Settlement},
     provider::{Answered, Assistant, Provider, ProviderError, Task, Usage},
-    sources,
+    texts::{TextReady, WaitError},
 };
 
 /// The AI job queue: `<prefix>.ai_jobs`, fed by routing key `ai_job`, a job delivered at most
@@ -41,10 +40,21 @@ const DRAFT_TEXT_LIMIT: usize = 60_000;
 const TEXT_WAIT: Duration = Duration::from_secs(60);
 
 pub struct Worker {
-    pub pool: PgPool,
+    pub store: Store,
     pub provider: Arc<Provider>,
-    pub outbox: Arc<Notify>,
+    pub texts: Arc<TextReady>,
     pub requeue_pause: Duration,
+}
+
+/// A database failure while working on a job: transient, the job goes back to the queue.
+/// The cause goes to the log; the person reads that the database could not be reached.
+fn database(err: impl std::fmt::Display) -> ProviderError {
+    tracing::warn!(error = %err, "database error while working on a job");
+    ProviderError::Transient {
+        reason: "the database did not answer".into(),
+        retry_after: None,
+        usage: Usage::default(),
+    }
 }
 
 impl Worker {
@@ -55,7 +65,7 @@ impl Worker {
             return Outcome::DeadLetter;
         };
         tracing::Span::current().record("job_id", tracing::field::display(job_id));
-        let started = gamme_db::run(&self.pool, move |c| Job::start(c, job_id).map_err(DbError::from)).await;
+        let started = self.store.write(move |c| Job::start(c, job_id).map_err(DbError::from)).await;
         let job = match started {
             Ok(Some(job)) => job,
             Ok(None) => {
@@ -78,14 +88,14 @@ impl Worker {
             })
         });
         let (provider, model) = (self.provider.name(), self.provider.model().map(str::to_owned));
+        let end =
+            |status, result, error, usage| Settlement { status, result, error, provider, model: model.clone(), usage };
         let settled = match outcome {
             Ok(Answered { result, usage }) => {
-                self.settle(&job, JobStatus::Succeeded, Some(result), None, provider, model, usage, msg.correlation_id)
-                    .await
+                self.settle(&job, end(JobStatus::Succeeded, Some(result), None, usage), msg.correlation_id).await
             }
             Err(ProviderError::Permanent { message, usage }) => {
-                self.settle(&job, JobStatus::Failed, None, Some(message), provider, model, usage, msg.correlation_id)
-                    .await
+                self.settle(&job, end(JobStatus::Failed, None, Some(message), usage), msg.correlation_id).await
             }
             Err(ProviderError::Transient { reason, usage, .. }) if last_attempt => {
                 let message = format!(
@@ -93,7 +103,7 @@ impl Worker {
                     job.attempts.max(MAX_ATTEMPTS)
                 );
                 return match self
-                    .settle(&job, JobStatus::Failed, None, Some(message), provider, model, usage, msg.correlation_id)
+                    .settle(&job, end(JobStatus::Failed, None, Some(message), usage), msg.correlation_id)
                     .await
                 {
                     Ok(()) => Outcome::DeadLetter,
@@ -104,8 +114,7 @@ impl Worker {
                 tracing::info!(%reason, attempt = job.attempts, "transient failure; the job goes back to the queue");
                 let message = format!("Waiting to try again: {reason}.");
                 let id = job.id;
-                let _ = gamme_db::run(&self.pool, move |c| Job::requeue(c, id, &message, usage).map_err(DbError::from))
-                    .await;
+                let _ = self.store.write(move |c| Job::requeue(c, id, &message, usage).map_err(DbError::from)).await;
                 let pause = Backoff::exponential(self.requeue_pause, Duration::from_secs(30))
                     .nth(u32::try_from(job.attempts).unwrap_or(1));
                 tokio::time::sleep(pause).await;
@@ -119,50 +128,15 @@ impl Worker {
     }
 
     /// Commits the job's end and its event together.
-    #[allow(clippy::too_many_arguments)]
-    async fn settle(
-        &self,
-        job: &Job,
-        status: JobStatus,
-        result: Option<serde_json::Value>,
-        error: Option<String>,
-        provider: &'static str,
-        model: Option<String>,
-        usage: Usage,
-        correlation: Option<String>,
-    ) -> Result<(), ()> {
-        let (id, owner, kind) = (job.id, job.owner_id, job.kind.clone());
-        let done = gamme_db::run(&self.pool, move |c| {
-            c.transaction(|c| {
-                let first =
-                    Job::settle(c, id, status, result.as_ref(), error.as_deref(), provider, model.as_deref(), usage)?;
-                if first {
-                    outbox::enqueue(
-                        c,
-                        &Envelope::new(
-                            Event::AiJobFinished {
-                                job_id: id,
-                                owner_id: owner,
-                                kind,
-                                status: status.as_str().to_owned(),
-                            },
-                            correlation,
-                        ),
-                    )?;
-                }
-                Ok::<_, diesel::result::Error>(first)
-            })
-            .map_err(DbError::from)
-        })
-        .await;
-        match done {
-            Ok(first) => {
-                if first {
-                    self.outbox.notify_one();
-                    tracing::info!(status = status.as_str(), "job settled");
-                } else {
-                    tracing::info!("another delivery settled this job first; keeping its result");
-                }
+    async fn settle(&self, job: &Job, end: Settlement, correlation: Option<String>) -> Result<(), ()> {
+        let (job, status) = (job.clone(), end.status);
+        match self.store.write(move |c| job.settle(c, &end, correlation).map_err(DbError::from)).await {
+            Ok(true) => {
+                tracing::info!(status = %status, "job settled");
+                Ok(())
+            }
+            Ok(false) => {
+                tracing::info!("another delivery settled this job first; keeping its result");
                 Ok(())
             }
             Err(err) => {
@@ -175,20 +149,15 @@ impl Worker {
     async fn execute(&self, job: &Job) -> Result<Answered, ProviderError> {
         let input: JobInput = serde_json::from_value(job.input.clone())
             .map_err(|_| ProviderError::permanent("This job's input is not understood by this version of Gamme."))?;
-        let db = |e: DbError| ProviderError::Transient {
-            reason: format!("the database: {e}"),
-            retry_after: None,
-            usage: Usage::default(),
-        };
         match input {
             JobInput::DraftProcedure { file_ids, prompt, language } => {
                 let names = self.wait_for_text(&file_ids).await?;
                 let ids = file_ids.clone();
-                let documents = gamme_db::run(&self.pool, move |c| {
-                    sources::document_text(c, &ids, DRAFT_TEXT_LIMIT).map_err(DbError::from)
-                })
-                .await
-                .map_err(db)?;
+                let documents = self
+                    .store
+                    .read(move |c| documents::text(c, &ids, DRAFT_TEXT_LIMIT).map_err(DbError::from))
+                    .await
+                    .map_err(database)?;
                 if !file_ids.is_empty() && documents.is_empty() && prompt.as_deref().is_none_or(|p| p.trim().is_empty())
                 {
                     return Err(ProviderError::permanent(
@@ -220,75 +189,50 @@ impl Worker {
             JobInput::AskDocument { file_ids, question } => {
                 self.wait_for_text(&file_ids).await?;
                 let q = question.clone();
-                let passages =
-                    gamme_db::run(&self.pool, move |c| sources::passages(c, &file_ids, &q, 8).map_err(DbError::from))
-                        .await
-                        .map_err(db)?;
+                let passages = self
+                    .store
+                    .read(move |c| documents::passages(c, &file_ids, &q, 8).map_err(DbError::from))
+                    .await
+                    .map_err(database)?;
                 self.provider.answer(&Task::Ask { question: &question, passages: &passages }).await
             }
         }
     }
 
-    async fn revision(&self, procedure_id: Uuid, number: i32) -> Result<sources::RevisionText, ProviderError> {
-        gamme_db::run(&self.pool, move |c| sources::revision(c, procedure_id, number).map_err(DbError::from))
+    async fn revision(&self, procedure_id: Uuid, number: i32) -> Result<RevisionText, ProviderError> {
+        self.store
+            .read(move |c| RevisionText::find(c, procedure_id, number).map_err(DbError::from))
             .await
-            .map_err(|e| ProviderError::Transient {
-                reason: format!("the database: {e}"),
-                retry_after: None,
-                usage: Usage::default(),
-            })?
+            .map_err(database)?
             .ok_or_else(|| ProviderError::permanent("This revision no longer exists."))
     }
 
     /// The documents' names once their text is extracted (or known to be absent).
     async fn wait_for_text(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, String)>, ProviderError> {
-        let deadline = tokio::time::Instant::now() + TEXT_WAIT;
-        loop {
-            let ids = ids.to_vec();
-            let docs = gamme_db::run(&self.pool, move |c| sources::documents(c, &ids).map_err(DbError::from))
-                .await
-                .map_err(|e| ProviderError::Transient {
-                    reason: format!("the database: {e}"),
-                    retry_after: None,
-                    usage: Usage::default(),
-                })?;
-            if docs.iter().all(|d| d.text_status != "pending") {
-                return Ok(docs.into_iter().map(|d| (d.id, d.name)).collect());
-            }
-            if tokio::time::Instant::now() >= deadline {
-                return Err(ProviderError::Transient {
-                    reason: "the documents' text is still being extracted".into(),
-                    retry_after: None,
-                    usage: Usage::default(),
-                });
-            }
-            tokio::time::sleep(Duration::from_secs(1)).await;
+        match self.texts.wait(&self.store, ids, TEXT_WAIT).await {
+            Ok(documents) => Ok(documents.into_iter().map(|d| (d.id, d.name)).collect()),
+            Err(WaitError::StillPending) => Err(ProviderError::Transient {
+                reason: "the documents' text is still being extracted".into(),
+                retry_after: None,
+                usage: Usage::default(),
+            }),
+            Err(WaitError::Db(err)) => Err(database(err)),
         }
     }
 }
 
 /// Marks failed the jobs whose worker died on their last attempt (the broker dead-lettered
 /// the message, so nobody will settle them), every minute, until `shutdown`.
-pub async fn sweep_abandoned(pool: PgPool, stale_after: Duration, shutdown: CancellationToken) {
-    let secs = i64::try_from(stale_after.as_secs()).unwrap_or(i64::MAX);
+pub async fn sweep_abandoned(store: Store, stale_after: Duration, shutdown: CancellationToken) {
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => return,
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}
         }
-        let swept = gamme_db::run(&pool, move |c| {
-            use diesel::RunQueryDsl;
-            diesel::sql_query(
-                "UPDATE ai_jobs SET status = 'failed', finished_at = now(), updated_at = now(), \
-                        error = 'The assistant stopped while working on this job too many times.' \
-                 WHERE status = 'running' AND attempts >= $1 AND updated_at < now() - make_interval(secs => $2)",
-            )
-            .bind::<diesel::sql_types::Integer, _>(MAX_ATTEMPTS)
-            .bind::<diesel::sql_types::Double, _>(secs as f64)
-            .execute(c)
-            .map_err(DbError::from)
-        })
-        .await;
+        let stale_before =
+            chrono::Utc::now() - chrono::TimeDelta::from_std(stale_after).unwrap_or(chrono::TimeDelta::MAX);
+        let swept =
+            store.write(move |c| Job::fail_abandoned(c, MAX_ATTEMPTS, stale_before).map_err(DbError::from)).await;
         match swept {
             Ok(n) if n > 0 => tracing::warn!(jobs = n, "marked abandoned jobs failed"),
             Ok(_) => {}
