@@ -75,8 +75,7 @@ impl TrustedProxies {
         if !self.trusts(client) {
             return Some(client);
         }
-        let hops = forwarded_for.iter().flat_map(|v| v.split(',')).map(str::trim).collect::<Vec<_>>();
-        for hop in hops.into_iter().rev() {
+        for hop in forwarded_for.iter().rev().flat_map(|v| v.rsplit(',')).map(str::trim) {
             let Ok(ip) = hop.parse::<IpAddr>() else { break };
             client = ip;
             if !self.trusts(ip) {

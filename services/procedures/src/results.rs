@@ -225,7 +225,6 @@ impl StepResult {
     /// replacing the one before (whose client id it keeps, so a late retry of that one changes
     /// nothing). Answers the result it replaced and the stored one. Photos and a signature must
     /// be uploads of `technician_id`, the run's technician, used by no other run.
-    #[allow(clippy::too_many_arguments)]
     pub fn store(
         conn: &mut PgConnection,
         run_id: Uuid,
