@@ -247,6 +247,7 @@ service_env() {
         "GAMME_BUS_PREFIX=${GAMME_BUS_PREFIX:-gamme-$db_name}" \
         "GAMME_MAX_UPLOAD_BYTES=$max_upload" \
         "GAMME_PUBLIC_URL=${GAMME_PUBLIC_URL:-http://127.0.0.1:$port}" \
+        "GAMME_TRUSTED_PROXIES=${GAMME_TRUSTED_PROXIES:-127.0.0.1/32,::1/128}" \
         "GAMME_LOG_FORMAT=json"
 }
 

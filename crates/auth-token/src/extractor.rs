@@ -1,4 +1,6 @@
-//! `AuthUser`: the signed-in user of a request, or a 401 problem.
+//! `AuthUser`: the signed-in user of a request, or a 401 problem — and, while the user must
+//! still change a temporary password, a 403 `password_change_required` for everything but the
+//! few routes that serve the change, which extract [`PasswordPending`] instead.
 
 use std::{future::Future, pin::Pin};
 
@@ -28,7 +30,14 @@ pub struct AuthUser {
     pub display_name: String,
     pub role: Role,
     pub token_id: Uuid,
+    /// The account still has its temporary password: only `me` and the password change serve it.
+    pub must_change_password: bool,
 }
+
+/// The signed-in user even while a password change is pending: for `GET /api/auth/me` and
+/// `POST /api/auth/me/password` alone. Every other route extracts [`AuthUser`].
+#[derive(Debug, Clone)]
+pub struct PasswordPending(pub AuthUser);
 
 impl Authenticator {
     pub fn new(verifier: Verifier, pool: PgPool) -> Self {
@@ -66,6 +75,7 @@ impl Authenticator {
             display_name: status.display_name,
             role: status.role,
             token_id: claims.jti,
+            must_change_password: status.must_change_password,
         })
     }
 }
@@ -92,21 +102,52 @@ fn bearer(req: &HttpRequest) -> Option<String> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
+/// The problem every route but `me` and the password change answers while one is pending.
+pub fn password_change_required() -> Problem {
+    Problem::new(
+        actix_web::http::StatusCode::FORBIDDEN,
+        "password_change_required",
+        "Choose your own password first: the temporary one only lets you change it.",
+    )
+}
+
+fn signed_in(req: &HttpRequest) -> Pin<Box<dyn Future<Output = Result<AuthUser, actix_web::Error>>>> {
+    let authenticator = req.app_data::<web::Data<Authenticator>>().cloned();
+    let token = bearer(req);
+    Box::pin(async move {
+        let Some(authenticator) = authenticator else {
+            return Err(Problem::internal(&std::io::Error::other("no Authenticator in app data")).into());
+        };
+        let Some(token) = token else {
+            return Err(Problem::unauthorized("missing_token", "Sign in first: this needs an access token.").into());
+        };
+        authenticator.authenticate(&token).await.map_err(Into::into)
+    })
+}
+
 impl FromRequest for AuthUser {
     type Error = actix_web::Error;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
+    /// Read from the database on every call, so a password change applies at once.
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let authenticator = req.app_data::<web::Data<Authenticator>>().cloned();
-        let token = bearer(req);
+        let user = signed_in(req);
         Box::pin(async move {
-            let Some(authenticator) = authenticator else {
-                return Err(Problem::internal(&std::io::Error::other("no Authenticator in app data")).into());
-            };
-            let Some(token) = token else {
-                return Err(Problem::unauthorized("missing_token", "Sign in first: this needs an access token.").into());
-            };
-            authenticator.authenticate(&token).await.map_err(Into::into)
+            let user = user.await?;
+            if user.must_change_password {
+                return Err(password_change_required().into());
+            }
+            Ok(user)
         })
+    }
+}
+
+impl FromRequest for PasswordPending {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let user = signed_in(req);
+        Box::pin(async move { Ok(PasswordPending(user.await?)) })
     }
 }

@@ -13,6 +13,6 @@ pub mod testing;
 
 pub use claims::{Claims, ACCESS_TOKEN_TTL_SECS};
 pub use config::TokenConfig;
-pub use extractor::{AuthUser, Authenticator};
+pub use extractor::{password_change_required, AuthUser, Authenticator, PasswordPending};
 pub use jwks::{JwksCache, TokenError, Verifier};
 pub use role::{Role, Roles};

@@ -5,6 +5,7 @@
 //! - [`users`]: the read model of a user other services may read (to refuse a deactivated
 //!   user's token, to use the current role, to show a name), and the [`users::Role`] column enum;
 //! - [`file_metadata`]: the read model of an uploaded file (the files service's view);
+//! - [`file_access`]: who may see which file and which run, the one rule every service asks;
 //! - [`locks`]: every advisory-lock key, with what it guards;
 //! - [`text_enum!`](crate::text_enum): how a status, kind, role or level column maps to a Rust enum;
 //! - [`paging`]: the one keyset pager and cursor encoding of every list endpoint;
@@ -31,6 +32,7 @@ pub mod asset_tree;
 pub mod clock;
 pub mod documents;
 pub mod enums;
+pub mod file_access;
 pub mod file_metadata;
 pub mod file_uploads;
 pub mod locks;

@@ -385,6 +385,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         last_login_at -> Nullable<Timestamptz>,
+        temporary_password_expires_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -31,6 +31,8 @@ pub struct UserStatus {
     pub display_name: String,
     pub role: Role,
     pub is_active: bool,
+    /// A temporary password is still set: the account may only change it.
+    pub must_change_password: bool,
     pub tokens_valid_after: DateTime<Utc>,
 }
 

@@ -2,12 +2,23 @@
 //! the copy committed under `docs/openapi/` (the web UI's client is generated from it) is current.
 
 use utoipa::{
-    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    openapi::{
+        security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+        ContentBuilder, Ref, RefOr, ResponseBuilder, Responses,
+    },
     Modify,
 };
 
-/// Declares the `bearer` security scheme (a JWT access token) the routes refer to.
+/// Declares the `bearer` security scheme (a JWT access token) the routes refer to, and on
+/// every operation that takes a token the 403 `password_change_required` the token extractor
+/// answers while the account still has a temporary password.
 pub struct BearerAuth;
+
+/// The operations that serve a pending password change rather than refuse it.
+const SERVE_PASSWORD_CHANGE: [&str; 2] = ["/api/auth/me", "/api/auth/me/password"];
+
+const PASSWORD_CHANGE_REQUIRED: &str =
+    "`password_change_required`: the account still has its temporary password and must change it first";
 
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
@@ -16,6 +27,44 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if SERVE_PASSWORD_CHANGE.contains(&path.as_str()) {
+                continue;
+            }
+            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for op in operations.into_iter().flatten() {
+                let takes_token = op
+                    .security
+                    .iter()
+                    .flatten()
+                    .any(|requirement| serde_json::to_value(requirement).is_ok_and(|v| v.get("bearer").is_some()));
+                if takes_token {
+                    declare_password_change_required(&mut op.responses);
+                }
+            }
+        }
+    }
+}
+
+fn declare_password_change_required(responses: &mut Responses) {
+    match responses.responses.get_mut("403") {
+        Some(RefOr::T(existing)) => {
+            if !existing.description.contains("password_change_required") {
+                existing.description = if existing.description.is_empty() {
+                    PASSWORD_CHANGE_REQUIRED.to_owned()
+                } else {
+                    format!("{}; or {PASSWORD_CHANGE_REQUIRED}", existing.description)
+                };
+            }
+        }
+        Some(RefOr::Ref(_)) => {}
+        None => {
+            let problem = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
+            let response = ResponseBuilder::new()
+                .description(PASSWORD_CHANGE_REQUIRED)
+                .content("application/problem+json", problem);
+            responses.responses.insert("403".to_owned(), RefOr::T(response.build()));
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use gamme_auth_token::{AuthUser, Roles};
 use gamme_bus::{outbox, Envelope, Event, WorkQueue};
-use gamme_db::{file_metadata::FileMetadata, locks, revision_texts::RevisionText, schema::ai_jobs};
+use gamme_db::{file_access::Viewer, locks, revision_texts::RevisionText, schema::ai_jobs};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use utoipa::ToSchema;
@@ -112,7 +112,7 @@ impl JobInput {
                 if file_ids.is_empty() && prompt.as_deref().is_none_or(|p| p.trim().is_empty()) {
                     return Err(AiError::invalid("Give documents, a description of the job, or both."));
                 }
-                documents_exist(conn, file_ids)
+                documents_seen(conn, user, file_ids)
             }
             JobInput::TranslateRevision { procedure_id, revision_number, target_language } => {
                 editor()?;
@@ -133,7 +133,7 @@ impl JobInput {
                 if q.is_empty() || q.chars().count() > 2000 {
                     return Err(AiError::invalid("The question must be 1 to 2000 characters."));
                 }
-                documents_exist(conn, file_ids)
+                documents_seen(conn, user, file_ids)
             }
         }
     }
@@ -146,7 +146,10 @@ fn language_ok(tag: &str) -> bool {
         && r.is_none_or(|r| r.len() == 2 && r.chars().all(|c| c.is_ascii_uppercase()))
 }
 
-fn documents_exist(conn: &mut PgConnection, ids: &[Uuid]) -> Result<()> {
+/// Every document a job reads must be one the asker may see (`gamme_db::file_access`): a
+/// document they may not see is refused like one that does not exist, so a job can neither
+/// quote it nor tell that it is there.
+fn documents_seen(conn: &mut PgConnection, user: &AuthUser, ids: &[Uuid]) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
@@ -156,7 +159,7 @@ fn documents_exist(conn: &mut PgConnection, ids: &[Uuid]) -> Result<()> {
     let mut unique = ids.to_vec();
     unique.sort();
     unique.dedup();
-    if FileMetadata::existing(conn, &unique)?.len() != unique.len() {
+    if !Viewer::new(user.id, user.role).unseen_files(conn, &unique)?.is_empty() {
         return Err(AiError::invalid("One of the documents does not exist (or was deleted)."));
     }
     Ok(())

@@ -413,6 +413,43 @@ fn document(app: &TestApp, owner: &gamme_auth_token::testing::TestUser, name: &s
     id.to_string()
 }
 
+/// Rows the procedures service would hold: a procedure whose one revision (in `status`) has a
+/// step with `file` attached.
+fn attach_to_revision(app: &TestApp, author: &gamme_auth_token::testing::TestUser, file: &str, status: &str) {
+    use diesel::RunQueryDsl;
+    let (procedure, revision, step) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    let author = author.id;
+    let mut conn = app.db.connect();
+    for sql in [
+        format!("INSERT INTO procedures (id, code, created_by) VALUES ('{procedure}', 'PM-{procedure}', '{author}')"),
+        format!(
+            "INSERT INTO revisions (id, procedure_id, number, status, title, language, author_id) \
+             VALUES ('{revision}', '{procedure}', 1, '{status}', 'Pompe', 'fr', '{author}')"
+        ),
+        format!(
+            "INSERT INTO steps (id, revision_id, key, position, kind, title) \
+             VALUES ('{step}', '{revision}', '{step}', 0, 'instruction', 'Lire le manuel')"
+        ),
+        format!("INSERT INTO step_attachments (step_id, file_id, position) VALUES ('{step}', '{file}', 0)"),
+    ] {
+        diesel::sql_query(sql).execute(&mut conn).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_viewer_cannot_ask_about_a_drafts_attachment() {
+    let app = TestApp::spawn(1, |_| {}).await;
+    let editor = app.user("Alice", Role::Editor);
+    let viewer = app.user("Vera", Role::Viewer);
+    let draft = document(&app, &editor, "brouillon.pdf", &["Couple de serrage : 45 N·m."]);
+    attach_to_revision(&app, &editor, &draft, "draft");
+    let res = app
+        .post_job(&viewer, &json!({ "kind": "ask_document", "file_ids": [draft], "question": "Quel couple ?" }))
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "refused like a document that does not exist");
+    assert_eq!(app.count("SELECT count(*) AS n FROM ai_jobs"), 0);
+}
+
 #[tokio::test]
 async fn a_draft_from_an_uploaded_manual_cites_its_pages_and_a_question_gets_the_passages() {
     let app = TestApp::spawn(1, |_| {}).await;
@@ -429,8 +466,13 @@ async fn a_draft_from_an_uploaded_manual_cites_its_pages_and_a_question_gets_the
     assert_eq!(torque["citations"], json!([{ "file_id": manual, "page": 2 }]));
     assert_eq!(steps[0]["citations"][0]["page"], 1);
 
+    // A technician may ask about a manual a published procedure uses, not one nobody published.
     let tech = app.user("Théo", Role::Technician);
-    let id = queued(&app, &tech, &json!({ "kind": "ask_document", "file_ids": [manual], "question": "Quel couple de serrage pour les vis du carter ?" })).await;
+    let question = json!({ "kind": "ask_document", "file_ids": [manual], "question": "Quel couple de serrage pour les vis du carter ?" });
+    let res = app.post_job(&tech, &question).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "an unpublished manual is not the technician's to quote");
+    attach_to_revision(&app, &editor, &manual, "published");
+    let id = queued(&app, &tech, &question).await;
     let job = app.settled(&tech, &id, Duration::from_secs(30)).await;
     assert_eq!(job["status"], "succeeded", "{job}");
     assert_eq!(job["result"]["citations"][0]["page"], 2);

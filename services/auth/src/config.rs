@@ -3,7 +3,7 @@
 use gamme_service_kit::{config::reject_development_secret, CommonConfig, ConfigError, Env, ServiceConfig};
 use secrecy::SecretString;
 
-use crate::throttle::Limits;
+use crate::{proxies::TrustedProxies, throttle::Limits};
 
 #[derive(Debug, Clone)]
 pub struct AuthConfig {
@@ -15,8 +15,13 @@ pub struct AuthConfig {
     pub admin_email: Option<String>,
     pub admin_password: Option<SecretString>,
     pub cookie_secure: bool,
-    /// Failed sign-ins that block an account, and a client address, for a while.
+    /// Sign-in attempts that block an (account, address) pair, and a client address, for a
+    /// while; the first also limits password changes per account.
     pub login_limits: Limits,
+    /// How long a temporary password an admin hands out signs in (`GAMME_TEMPORARY_PASSWORD_TTL_HOURS`, 72).
+    pub temporary_password_ttl: chrono::Duration,
+    /// The proxies whose `X-Forwarded-For` names the client (`GAMME_TRUSTED_PROXIES`, none).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl ServiceConfig for AuthConfig {
@@ -38,6 +43,18 @@ impl ServiceConfig for AuthConfig {
                 per_account: env.parse("GAMME_LOGIN_MAX_FAILURES", 5)?,
                 per_address: env.parse("GAMME_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)?,
             },
+            temporary_password_ttl: {
+                let hours: f64 = env.parse("GAMME_TEMPORARY_PASSWORD_TTL_HOURS", 72.0)?;
+                if !(0.0..=24.0 * 365.0).contains(&hours) {
+                    return Err(ConfigError::Invalid {
+                        key: "GAMME_TEMPORARY_PASSWORD_TTL_HOURS".into(),
+                        reason: "hours from 0 to 8760".into(),
+                    });
+                }
+                #[allow(clippy::cast_possible_truncation)] // bounded above
+                chrono::Duration::seconds((hours * 3600.0).round() as i64)
+            },
+            trusted_proxies: env.parse("GAMME_TRUSTED_PROXIES", TrustedProxies::default())?,
             common,
         })
     }

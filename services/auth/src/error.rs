@@ -23,6 +23,8 @@ pub enum AuthError {
     PasswordUnchanged,
     #[error("user not found")]
     UserNotFound,
+    #[error("temporary password expired")]
+    TemporaryPasswordExpired,
     #[error(transparent)]
     Db(#[from] DbError),
     #[error(transparent)]
@@ -62,6 +64,10 @@ impl From<AuthError> for Problem {
                 Problem::bad_request("password_unchanged", "The new password must differ from the current one.")
             }
             AuthError::UserNotFound => Problem::not_found("There is no such user."),
+            AuthError::TemporaryPasswordExpired => Problem::unauthorized(
+                "temporary_password_expired",
+                "This temporary password has expired. Ask an administrator for help.",
+            ),
             AuthError::Db(e) => e.into(),
             AuthError::Unexpected(e) => Problem::internal(e.as_ref()),
         }

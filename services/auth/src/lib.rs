@@ -6,6 +6,7 @@ pub mod error;
 pub mod keys;
 pub mod openapi;
 pub mod passwords;
+pub mod proxies;
 pub mod refresh_tokens;
 pub mod routes;
 pub mod sessions;

@@ -11,7 +11,7 @@ use crate::{
     error::AuthError,
     passwords,
     refresh_tokens::{RefreshToken, Rotation},
-    throttle::{Attempt, Limits},
+    throttle::{Attempt, Limits, PasswordChange},
     users::{normalize_email, User},
 };
 
@@ -42,21 +42,26 @@ pub async fn sign_in(
 ) -> Result<SignedIn, AuthError> {
     let email = normalize_email(email).map_err(|_| AuthError::InvalidCredentials)?;
     let attempt = Attempt::new(&email, address);
+    // Counted before the password is checked, so parallel guesses cannot pass the limit.
     let check = attempt.clone();
-    if let Some(retry_after_secs) = store.read(move |c| check.blocked_for(c).map_err(AuthError::from)).await? {
+    if let Err(retry_after_secs) = store.write(move |c| check.count(c, limits).map_err(AuthError::from)).await? {
         return Err(AuthError::TooManyAttempts { retry_after_secs });
     }
     let user = store.read(move |c| User::find_by_email(c, &email).map_err(AuthError::from)).await?;
     let stored = user.as_ref().filter(|u| u.is_active).map(|u| u.password_hash.clone());
     let verified = passwords::verify(password, stored).await?;
     let (Some(user), true) = (user, verified) else {
-        store.write(move |c| attempt.failed(c, limits).map_err(AuthError::from)).await?;
         tracing::info!("failed sign-in");
         return Err(AuthError::InvalidCredentials);
     };
+    // Only the holder of the temporary password learns that it has expired.
+    if user.temporary_password_expired(chrono::Utc::now()) {
+        tracing::info!(user_id = %user.id, "temporary password expired");
+        return Err(AuthError::TemporaryPasswordExpired);
+    }
     let session = store
         .write(move |c| {
-            attempt.succeeded(c)?;
+            attempt.succeeded(c, limits)?;
             SignedIn::start(c, &user).map_err(AuthError::from)
         })
         .await?;
@@ -94,9 +99,11 @@ pub async fn sign_out(store: &Store, presented: SecretString) -> Result<(), Auth
 }
 
 /// The signed-in user's new password, once the current one is proven: every other session
-/// ends, and a new one continues here.
+/// ends, and a new one continues here. Attempts are counted per account before the current
+/// password is checked, like sign-ins.
 pub async fn change_password(
     store: &Store,
+    limits: Limits,
     user_id: Uuid,
     current: SecretString,
     new: SecretString,
@@ -105,13 +112,24 @@ pub async fn change_password(
     if current.expose_secret() == new.expose_secret() {
         return Err(AuthError::PasswordUnchanged);
     }
+    let attempt = PasswordChange::new(user_id);
+    let check = attempt.clone();
+    if let Err(retry_after_secs) =
+        store.write(move |c| check.count(c, limits.per_account).map_err(AuthError::from)).await?
+    {
+        return Err(AuthError::TooManyAttempts { retry_after_secs });
+    }
     let user = store.read(move |c| User::get(c, user_id)).await?;
     if !passwords::verify(current, Some(user.password_hash.clone())).await? {
         return Err(AuthError::InvalidCredentials);
     }
+    if user.temporary_password_expired(chrono::Utc::now()) {
+        return Err(AuthError::TemporaryPasswordExpired);
+    }
     let password_hash = passwords::hash(new).await?;
     let session = store
         .write(move |c| {
+            attempt.succeeded(c)?;
             let user = user.change_password(c, password_hash)?;
             let refresh = RefreshToken::issue(c, user.id, None)?;
             Ok::<_, AuthError>(SignedIn { user, refresh })

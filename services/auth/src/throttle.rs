@@ -1,94 +1,151 @@
-//! Failed sign-ins, counted per account and per client address in Postgres (so every auth
-//! replica and restart agrees). Past the limit, sign-in is refused with 429 for a time that
-//! doubles with each further failure, up to 15 minutes.
+//! Sign-in attempts, counted in Postgres (so every auth replica and restart agrees) per
+//! account *and client address* pair and per client address, and password-change attempts per
+//! account. An attempt is counted before its password is checked, in one statement that also
+//! says whether it may go on: parallel guesses queue on the counter's row, so no more than the
+//! limit are ever checked. Past the limit, attempts are refused with 429 for a time that
+//! doubles with each further attempt, up to 15 minutes. Counting the account with the address
+//! means someone guessing a colleague's password from one machine locks out only that machine,
+//! not the colleague, and not the whole site.
 
 use diesel::{
     prelude::*,
     sql_query,
-    sql_types::{Array, Integer, Text},
+    sql_types::{Integer, Nullable, Text, Timestamptz},
 };
+use uuid::Uuid;
 
 const WINDOW: &str = "15 minutes";
 const MAX_LOCK_SECS: i64 = 15 * 60;
 
-#[derive(QueryableByName)]
-struct Seconds {
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
-    secs: Option<i64>,
-}
-
-/// How many failed sign-ins in the window block an account, and a client address.
+/// How many attempts in the window block an (account, address) pair, and a client address.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub per_account: i32,
     pub per_address: i32,
 }
 
-/// A sign-in attempt, counted against the account it names and the address it comes from.
+/// The counter's verdict on one attempt.
+#[derive(QueryableByName)]
+struct Counted {
+    #[diesel(sql_type = Integer)]
+    attempts: i32,
+    /// The lock in force before this attempt, if any.
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    locked_until: Option<chrono::DateTime<chrono::Utc>>,
+    /// The lock after this attempt (this one may have set it).
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    blocked_until: Option<chrono::DateTime<chrono::Utc>>,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    now_epoch: i64,
+}
+
+/// Counts one attempt against `key` and says whether it may be checked: `Err(seconds)` when
+/// the key is locked (the attempt is then not counted) or when this attempt is past the limit.
+/// Row-locked by the upsert until the caller's transaction ends.
+fn count(conn: &mut PgConnection, key: &str, limit: i32) -> QueryResult<Result<(), u64>> {
+    // `prior` locks and reads the row before the upsert changes it (the upsert reads from it,
+    // so it runs first); when there is no row yet, parallel first attempts are told apart by
+    // the count alone.
+    let row: Counted = sql_query(format!(
+        "WITH prior AS (SELECT blocked_until FROM login_throttle WHERE scope_key = $1 FOR UPDATE), \
+         counted AS ( \
+           INSERT INTO login_throttle AS t (scope_key, failures, window_started_at, blocked_until) \
+           SELECT $1, 1, now(), CASE WHEN 1 >= $2 THEN now() + interval '60 seconds' END \
+           FROM (SELECT 1) AS one LEFT JOIN prior ON TRUE \
+           ON CONFLICT (scope_key) DO UPDATE SET \
+             failures = CASE WHEN t.blocked_until > now() THEN t.failures \
+                             WHEN t.window_started_at < now() - interval '{WINDOW}' THEN 1 \
+                             ELSE t.failures + 1 END, \
+             window_started_at = CASE WHEN t.blocked_until > now() THEN t.window_started_at \
+                             WHEN t.window_started_at < now() - interval '{WINDOW}' THEN now() \
+                             ELSE t.window_started_at END, \
+             blocked_until = CASE WHEN t.blocked_until > now() THEN t.blocked_until \
+                             WHEN t.window_started_at < now() - interval '{WINDOW}' THEN \
+                               CASE WHEN 1 >= $2 THEN now() + interval '60 seconds' END \
+                             WHEN t.failures + 1 >= $2 THEN now() + make_interval(secs => \
+                               LEAST({MAX_LOCK_SECS}, 60 * power(2, LEAST(t.failures + 1 - $2, 10)))) \
+                             ELSE t.blocked_until END \
+           RETURNING failures, blocked_until) \
+         SELECT counted.failures AS attempts, (SELECT blocked_until FROM prior) AS locked_until, \
+                counted.blocked_until, EXTRACT(EPOCH FROM now())::BIGINT AS now_epoch \
+         FROM counted"
+    ))
+    .bind::<Text, _>(key)
+    .bind::<Integer, _>(limit)
+    .get_result(conn)?;
+    let now = row.now_epoch;
+    let wait = |until: chrono::DateTime<chrono::Utc>| u64::try_from(until.timestamp() - now).unwrap_or(1).max(1);
+    match row.locked_until {
+        // Locked before this attempt: refused, not counted.
+        Some(until) if until.timestamp() > now => Ok(Err(wait(until))),
+        // A lock served: one more attempt is checked (and has doubled the next lock).
+        Some(_) => Ok(Ok(())),
+        None if row.attempts > limit => Ok(Err(row.blocked_until.map_or(60, wait))),
+        None => Ok(Ok(())),
+    }
+}
+
+fn clear(conn: &mut PgConnection, key: &str) -> QueryResult<()> {
+    diesel::delete(gamme_db::schema::login_throttle::table.find(key)).execute(conn).map(|_| ())
+}
+
+/// A sign-in attempt, counted against the (account, address) pair and the address.
 #[derive(Debug, Clone)]
 pub struct Attempt {
-    account: String,
+    pair: String,
     address: String,
 }
 
 impl Attempt {
     pub fn new(email: &str, address: &str) -> Self {
-        Self { account: format!("account:{email}"), address: format!("address:{address}") }
+        Self { pair: format!("account:{email}|address:{address}"), address: format!("address:{address}") }
     }
 
-    /// Seconds until this attempt may be made, if it is blocked now.
-    pub fn blocked_for(&self, conn: &mut PgConnection) -> QueryResult<Option<u64>> {
-        blocked_for(conn, &[self.account.clone(), self.address.clone()])
+    /// Counts the attempt; `Err(seconds)` when it must not be checked. Call in a transaction.
+    pub fn count(&self, conn: &mut PgConnection, limits: Limits) -> QueryResult<Result<(), u64>> {
+        let pair = count(conn, &self.pair, limits.per_account)?;
+        let address = count(conn, &self.address, limits.per_address)?;
+        Ok(match (pair, address) {
+            (Ok(()), Ok(())) => Ok(()),
+            (Err(a), Err(b)) => Err(a.max(b)),
+            (Err(secs), _) | (_, Err(secs)) => Err(secs),
+        })
     }
 
-    pub fn failed(&self, conn: &mut PgConnection, limits: Limits) -> QueryResult<()> {
-        record_failure(conn, &self.account, limits.per_account)?;
-        record_failure(conn, &self.address, limits.per_address)
+    /// A successful sign-in clears the pair's count, and takes itself back from the address's
+    /// (with the lock it may have set): an office behind one address signs in all day.
+    pub fn succeeded(&self, conn: &mut PgConnection, limits: Limits) -> QueryResult<()> {
+        clear(conn, &self.pair)?;
+        sql_query(
+            "UPDATE login_throttle SET failures = GREATEST(failures - 1, 0), \
+               blocked_until = CASE WHEN failures - 1 < $2 THEN NULL ELSE blocked_until END \
+             WHERE scope_key = $1",
+        )
+        .bind::<Text, _>(&self.address)
+        .bind::<Integer, _>(limits.per_address)
+        .execute(conn)
+        .map(|_| ())
+    }
+}
+
+/// A password change by the signed-in user, counted against their account (whatever the
+/// address: they are signed in, the account is known).
+#[derive(Debug, Clone)]
+pub struct PasswordChange {
+    key: String,
+}
+
+impl PasswordChange {
+    pub fn new(user_id: Uuid) -> Self {
+        Self { key: format!("password-change:{user_id}") }
     }
 
-    /// A successful sign-in clears the account's failures (not the address's).
+    /// Counts the attempt; `Err(seconds)` when it must not be checked. Call in a transaction.
+    pub fn count(&self, conn: &mut PgConnection, limit: i32) -> QueryResult<Result<(), u64>> {
+        count(conn, &self.key, limit)
+    }
+
     pub fn succeeded(&self, conn: &mut PgConnection) -> QueryResult<()> {
-        clear(conn, &self.account)
+        clear(conn, &self.key)
     }
-}
-
-/// Seconds until sign-in is allowed again for any of `keys`, if it is blocked now.
-fn blocked_for(conn: &mut PgConnection, keys: &[String]) -> QueryResult<Option<u64>> {
-    let row: Seconds = sql_query(
-        "SELECT CEIL(EXTRACT(EPOCH FROM max(blocked_until) - now()))::BIGINT AS secs \
-         FROM login_throttle WHERE scope_key = ANY($1) AND blocked_until > now()",
-    )
-    .bind::<Array<Text>, _>(keys)
-    .get_result(conn)?;
-    Ok(row.secs.and_then(|s| u64::try_from(s).ok()).filter(|s| *s > 0))
-}
-
-/// Counts a failure for `key`; once `limit` failures fall in the window, blocks it.
-fn record_failure(conn: &mut PgConnection, key: &str, limit: i32) -> QueryResult<()> {
-    sql_query(format!(
-        "INSERT INTO login_throttle (scope_key, failures, window_started_at) VALUES ($1, 1, now()) \
-         ON CONFLICT (scope_key) DO UPDATE SET \
-           failures = CASE WHEN login_throttle.window_started_at < now() - interval '{WINDOW}' \
-                           AND (login_throttle.blocked_until IS NULL OR login_throttle.blocked_until < now()) \
-                      THEN 1 ELSE login_throttle.failures + 1 END, \
-           window_started_at = CASE WHEN login_throttle.window_started_at < now() - interval '{WINDOW}' \
-                           AND (login_throttle.blocked_until IS NULL OR login_throttle.blocked_until < now()) \
-                      THEN now() ELSE login_throttle.window_started_at END"
-    ))
-    .bind::<Text, _>(key)
-    .execute(conn)?;
-    // 60 s at the limit, doubling with each failure past it.
-    sql_query(format!(
-        "UPDATE login_throttle SET blocked_until = now() + make_interval(secs => \
-           LEAST({MAX_LOCK_SECS}, 60 * power(2, LEAST(failures - $2, 10)))) \
-         WHERE scope_key = $1 AND failures >= $2"
-    ))
-    .bind::<Text, _>(key)
-    .bind::<Integer, _>(limit)
-    .execute(conn)?;
-    Ok(())
-}
-
-fn clear(conn: &mut PgConnection, key: &str) -> QueryResult<()> {
-    diesel::delete(gamme_db::schema::login_throttle::table.find(key)).execute(conn).map(|_| ())
 }

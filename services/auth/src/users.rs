@@ -36,6 +36,8 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// When the temporary password (`must_change_password`) stops signing in.
+    pub temporary_password_expires_at: Option<DateTime<Utc>>,
 }
 
 /// The password hash stays out of logs.
@@ -60,6 +62,7 @@ struct UserInsertForm {
     password_hash: String,
     role: Role,
     must_change_password: bool,
+    temporary_password_expires_at: Option<DateTime<Utc>>,
 }
 
 #[derive(AsChangeset, Default)]
@@ -70,6 +73,7 @@ struct UserUpdateForm {
     is_active: Option<bool>,
     password_hash: Option<String>,
     must_change_password: Option<bool>,
+    temporary_password_expires_at: Option<Option<DateTime<Utc>>>,
     tokens_valid_after: Option<DateTime<Utc>>,
     last_login_at: Option<DateTime<Utc>>,
     updated_at: Option<DateTime<Utc>>,
@@ -124,12 +128,13 @@ impl User {
     }
 
     /// Creates the account with `password_hash` and announces it (`user.created`). A
-    /// `temporary` password must be changed at first sign-in.
+    /// temporary password (one that expires at `temporary_until`) must be changed at first
+    /// sign-in, and no longer signs in once expired.
     pub fn create(
         conn: &mut PgConnection,
         new: NewUser,
         password_hash: String,
-        temporary: bool,
+        temporary_until: Option<DateTime<Utc>>,
         correlation_id: Option<String>,
     ) -> Result<Self, AuthError> {
         let form = UserInsertForm {
@@ -138,7 +143,8 @@ impl User {
             display_name: new.display_name,
             password_hash,
             role: new.role,
-            must_change_password: temporary,
+            must_change_password: temporary_until.is_some(),
+            temporary_password_expires_at: temporary_until,
         };
         let user: Self =
             diesel::insert_into(users::table).values(&form).returning(Self::as_returning()).get_result(conn).map_err(
@@ -229,6 +235,7 @@ impl User {
             &UserUpdateForm {
                 password_hash: Some(password_hash),
                 must_change_password: Some(false),
+                temporary_password_expires_at: Some(None),
                 tokens_valid_after: Some(now),
                 updated_at: Some(now),
                 ..Default::default()
@@ -236,6 +243,11 @@ impl User {
         )?;
         RefreshToken::revoke_all_for_user(conn, self.id)?;
         Ok(user)
+    }
+
+    /// Whether the account still has a temporary password that has expired by `now`.
+    pub fn temporary_password_expired(&self, now: DateTime<Utc>) -> bool {
+        self.must_change_password && self.temporary_password_expires_at.is_some_and(|until| until <= now)
     }
 
     /// Stamps a successful sign-in.
@@ -262,11 +274,13 @@ impl User {
 pub async fn create_with_temporary_password(
     store: &Store,
     new: NewUser,
+    valid_for: chrono::Duration,
     correlation_id: Option<String>,
 ) -> Result<(User, SecretString), AuthError> {
     let temporary = passwords::temporary();
     let password_hash = passwords::hash(temporary.clone()).await?;
-    let user = store.write(move |c| User::create(c, new, password_hash, true, correlation_id)).await?;
+    let until = Some(Utc::now() + valid_for);
+    let user = store.write(move |c| User::create(c, new, password_hash, until, correlation_id)).await?;
     Ok((user, temporary))
 }
 

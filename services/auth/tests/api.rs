@@ -437,3 +437,212 @@ async fn creating_a_user_publishes_an_event_through_the_outbox() {
 fn the_committed_openapi_document_is_current() {
     gamme_service_kit::openapi::assert_committed("auth", &gamme_auth::openapi::document());
 }
+
+/// An account `admin` creates, and its temporary password.
+async fn created_with_temporary_password(app: &support::TestApp, admin: &support::Session, email: &str) -> String {
+    let res = app
+        .client
+        .post(app.url("/api/auth/users"))
+        .bearer_auth(&admin.access_token)
+        .json(&json!({ "email": email, "display_name": email, "role": "technician" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let created: Value = res.json().await.unwrap();
+    created["temporary_password"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_pending_password_change_answers_403_everywhere_but_me_and_the_change() {
+    let app = spawn_app().await;
+    let admin = app.setup_admin().await;
+    let temporary = created_with_temporary_password(&app, &admin, "new@usine.test").await;
+    let first = support::TestApp::session(app.login("new@usine.test", &temporary).await).await;
+    // Another service refuses the token while the change is pending…
+    let url = format!("{}/api/procedures", app.other_service.as_deref().unwrap());
+    let res = app.client.get(&url).bearer_auth(&first.access_token).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(problem(res).await["code"], "password_change_required");
+    let res = app.client.get(app.url("/api/auth/users")).bearer_auth(&first.access_token).send().await.unwrap();
+    assert_eq!(problem(res).await["code"], "password_change_required");
+    // …but `me` answers, and refresh works (the UI renews its token while the person types).
+    let me = app.client.get(app.url("/api/auth/me")).bearer_auth(&first.access_token).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+    assert_eq!(me.json::<Value>().await.unwrap()["must_change_password"], true);
+    let renewed = support::TestApp::session(app.refresh(&first.cookie).await).await;
+    // A common password is refused as the new one.
+    let res = app
+        .client
+        .post(app.url("/api/auth/me/password"))
+        .bearer_auth(&renewed.access_token)
+        .json(&json!({ "current_password": temporary, "new_password": "Password123" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(problem(res).await["detail"].as_str().unwrap().contains("common"));
+    let res = app
+        .client
+        .post(app.url("/api/auth/me/password"))
+        .bearer_auth(&renewed.access_token)
+        .json(&json!({ "current_password": temporary, "new_password": "Own-password-42" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let changed = support::TestApp::session(res).await;
+    // The change applies at once.
+    assert_eq!(app.other_service_status(&changed.access_token).await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_expired_temporary_password_no_longer_signs_in() {
+    // A setting of 0 hours: every temporary password is expired as soon as it is made.
+    let app = spawn_app_with(|env| {
+        env.set("GAMME_TEMPORARY_PASSWORD_TTL_HOURS", "0");
+    })
+    .await;
+    let admin = app.setup_admin().await;
+    let temporary = created_with_temporary_password(&app, &admin, "late@usine.test").await;
+    let res = app.login("late@usine.test", &temporary).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(problem(res).await["code"], "temporary_password_expired");
+    // A wrong password still says only `invalid_credentials`.
+    let res = app.login("late@usine.test", "Not-the-temporary-1").await;
+    assert_eq!(problem(res).await["code"], "invalid_credentials");
+}
+
+#[tokio::test]
+async fn the_default_temporary_password_lasts_72_hours() {
+    let app = spawn_app().await;
+    let admin = app.setup_admin().await;
+    created_with_temporary_password(&app, &admin, "ttl@usine.test").await;
+    let hours: f64 = diesel::sql_query(
+        "SELECT EXTRACT(EPOCH FROM temporary_password_expires_at - created_at)::float8 / 3600 AS h \
+         FROM users WHERE email = 'ttl@usine.test'",
+    )
+    .get_result::<Hours>(&mut app.db.connect())
+    .unwrap()
+    .h;
+    assert!((71.9..=72.1).contains(&hours), "{hours}");
+}
+
+#[derive(QueryableByName)]
+struct Hours {
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    h: f64,
+}
+
+#[tokio::test]
+async fn twenty_parallel_wrong_passwords_check_at_most_the_limit() {
+    let app = spawn_app().await;
+    app.setup_admin().await;
+    let before = gamme_auth::passwords::checks_made();
+    let mut guesses = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let (client, url) = (app.client.clone(), app.url("/api/auth/login"));
+        guesses.spawn(async move {
+            let body = json!({ "email": ADMIN_EMAIL, "password": format!("wrong-guess-{i}") });
+            client.post(url).json(&body).send().await.unwrap().status()
+        });
+    }
+    let statuses = guesses.join_all().await;
+    let checked = gamme_auth::passwords::checks_made() - before;
+    let refused = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    let wrong = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    assert!(checked <= 5, "{checked} passwords were checked for a limit of 5: {statuses:?}");
+    assert_eq!(u64::try_from(wrong).unwrap(), checked, "{statuses:?}");
+    assert_eq!(wrong + refused, 20, "{statuses:?}");
+    let recorded: i64 = diesel::sql_query(
+        "SELECT failures::bigint AS n FROM login_throttle WHERE scope_key LIKE 'account:admin@usine.test|%'",
+    )
+    .get_result::<N>(&mut app.db.connect())
+    .unwrap()
+    .n;
+    assert_eq!(recorded, 5, "attempts past the limit are refused uncounted");
+}
+
+#[derive(QueryableByName)]
+struct N {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+#[tokio::test]
+async fn guessing_from_one_address_does_not_lock_the_account_out_elsewhere() {
+    let app = spawn_app_with(|env| {
+        env.set("GAMME_TRUSTED_PROXIES", "127.0.0.1/32");
+    })
+    .await;
+    app.setup_admin().await;
+    let login_from = |address: &'static str, password: &'static str| {
+        let app = &app;
+        async move {
+            app.client
+                .post(app.url("/api/auth/login"))
+                .header("X-Forwarded-For", address)
+                .json(&json!({ "email": ADMIN_EMAIL, "password": password }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    for _ in 0..5 {
+        assert_eq!(login_from("203.0.113.9", "wrong-password").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(login_from("203.0.113.9", ADMIN_PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(login_from("198.51.100.7", ADMIN_PASSWORD).await, StatusCode::OK, "the admin at their own desk");
+}
+
+#[tokio::test]
+async fn forwarded_for_from_an_untrusted_peer_is_ignored() {
+    let app = spawn_app().await;
+    app.setup_admin().await;
+    // A new X-Forwarded-For each time: without trusted proxies it is not believed.
+    for i in 0..5 {
+        let res = app
+            .client
+            .post(app.url("/api/auth/login"))
+            .header("X-Forwarded-For", format!("203.0.113.{i}"))
+            .json(&json!({ "email": ADMIN_EMAIL, "password": "wrong-password" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let res = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .header("X-Forwarded-For", "203.0.113.99")
+        .json(&json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn password_changes_are_throttled_per_account() {
+    let app = spawn_app().await;
+    let admin = app.setup_admin().await;
+    let change = |current: &'static str| {
+        let (app, token) = (&app, admin.access_token.clone());
+        async move {
+            app.client
+                .post(app.url("/api/auth/me/password"))
+                .bearer_auth(token)
+                .json(&json!({ "current_password": current, "new_password": "Brand-new-pass-1" }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    for _ in 0..5 {
+        assert_eq!(change("not-it-at-all").await.status(), StatusCode::UNAUTHORIZED);
+    }
+    let res = change(ADMIN_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().get(header::RETRY_AFTER).is_some());
+}

@@ -3,10 +3,17 @@
 //! may not see is absent from the list and a 404 alone. Signed links are handed out only with
 //! metadata read through it, so only for files the reader may see.
 //!
-//! Today every signed-in person sees every file.
+//! The rule itself is the database's `file_visible_to` (see `gamme_db::file_access`), the same
+//! one procedures and the AI worker ask: the uploader, editors and admins, and whoever may see
+//! something that uses the file (the published revision of an unarchived procedure, a run
+//! they may see).
 
 use diesel::{dsl::sql, expression::BoxableExpression, pg::Pg, sql_types::Bool};
 use gamme_auth_token::AuthUser;
+use gamme_db::{
+    file_access::{file_visible_to, Viewer},
+    schema::files,
+};
 
 /// Who reads a file.
 #[derive(Debug, Clone)]
@@ -20,17 +27,19 @@ pub enum Reader {
 /// A condition over a query that reads `files`.
 pub type Visible<QS> = Box<dyn BoxableExpression<QS, Pg, SqlType = Bool>>;
 
+/// The rule's condition on the `files` row of a query.
+type SeenBy = file_visible_to<files::id, uuid::Uuid, &'static str>;
+
 impl Reader {
     /// The files this reader may see, as a filter for a query over `files` (alone or joined).
-    pub fn visible<QS>(&self) -> Visible<QS> {
+    pub fn visible<QS>(&self) -> Visible<QS>
+    where
+        SeenBy: BoxableExpression<QS, Pg, SqlType = Bool>,
+    {
         match self {
             // A link names one file: whoever was handed it may open that file.
-            Reader::Link => everything(),
-            Reader::User(_) => everything(),
+            Reader::Link => Box::new(sql::<Bool>("TRUE")),
+            Reader::User(user) => Box::new(Viewer::new(user.id, user.role).may_see_file(files::id)),
         }
     }
-}
-
-fn everything<QS>() -> Visible<QS> {
-    Box::new(sql::<Bool>("TRUE"))
 }

@@ -78,8 +78,14 @@ impl LinkSigner {
         let tag = URL_SAFE_NO_PAD.decode(sig).map_err(|_| FilesError::BadSignature)?;
         hmac::verify(&self.key, Self::message(id, variant, expires).as_bytes(), &tag)
             .map_err(|_| FilesError::BadSignature)?;
-        if expires <= Utc::now().timestamp() {
+        let now = Utc::now().timestamp();
+        if expires <= now {
             return Err(FilesError::LinkExpired);
+        }
+        // Whoever holds the key could sign a link for years; the service never issues one
+        // longer than its TTL (plus a minute of clock skew between replicas), so refuse it.
+        if expires > now + self.ttl.num_seconds() + 60 {
+            return Err(FilesError::BadSignature);
         }
         Ok(())
     }
@@ -117,6 +123,12 @@ mod tests {
         assert!(matches!(signer.verify(id, Variant::Content, expires + 1, &sig), Err(FilesError::BadSignature)));
         let (old, old_sig) = parts(&signer.url(id, Variant::Content, Utc::now() - chrono::Duration::seconds(1)));
         assert!(matches!(signer.verify(id, Variant::Content, old, &old_sig), Err(FilesError::LinkExpired)));
+        let far = Utc::now() + chrono::Duration::days(365);
+        let (far, far_sig) = parts(&signer.url(id, Variant::Content, far));
+        assert!(
+            matches!(signer.verify(id, Variant::Content, far, &far_sig), Err(FilesError::BadSignature)),
+            "a validly signed link expiring past the TTL is refused"
+        );
         let other = LinkSigner::new(&SecretString::from("other"));
         assert!(matches!(other.verify(id, Variant::Content, expires, &sig), Err(FilesError::BadSignature)));
     }

@@ -190,7 +190,7 @@ impl StoredFile {
             .first(conn)
             .optional()?
             .ok_or(FilesError::NotFound)?;
-        let references = FileReference::for_files(conn, &[id])?;
+        let references = FileReference::for_files(conn, &[id], reader)?;
         Ok(Described { file, uploader_name, references })
     }
 
@@ -227,7 +227,7 @@ impl StoredFile {
         let page = pager.page(rows, |(file, _)| file.id);
         let ids: Vec<Uuid> = page.items.iter().map(|(f, _)| f.id).collect();
         let mut by_file: HashMap<Uuid, Vec<FileReference>> = HashMap::new();
-        for reference in FileReference::for_files(conn, &ids)? {
+        for reference in FileReference::for_files(conn, &ids, reader)? {
             by_file.entry(reference.file_id).or_default().push(reference);
         }
         let items = page
@@ -264,6 +264,8 @@ impl StoredFile {
         user: &AuthUser,
         storage: &Arc<dyn Storage>,
     ) -> Result<(), FilesError> {
+        // A file one may not see is not found, whoever asks: its existence does not leak.
+        Self::find(conn, id, &Reader::User(user.clone()))?.ok_or(FilesError::NotFound)?;
         lock_blobs_exclusive(conn)?;
         let file = Self::find_for_update(conn, id)?.ok_or(FilesError::NotFound)?;
         if file.uploader_id != user.id && !user.is(Roles::ADMINS) {
@@ -271,7 +273,8 @@ impl StoredFile {
                 "Only the person who uploaded a file, or an administrator, can delete it.",
             ));
         }
-        let protected = FileReference::for_files(conn, &[id])?.into_iter().filter(|r| r.protected).count();
+        let protected =
+            FileReference::for_files(conn, &[id], &Reader::Link)?.into_iter().filter(|r| r.protected).count();
         if protected > 0 {
             return Err(FilesError::InUse { references: protected });
         }
@@ -359,12 +362,21 @@ pub struct FileReference {
 }
 
 impl FileReference {
-    pub fn for_files(conn: &mut PgConnection, ids: &[Uuid]) -> QueryResult<Vec<Self>> {
+    /// What links to these files, of what `reader` may see (a link's holder: all of it).
+    pub fn for_files(conn: &mut PgConnection, ids: &[Uuid], reader: &Reader) -> QueryResult<Vec<Self>> {
+        let (reader_id, role) = match reader {
+            Reader::User(user) => (Some(user.id), Some(<&'static str>::from(user.role))),
+            Reader::Link => (None, None),
+        };
         sql_query(
             "SELECT file_id, source, source_id, protected FROM file_references \
-             WHERE file_id = ANY($1) ORDER BY file_id, source, source_id",
+             WHERE file_id = ANY($1) \
+               AND ($2::uuid IS NULL OR file_reference_visible_to(source, source_id, $2, $3)) \
+             ORDER BY file_id, source, source_id",
         )
         .bind::<Array<diesel::sql_types::Uuid>, _>(ids)
+        .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(reader_id)
+        .bind::<diesel::sql_types::Nullable<Text>, _>(role)
         .load(conn)
     }
 }

@@ -395,10 +395,13 @@ async fn a_viewer_cannot_upload_and_another_technician_cannot_delete() {
     let admin = app.user("Admin", Role::Admin);
     let file = app.uploaded(&owner.token, "a.png", &samples::png(10, 10)).await;
     let id = file["id"].as_str().unwrap().to_owned();
-    // Anyone signed in may read it.
-    assert_eq!(app.get(&format!("/api/files/{id}"), &viewer.token).await.status(), StatusCode::OK);
+    // Nothing uses it yet: it is its uploader's (and the editors'), absent for anyone else.
+    assert_eq!(app.get(&format!("/api/files/{id}"), &viewer.token).await.status(), StatusCode::NOT_FOUND);
     let res = app.client.delete(app.url(&format!("/api/files/{id}"))).bearer_auth(&other.token).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let editor = app.user("Editor", Role::Editor);
+    let res = app.client.delete(app.url(&format!("/api/files/{id}"))).bearer_auth(&editor.token).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "an editor sees it but may not delete it");
     assert_eq!(app.file_rows(), 1);
 
     let res = app.client.delete(app.url(&format!("/api/files/{id}"))).bearer_auth(&owner.token).send().await.unwrap();
@@ -447,6 +450,81 @@ async fn a_file_used_by_a_published_revision_cannot_be_deleted_and_its_reference
     assert_eq!(listed["items"][0]["references"].as_array().unwrap().len(), 2);
 }
 
+/// Rows the procedures service would hold: a procedure whose one revision (in `status`) has a
+/// step with `file` attached. Answers the revision's id.
+fn attach_to_revision(app: &support::TestApp, author: uuid::Uuid, file: &str, status: &str) -> uuid::Uuid {
+    let (procedure, revision, step) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    let mut conn = app.db.connect();
+    for sql in [
+        format!("INSERT INTO procedures (id, code, created_by) VALUES ('{procedure}', 'PM-{procedure}', '{author}')"),
+        format!(
+            "INSERT INTO revisions (id, procedure_id, number, status, title, language, author_id) \
+             VALUES ('{revision}', '{procedure}', 1, '{status}', 'Pompe', 'fr', '{author}')"
+        ),
+        format!(
+            "INSERT INTO steps (id, revision_id, key, position, kind, title) \
+             VALUES ('{step}', '{revision}', '{step}', 0, 'photo', 'Photo')"
+        ),
+        format!("INSERT INTO step_attachments (step_id, file_id, position) VALUES ('{step}', '{file}', 0)"),
+    ] {
+        diesel::sql_query(sql).execute(&mut conn).unwrap();
+    }
+    revision
+}
+
+#[tokio::test]
+async fn a_viewer_sees_a_published_revisions_photo_and_nothing_of_a_drafts() {
+    let app = spawn_app().await;
+    let editor = app.user("Editor", Role::Editor);
+    let viewer = app.user("Viewer", Role::Viewer);
+    let draft = app.uploaded(&editor.token, "brouillon.png", &samples::png(12, 12)).await;
+    let published = app.uploaded(&editor.token, "publiee.png", &samples::png(14, 14)).await;
+    let (draft_id, published_id) = (draft["id"].as_str().unwrap(), published["id"].as_str().unwrap());
+    app.wait_for(draft_id, &editor.token, |m| m["thumbnail"]["status"] == "ready").await;
+    app.wait_for(published_id, &editor.token, |m| m["thumbnail"]["status"] == "ready").await;
+    attach_to_revision(&app, editor.id, draft_id, "draft");
+    let revision = attach_to_revision(&app, editor.id, published_id, "published");
+
+    // The list is filtered in the query: the draft's photo is not there, and paging is exact.
+    let page: Value = app.get("/api/files?limit=1", &viewer.token).await.json().await.unwrap();
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{page}");
+    assert_eq!(items[0]["id"], published_id);
+    assert!(page["next_cursor"].is_null(), "no second page holding only invisible files: {page}");
+    assert_eq!(items[0]["references"][0]["source_id"], revision.to_string());
+    // Metadata, content and thumbnail of the draft's photo: 404, so no signed link is handed out.
+    for path in ["", "/content", "/thumbnail"] {
+        let res = app.get(&format!("/api/files/{draft_id}{path}"), &viewer.token).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    // The published revision's photo, its bytes and the signed links its metadata carries.
+    let meta = app.metadata(published_id, &viewer.token).await;
+    assert_eq!(app.get(&format!("/api/files/{published_id}/content"), &viewer.token).await.status(), StatusCode::OK);
+    for link in [meta["content_url"].as_str().unwrap(), meta["thumbnail"]["url"].as_str().unwrap()] {
+        let res = app.client.get(app.url(link)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{link}");
+    }
+    // An editor sees both.
+    let all: Value = app.get("/api/files", &editor.token).await.json().await.unwrap();
+    assert_eq!(all["items"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_technician_sees_their_own_uploads_and_not_a_colleagues() {
+    let app = spawn_app().await;
+    let (tech, other) = (app.user("Tech", Role::Technician), app.user("Other", Role::Technician));
+    let mine = app.uploaded(&tech.token, "mine.txt", b"mine").await;
+    let theirs = app.uploaded(&other.token, "theirs.txt", b"theirs").await;
+    let listed: Value = app.get("/api/files", &tech.token).await.json().await.unwrap();
+    let ids: Vec<&str> = listed["items"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [mine["id"].as_str().unwrap()]);
+    let filtered: Value =
+        app.get(&format!("/api/files?uploader={}", other.id), &tech.token).await.json().await.unwrap();
+    assert!(filtered["items"].as_array().unwrap().is_empty(), "filtering by uploader shows nothing more");
+    let res = app.get(&format!("/api/files/{}", theirs["id"].as_str().unwrap()), &tech.token).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
 #[tokio::test]
 async fn the_list_pages_through_every_file_once_and_filters() {
     let app = spawn_app().await;
@@ -460,7 +538,7 @@ async fn the_list_pages_through_every_file_once_and_filters() {
     let mut cursor = String::new();
     loop {
         let page: Value =
-            app.get(&format!("/api/files?limit=3&cursor={cursor}"), &tech.token).await.json().await.unwrap();
+            app.get(&format!("/api/files?limit=3&cursor={cursor}"), &editor.token).await.json().await.unwrap();
         for item in page["items"].as_array().unwrap() {
             seen.push(item["name"].as_str().unwrap().to_owned());
         }

@@ -223,17 +223,19 @@ impl StepResult {
 
     /// Checks `input` for `step` and stores it, with its checked `note`, as the step's result,
     /// replacing the one before (whose client id it keeps, so a late retry of that one changes
-    /// nothing). Answers the result it replaced and the stored one.
+    /// nothing). Answers the result it replaced and the stored one. Photos and a signature must
+    /// be uploads of `technician_id`, the run's technician, used by no other run.
     pub fn store(
         conn: &mut PgConnection,
         run_id: Uuid,
+        technician_id: Uuid,
         step: &StepView,
         input: ResultInput,
         note: Option<String>,
         recorded_by: Uuid,
     ) -> Result<(Option<Self>, Self)> {
         let evaluated = evaluate(step, &input)?;
-        validate::files_exist(conn, &input.photo_ids, "Photos")?;
+        validate::run_files(conn, run_id, technician_id, &input.photo_ids, "Photos")?;
         if step.kind == StepKind::Signature {
             let signature: Vec<Uuid> = evaluated
                 .value
@@ -242,7 +244,7 @@ impl StepResult {
                 .and_then(|s| Uuid::parse_str(s).ok())
                 .into_iter()
                 .collect();
-            validate::files_exist(conn, &signature, "Signature")?;
+            validate::run_files(conn, run_id, technician_id, &signature, "Signature")?;
         }
         let previous = StepResult::of_step(conn, run_id, step.id)?;
         let stored = StepResult {

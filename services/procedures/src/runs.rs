@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use gamme_auth_token::{AuthUser, Roles};
 use gamme_bus::{outbox, Envelope, Event};
 use gamme_db::{
+    file_access::Viewer,
     paging::{Page, PageSize, Pager},
     schema::{procedures, revisions, runs},
 };
@@ -266,14 +267,24 @@ impl Run {
         Ok(run)
     }
 
-    pub fn find(conn: &mut PgConnection, id: Uuid) -> Result<Self> {
-        runs::table.find(id).select(Run::as_select()).first(conn).optional()?.ok_or(ProcError::NotFound("run"))
-    }
-
-    /// Locks the run for the rest of the transaction: its results are recorded one at a time.
-    pub fn find_for_update(conn: &mut PgConnection, id: Uuid) -> Result<Self> {
+    /// The run, if `user` may see it (`gamme_db::file_access`'s rule): else 404, so a run one
+    /// may not see does not exist for them.
+    pub fn find(conn: &mut PgConnection, id: Uuid, user: &AuthUser) -> Result<Self> {
         runs::table
             .find(id)
+            .filter(viewer(user).may_see_run(runs::id))
+            .select(Run::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or(ProcError::NotFound("run"))
+    }
+
+    /// Locks the run, if `user` may see it, for the rest of the transaction: its results are
+    /// recorded one at a time.
+    pub fn find_for_update(conn: &mut PgConnection, id: Uuid, user: &AuthUser) -> Result<Self> {
+        runs::table
+            .find(id)
+            .filter(viewer(user).may_see_run(runs::id))
             .select(Run::as_select())
             .for_update()
             .first(conn)
@@ -358,7 +369,7 @@ impl Run {
             return Ok(existing.view(Some(step)));
         }
         self.require_open()?;
-        let (previous, stored) = StepResult::store(conn, self.id, step, input, note, actor.id)?;
+        let (previous, stored) = StepResult::store(conn, self.id, self.technician_id, step, input, note, actor.id)?;
         let (before, after) = (previous.map(|p| json!(p)), Some(json!(stored)));
         AuditEvent::record(conn, actor.id, "run.step_recorded", self, before, after)?;
         Ok(stored.view(Some(step)))
@@ -377,7 +388,8 @@ impl Run {
         self.require_technician(actor)?;
         let content = Content::load(conn, self.revision_id)?;
         self.require_open()?;
-        validate::files_exist(conn, &input.signature_file_id.into_iter().collect::<Vec<_>>(), "Signature")?;
+        let signature: Vec<Uuid> = input.signature_file_id.into_iter().collect();
+        validate::run_files(conn, self.id, self.technician_id, &signature, "Signature")?;
         let name = validate::required_text("signoff_name", &input.signoff_name, 200)?;
         let results = StepResult::for_run(conn, self.id)?;
         let (missing, flagged) = Run::check(&content, &results);
@@ -489,7 +501,7 @@ impl Run {
 
     /// Runs by procedure, asset (with what is under it), technician, date, status and outcome,
     /// newest first.
-    pub fn list(conn: &mut PgConnection, filter: RunFilter) -> Result<Page<RunSummary>> {
+    pub fn list(conn: &mut PgConnection, filter: RunFilter, user: &AuthUser) -> Result<Page<RunSummary>> {
         let pager: Pager<(DateTime<Utc>, Uuid)> = Pager::new(RUN_PAGE, filter.limit, filter.cursor.as_deref())?;
         let outcome = filter
             .outcome
@@ -506,6 +518,7 @@ impl Run {
         let mut q = runs::table
             .inner_join(procedures::table.on(procedures::id.eq(runs::procedure_id)))
             .inner_join(revisions::table.on(revisions::id.eq(runs::revision_id)))
+            .filter(viewer(user).may_see_run(runs::id))
             .select((Run::as_select(), procedures::code, revisions::title, revisions::number))
             .order((runs::started_at.desc(), runs::id.desc()))
             .limit(pager.fetch())
@@ -543,6 +556,11 @@ impl Run {
             next_cursor: page.next_cursor,
         })
     }
+}
+
+/// The signed-in user as the access rules see them.
+fn viewer(user: &AuthUser) -> Viewer {
+    Viewer::new(user.id, user.role)
 }
 
 /// A run with its procedure's code, its revision's title and number, and its technician's

@@ -1,7 +1,7 @@
 //! Checks on text people type, shared by assets, procedures, steps and runs.
 
-use diesel::PgConnection;
-use gamme_db::file_metadata::FileMetadata;
+use diesel::{prelude::*, sql_query, sql_types::Array};
+use gamme_db::{file_metadata::FileMetadata, file_uploads};
 use uuid::Uuid;
 
 use crate::error::{ProcError, Result};
@@ -21,6 +21,47 @@ pub fn files_exist(conn: &mut PgConnection, ids: &[Uuid], what: &str) -> Result<
             errors: Some(serde_json::json!({ "unknown_files": missing })),
         })
     }
+}
+
+/// 400 unless every id names a file that run `run_id`'s technician uploaded and that no other
+/// run uses: a run's photos and signature are evidence of that run, taken by its technician.
+pub fn run_files(conn: &mut PgConnection, run_id: Uuid, technician_id: Uuid, ids: &[Uuid], what: &str) -> Result<()> {
+    files_exist(conn, ids, what)?;
+    let foreign = file_uploads::not_uploaded_by(conn, technician_id, ids)?;
+    if !foreign.is_empty() {
+        let foreign: Vec<String> = foreign.iter().map(ToString::to_string).collect();
+        return Err(ProcError::Validation {
+            message: format!(
+                "{what}: {} not uploaded by the run's technician. Take the photo or signature during this run.",
+                foreign.join(", ")
+            ),
+            errors: Some(serde_json::json!({ "foreign_files": foreign })),
+        });
+    }
+    let elsewhere: Vec<Uuid> = sql_query(
+        "SELECT DISTINCT file_id FROM file_references \
+         WHERE file_id = ANY($1) AND source = 'run' AND source_id <> $2",
+    )
+    .bind::<Array<diesel::sql_types::Uuid>, _>(ids)
+    .bind::<diesel::sql_types::Uuid, _>(run_id)
+    .load::<FileId>(conn)?
+    .into_iter()
+    .map(|f| f.file_id)
+    .collect();
+    if !elsewhere.is_empty() {
+        let elsewhere: Vec<String> = elsewhere.iter().map(ToString::to_string).collect();
+        return Err(ProcError::Validation {
+            message: format!("{what}: {} already belong to another run.", elsewhere.join(", ")),
+            errors: Some(serde_json::json!({ "files_of_another_run": elsewhere })),
+        });
+    }
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct FileId {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    file_id: Uuid,
 }
 
 /// Trimmed, non-empty, at most `max` characters.

@@ -358,9 +358,10 @@ async fn a_run_flags_readings_requires_every_required_step_and_then_never_change
     assert_eq!(problem(res, StatusCode::UNPROCESSABLE_ENTITY).await["code"], "notes_required");
     ok(put("number", json!({ "result_id": uuid(), "value": 3.7, "note": "Vanne de refoulement grippée" })).await).await;
 
+    // Another technician's run in progress does not exist for Tina.
     let other = app.user("Tina", Role::Technician);
     let res = app.post(&format!("/api/runs/{run}/complete"), &other, &json!({ "signoff_name": "Tina" })).await;
-    problem(res, StatusCode::FORBIDDEN).await;
+    problem(res, StatusCode::NOT_FOUND).await;
     let res = app
         .post(
             &format!("/api/runs/{run}/complete"),
@@ -401,6 +402,89 @@ async fn a_run_flags_readings_requires_every_required_step_and_then_never_change
     assert_eq!(number_stats["out_of_limit_rate"], 1.0);
     assert_eq!(number_stats["notes"], 1);
     assert!(number_stats["median_seconds"].as_f64().unwrap() >= 0.0);
+}
+
+#[tokio::test]
+async fn a_run_is_seen_by_its_technician_and_editors_and_by_everyone_once_completed() {
+    let app = spawn_app().await;
+    let a = app.user("Alice", Role::Editor);
+    let (b, viewer, other) =
+        (app.user("Bruno", Role::Editor), app.user("Vera", Role::Viewer), app.user("Tina", Role::Technician));
+    let p = app.procedure(&a, "PM-SEE-1", "Pompe", json!([step("instruction", "Purger")])).await;
+    let id = p["id"].as_str().unwrap().to_owned();
+    app.publish(&id, 1, &a, &b).await;
+    let tech = app.user("Théo", Role::Technician);
+    let res = app.post("/api/runs", &tech, &json!({ "procedure_id": id })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let run: Value = res.json().await.unwrap();
+    let run_id = run["id"].as_str().unwrap().to_owned();
+    let listed = |user| {
+        let app = &app;
+        async move {
+            let page = app.get_ok("/api/runs", user).await;
+            page["items"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+        }
+    };
+    // In progress: its technician's and the editors', absent (404) for anyone else.
+    for stranger in [&other, &viewer] {
+        problem(app.get(&format!("/api/runs/{run_id}"), stranger).await, StatusCode::NOT_FOUND).await;
+        assert!(listed(stranger).await.is_empty());
+    }
+    assert_eq!(listed(&tech).await, [run_id.clone()]);
+    assert_eq!(listed(&a).await, [run_id.clone()]);
+    ok(app.get(&format!("/api/runs/{run_id}"), &a).await).await;
+    let step = steps_of(&run["revision"])[0]["id"].as_str().unwrap().to_owned();
+    let res = app.put(&format!("/api/runs/{run_id}/steps/{step}"), &other, &json!({ "result_id": uuid() })).await;
+    problem(res, StatusCode::NOT_FOUND).await;
+    ok(app.put(&format!("/api/runs/{run_id}/steps/{step}"), &tech, &json!({ "result_id": uuid() })).await).await;
+    ok(app.post(&format!("/api/runs/{run_id}/complete"), &tech, &json!({ "signoff_name": "Théo" })).await).await;
+    // Completed: the equipment's history, for the whole team.
+    for reader in [&other, &viewer] {
+        ok(app.get(&format!("/api/runs/{run_id}"), reader).await).await;
+        assert_eq!(listed(reader).await, [run_id.clone()]);
+    }
+}
+
+#[tokio::test]
+async fn a_sign_off_refuses_another_technicians_signature_and_another_runs_photos() {
+    let app = spawn_app().await;
+    let (tech, run, steps, procedure_id) = published_run(&app).await;
+    let other = app.user("Tina", Role::Technician);
+    let theirs = app.file(&other);
+    let put = |kind: &'static str, body: Value| {
+        let (app, tech, run, steps) = (&app, &tech, run.clone(), steps.clone());
+        async move { app.put(&format!("/api/runs/{run}/steps/{}", step_id(&steps, kind)), tech, &body).await }
+    };
+    // Tina's upload is not Théo's photo, nor his signature.
+    let res = put("photo", json!({ "result_id": uuid(), "photo_ids": [theirs] })).await;
+    assert!(problem(res, StatusCode::BAD_REQUEST).await["errors"]["foreign_files"][0] == theirs.as_str());
+    let res = put("signature", json!({ "result_id": uuid(), "value": theirs })).await;
+    problem(res, StatusCode::BAD_REQUEST).await;
+    let res = app
+        .post(
+            &format!("/api/runs/{run}/complete"),
+            &tech,
+            &json!({ "signoff_name": "Théo", "signature_file_id": theirs }),
+        )
+        .await;
+    let p = problem(res, StatusCode::BAD_REQUEST).await;
+    assert_eq!(p["errors"]["foreign_files"][0], theirs.as_str(), "{p}");
+    // A photo of this run cannot serve as evidence of another one.
+    let photo = app.file(&tech);
+    ok(put("photo", json!({ "result_id": uuid(), "photo_ids": [photo] })).await).await;
+    let res = app.post("/api/runs", &tech, &json!({ "procedure_id": procedure_id })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let second: Value = res.json().await.unwrap();
+    let second_id = second["id"].as_str().unwrap();
+    let res = app
+        .put(
+            &format!("/api/runs/{second_id}/steps/{}", step_id(&steps, "photo")),
+            &tech,
+            &json!({ "result_id": uuid(), "photo_ids": [photo] }),
+        )
+        .await;
+    let p = problem(res, StatusCode::BAD_REQUEST).await;
+    assert_eq!(p["errors"]["files_of_another_run"][0], photo.as_str(), "{p}");
 }
 
 #[tokio::test]

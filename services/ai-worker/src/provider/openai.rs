@@ -88,10 +88,13 @@ impl OpenAi {
                 self.client.post(self.url()).bearer_auth(self.config.api_key.expose_secret()).json(&body).send().await;
             let failure = match sent {
                 Err(err) => {
+                    // The error names the model server's URL: the log gets it, the job's
+                    // reader a sentence.
+                    tracing::warn!(error = %gamme_service_kit::problem::error_chain(&err), "cannot reach the model server");
                     let reason = if err.is_timeout() {
                         "the request timed out".to_owned()
                     } else {
-                        format!("connection failed ({err})")
+                        "the language model could not be reached".to_owned()
                     };
                     ProviderError::Transient { reason, retry_after: None, usage: Usage::default() }
                 }

@@ -1,7 +1,7 @@
 //! The signed-in user: who am I, change my password.
 
 use actix_web::{http::StatusCode, web, HttpResponse};
-use gamme_auth_token::AuthUser;
+use gamme_auth_token::PasswordPending;
 use gamme_service_kit::Problem;
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -14,10 +14,10 @@ use crate::{
     AppState,
 };
 
-/// The signed-in user.
+/// The signed-in user; answered even while a password change is pending (`must_change_password`).
 #[utoipa::path(get, path = "/api/auth/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = UserView), (status = 401, body = Problem)))]
-pub async fn me(user: AuthUser, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+pub async fn me(PasswordPending(user): PasswordPending, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
     let id = user.id;
     let found = state.store.read(move |c| User::get(c, id)).await?;
     Ok(HttpResponse::Ok().json(found.view()))
@@ -33,19 +33,23 @@ pub struct ChangePasswordRequest {
 }
 
 /// Change my password. Every other sign-in of mine ends; this one continues with new tokens.
+/// The one call, with `me`, a temporary password allows. Attempts are limited per account.
 #[utoipa::path(post, path = "/api/auth/me/password", tag = "auth", security(("bearer" = [])),
     request_body = ChangePasswordRequest,
     responses(
         (status = 200, description = "Changed; a new session", body = LoginResponse),
-        (status = 400, description = "`validation_failed` or `password_unchanged`", body = Problem),
-        (status = 401, description = "`invalid_credentials`: the current password is wrong", body = Problem)))]
+        (status = 400, description = "`validation_failed` (8 to 128 characters, not a common password) or `password_unchanged`", body = Problem),
+        (status = 401, description = "`invalid_credentials`: the current password is wrong; `temporary_password_expired`", body = Problem),
+        (status = 429, description = "`too_many_attempts`, with Retry-After", body = Problem)))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn change_password(
-    user: AuthUser,
+    PasswordPending(user): PasswordPending,
     state: web::Data<AppState>,
     body: web::Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, Problem> {
     let ChangePasswordRequest { current_password, new_password } = body.into_inner();
-    let session = sessions::change_password(&state.store, user.id, current_password, new_password).await?;
+    let session =
+        sessions::change_password(&state.store, state.config.login_limits, user.id, current_password, new_password)
+            .await?;
     Ok(signed_in(&state, &session, StatusCode::OK)?)
 }

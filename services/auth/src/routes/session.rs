@@ -79,14 +79,14 @@ fn presented_refresh(req: &HttpRequest) -> Option<SecretString> {
     req.cookie(REFRESH_COOKIE).map(|c| SecretString::from(c.value().to_owned()))
 }
 
-/// The client's address as nginx saw it; services are reachable only through nginx.
-fn client_address(req: &HttpRequest) -> String {
-    req.headers()
-        .get("x-real-ip")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| req.peer_addr().map(|a| a.ip().to_string()))
-        .unwrap_or_else(|| "unknown".into())
+/// The client's address: the peer's, or from `X-Forwarded-For` when the peer is a trusted proxy.
+fn client_address(req: &HttpRequest, state: &AppState) -> String {
+    let forwarded: Vec<&str> = req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok()).collect();
+    state
+        .config
+        .trusted_proxies
+        .client(req.peer_addr().map(|a| a.ip()), &forwarded)
+        .map_or_else(|| "unknown".into(), |ip| ip.to_string())
 }
 
 /// Sign in with email and password.
@@ -94,7 +94,7 @@ fn client_address(req: &HttpRequest) -> String {
     responses(
         (status = 200, description = "Signed in; the refresh token is set as the `gamme_refresh` cookie", body = LoginResponse),
         (status = 400, description = "Malformed request", body = Problem),
-        (status = 401, description = "`invalid_credentials`", body = Problem),
+        (status = 401, description = "`invalid_credentials`; `temporary_password_expired` (the right temporary password, too old)", body = Problem),
         (status = 429, description = "`too_many_attempts`, with Retry-After", body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn login(
@@ -104,7 +104,8 @@ pub async fn login(
 ) -> Result<HttpResponse, Problem> {
     let LoginRequest { email, password } = body.into_inner();
     let session =
-        sessions::sign_in(&state.store, state.config.login_limits, &email, password, &client_address(&req)).await?;
+        sessions::sign_in(&state.store, state.config.login_limits, &email, password, &client_address(&req, &state))
+            .await?;
     Ok(signed_in(&state, &session, StatusCode::OK)?)
 }
 

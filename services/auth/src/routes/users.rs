@@ -63,7 +63,13 @@ pub async fn create(
     admin.require(Roles::ADMINS)?;
     let CreateUserRequest { email, display_name, role } = body.into_inner();
     let new = NewUser::new(&email, &display_name, role)?;
-    let (created, temporary) = users::create_with_temporary_password(&state.store, new, Some(request_id.0)).await?;
+    let (created, temporary) = users::create_with_temporary_password(
+        &state.store,
+        new,
+        state.config.temporary_password_ttl,
+        Some(request_id.0),
+    )
+    .await?;
     tracing::info!(user_id = %created.id, role = %role, "user created");
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))

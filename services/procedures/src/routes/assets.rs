@@ -132,13 +132,13 @@ pub async fn procedures(user: AuthUser, store: web::Data<Store>, id: web::Path<U
 #[utoipa::path(operation_id = "assets_runs", get, path = "/api/assets/{id}/runs", tag = "assets", params(("id" = Uuid, Path,), RunFilter), security(("bearer" = [])),
     responses((status = 200, body = AssetRuns), (status = 404, body = Problem)))]
 pub async fn runs(
-    _user: AuthUser,
+    user: AuthUser,
     store: web::Data<Store>,
     id: web::Path<Uuid>,
     query: web::Query<RunFilter>,
 ) -> Result<HttpResponse, Problem> {
     let mut filter = query.into_inner();
     filter.asset = Some(id.into_inner());
-    let page = store.read(move |c| Run::list(c, filter)).await?;
+    let page = store.read(move |c| Run::list(c, filter, &user)).await?;
     Ok(HttpResponse::Ok().json(AssetRuns { items: page.items, next_cursor: page.next_cursor }))
 }

@@ -27,16 +27,17 @@ pub struct RunPage {
     pub next_cursor: Option<String>,
 }
 
-/// Runs by procedure, asset (with what is under it), technician, date and outcome.
+/// Runs by procedure, asset (with what is under it), technician, date and outcome: of those
+/// the caller may see (their own, every completed one; editors and admins every run).
 #[utoipa::path(operation_id = "runs_list", get, path = "/api/runs", tag = "runs", params(RunFilter), security(("bearer" = [])),
     responses((status = 200, body = RunPage), (status = 400, body = Problem)))]
 pub async fn list(
-    _user: AuthUser,
+    user: AuthUser,
     store: web::Data<Store>,
     query: web::Query<RunFilter>,
 ) -> Result<HttpResponse, Problem> {
     let filter = query.into_inner();
-    let page = store.read(move |c| Run::list(c, filter)).await?;
+    let page = store.read(move |c| Run::list(c, filter, &user)).await?;
     Ok(HttpResponse::Ok().json(RunPage { items: page.items, next_cursor: page.next_cursor }))
 }
 
@@ -61,9 +62,9 @@ pub async fn start(
 #[utoipa::path(operation_id = "runs_get", get, path = "/api/runs/{id}",
     params(("id" = Uuid, Path,)), tag = "runs", security(("bearer" = [])),
     responses((status = 200, body = RunView), (status = 404, body = Problem)))]
-pub async fn get(_user: AuthUser, store: web::Data<Store>, id: web::Path<Uuid>) -> Result<HttpResponse, Problem> {
+pub async fn get(user: AuthUser, store: web::Data<Store>, id: web::Path<Uuid>) -> Result<HttpResponse, Problem> {
     let id = id.into_inner();
-    let view = store.read(move |c| Run::find(c, id)?.view(c)).await?;
+    let view = store.read(move |c| Run::find(c, id, &user)?.view(c)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -83,7 +84,8 @@ pub async fn record_step(
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::RUNNERS)?;
     let ((run_id, step_id), input) = (path.into_inner(), body.into_inner());
-    let result = store.write(move |c| Run::find_for_update(c, run_id)?.record_step(c, &user, step_id, input)).await?;
+    let result =
+        store.write(move |c| Run::find_for_update(c, run_id, &user)?.record_step(c, &user, step_id, input)).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -107,7 +109,7 @@ pub async fn complete(
     let correlation = Some(request_id.as_str().to_owned());
     let view = store
         .write(move |c| {
-            let mut run = Run::find_for_update(c, id)?;
+            let mut run = Run::find_for_update(c, id, &user)?;
             run.complete(c, &user, &input, correlation)?;
             run.view(c)
         })
