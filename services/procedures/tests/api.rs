@@ -430,8 +430,8 @@ async fn a_run_is_seen_by_its_technician_and_editors_and_by_everyone_once_comple
         problem(app.get(&format!("/api/runs/{run_id}"), stranger).await, StatusCode::NOT_FOUND).await;
         assert!(listed(stranger).await.is_empty());
     }
-    assert_eq!(listed(&tech).await, [run_id.clone()]);
-    assert_eq!(listed(&a).await, [run_id.clone()]);
+    assert_eq!(listed(&tech).await, std::slice::from_ref(&run_id));
+    assert_eq!(listed(&a).await, std::slice::from_ref(&run_id));
     ok(app.get(&format!("/api/runs/{run_id}"), &a).await).await;
     let step = steps_of(&run["revision"])[0]["id"].as_str().unwrap().to_owned();
     let res = app.put(&format!("/api/runs/{run_id}/steps/{step}"), &other, &json!({ "result_id": uuid() })).await;
@@ -441,7 +441,7 @@ async fn a_run_is_seen_by_its_technician_and_editors_and_by_everyone_once_comple
     // Completed: the equipment's history, for the whole team.
     for reader in [&other, &viewer] {
         ok(app.get(&format!("/api/runs/{run_id}"), reader).await).await;
-        assert_eq!(listed(reader).await, [run_id.clone()]);
+        assert_eq!(listed(reader).await, std::slice::from_ref(&run_id));
     }
 }
 
