@@ -42,7 +42,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON users, refresh_tokens, signing_keys, log
 
 -- What every other service may read of a user (gamme_db::users: UserStatus, Person,
 -- display_names; the token extractor's check): never the password hash.
-GRANT SELECT (id, email, display_name, role, is_active, tokens_valid_after) ON users
+GRANT SELECT (id, email, display_name, role, is_active, must_change_password, tokens_valid_after) ON users
     TO gamme_procedures, gamme_files, gamme_ai, gamme_work;
 
 -- procedures: the asset tree, procedures and revisions, runs, search.

@@ -58,7 +58,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user. */
+        /** The signed-in user; answered even while a password change is pending (`must_change_password`). */
         get: operations["me"];
         put?: never;
         post?: never;
@@ -77,7 +77,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change my password. Every other sign-in of mine ends; this one continues with new tokens. */
+        /**
+         * Change my password. Every other sign-in of mine ends; this one continues with new tokens.
+         *     The one call, with `me`, a temporary password allows. Attempts are limited per account.
+         */
         post: operations["change_password"];
         delete?: never;
         options?: never;
@@ -300,7 +303,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_credentials` */
+            /** @description `invalid_credentials`; `temporary_password_expired` (the right temporary password, too old) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -387,7 +390,7 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
-            /** @description `validation_failed` or `password_unchanged` */
+            /** @description `validation_failed` (8 to 128 characters, not a common password) or `password_unchanged` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -396,8 +399,17 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_credentials`: the current password is wrong */
+            /** @description `invalid_credentials`: the current password is wrong; `temporary_password_expired` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `too_many_attempts`, with Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -522,6 +534,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -562,6 +575,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -613,6 +627,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -245,6 +245,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     upload: {
@@ -286,7 +295,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Viewers cannot upload */
+            /** @description Viewers cannot upload; or `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -340,6 +349,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get: {
@@ -368,6 +386,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             404: {
@@ -407,7 +434,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Only the uploader or an admin may delete */
+            /** @description Only the uploader or an admin may delete; or `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -475,7 +502,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An expired or altered signed link */
+            /** @description An expired or altered signed link; or `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -526,6 +553,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -391,7 +391,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Runs by procedure, asset (with what is under it), technician, date and outcome. */
+        /**
+         * Runs by procedure, asset (with what is under it), technician, date and outcome: of those
+         *     the caller may see (their own, every completed one; editors and admins every run).
+         */
         get: operations["runs_list"];
         put?: never;
         /** Start a run of a procedure's published revision. */
@@ -1121,6 +1124,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     assets_create: {
@@ -1152,6 +1164,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1188,6 +1201,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssetDetail"];
+                };
+            };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             404: {
@@ -1231,6 +1253,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1276,6 +1299,7 @@ export interface operations {
                     "application/json": components["schemas"]["AssetView"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1322,6 +1346,15 @@ export interface operations {
                     "application/json": components["schemas"]["AssetProcedures"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1363,6 +1396,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssetRuns"];
+                };
+            };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             404: {
@@ -1421,6 +1463,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     procedures_create: {
@@ -1452,6 +1503,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1488,6 +1540,7 @@ export interface operations {
                     "application/json": components["schemas"]["Verification"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1527,6 +1580,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1562,6 +1616,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProcedureView"];
+                };
+            };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             404: {
@@ -1605,6 +1668,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1642,6 +1706,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProcedureView"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1684,6 +1749,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditPage"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1724,6 +1790,15 @@ export interface operations {
                     "application/json": components["schemas"]["ProcedureDocument"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1751,6 +1826,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RevisionList"];
+                };
+            };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             404: {
@@ -1782,6 +1866,7 @@ export interface operations {
                     "application/json": components["schemas"]["RevisionView"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1830,6 +1915,15 @@ export interface operations {
                     "application/json": components["schemas"]["RevisionDiff"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1858,6 +1952,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RevisionView"];
+                };
+            };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             404: {
@@ -1902,6 +2005,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1945,7 +2049,7 @@ export interface operations {
                     "application/json": components["schemas"]["RevisionView"];
                 };
             };
-            /** @description `forbidden`: own revision or not a reviewer */
+            /** @description `forbidden`: own revision or not a reviewer; or `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1985,6 +2089,7 @@ export interface operations {
                     "application/json": components["schemas"]["RevisionView"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2035,6 +2140,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2087,6 +2193,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2126,6 +2233,15 @@ export interface operations {
                     "application/json": components["schemas"]["RevisionStats"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2156,6 +2272,7 @@ export interface operations {
                     "application/json": components["schemas"]["RevisionView"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2222,6 +2339,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     runs_start: {
@@ -2245,6 +2371,7 @@ export interface operations {
                     "application/json": components["schemas"]["RunView"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2291,6 +2418,15 @@ export interface operations {
                     "application/json": components["schemas"]["RunView"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2332,6 +2468,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2393,6 +2530,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;

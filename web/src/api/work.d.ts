@@ -1262,6 +1262,15 @@ export interface operations {
                     "application/json": components["schemas"]["AssetWork"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1289,6 +1298,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LabelSheet"];
+                };
+            };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             404: {
@@ -1324,6 +1342,7 @@ export interface operations {
                     "application/json": null | components["schemas"]["AssetTeam"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1372,6 +1391,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     work_calendar: {
@@ -1406,6 +1434,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     work_compliance: {
@@ -1436,6 +1473,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             404: {
@@ -1473,6 +1519,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     work_meters_list: {
@@ -1500,6 +1555,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1533,6 +1597,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1569,6 +1634,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeterView"];
+                };
+            };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             404: {
@@ -1609,6 +1683,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             404: {
@@ -1652,6 +1735,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1710,6 +1794,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1771,6 +1856,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     work_orders_create: {
@@ -1802,6 +1896,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1829,6 +1924,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrderDetail"];
+                };
+            };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             404: {
@@ -1872,6 +1976,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1918,6 +2023,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDetail"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1968,6 +2074,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDetail"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2026,6 +2133,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2067,6 +2175,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDetail"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2113,6 +2222,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDetail"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2168,6 +2278,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     work_plans_list: {
@@ -2196,6 +2315,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2229,6 +2357,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2256,6 +2385,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PlanView"];
+                };
+            };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             404: {
@@ -2299,6 +2437,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2336,6 +2475,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlanView"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2382,6 +2522,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlanView"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2428,6 +2569,15 @@ export interface operations {
                     "application/json": components["schemas"]["ProcedureSettings"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2469,6 +2619,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2504,6 +2655,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             404: {
@@ -2547,6 +2707,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2590,6 +2751,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     work_teams_create: {
@@ -2621,6 +2791,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2657,6 +2828,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TeamView"];
+                };
+            };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             404: {
@@ -2700,6 +2880,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2755,6 +2936,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2793,6 +2975,7 @@ export interface operations {
                     "application/json": components["schemas"]["TeamView"];
                 };
             };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
