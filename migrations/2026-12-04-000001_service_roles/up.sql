@@ -54,7 +54,9 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON
 GRANT SELECT, INSERT ON audit_events TO gamme_procedures;
 GRANT USAGE, SELECT ON SEQUENCE audit_events_seq_seq TO gamme_procedures;
 -- What procedures reads of others: files' view, work's view.
-GRANT SELECT ON file_metadata, work_order_starts TO gamme_procedures;
+-- file_references is its own view (who uses a file), file_uploads files' (who uploaded it): a
+-- run's photos and signatures must be its technician's and no other run's.
+GRANT SELECT ON file_metadata, work_order_starts, file_references, file_uploads TO gamme_procedures;
 
 -- files: the stored files and their text.
 GRANT SELECT, INSERT, UPDATE, DELETE ON files, file_texts TO gamme_files;
