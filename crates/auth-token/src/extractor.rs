@@ -2,7 +2,7 @@
 //! still change a temporary password, a 403 `password_change_required` for everything but the
 //! few routes that serve the change, which extract [`PasswordPending`] instead.
 
-use std::{future::Future, pin::Pin};
+use std::{future::Future, pin::Pin, sync::Arc};
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 use gamme_db::{users::UserStatus, DbError, PgPool};
@@ -12,15 +12,18 @@ use uuid::Uuid;
 use crate::{
     jwks::{TokenError, Verifier},
     role::{Role, Roles},
+    user_cache::UserCache,
 };
 
 /// Verifies the token, then checks the user is still active and the token was not issued
 /// before the user's tokens were revoked (deactivation, password change). The role is read
-/// fresh from the database, so a role change applies at once.
+/// from the database, or from a [`UserCache`] that auth's `user.updated` events clear, so a
+/// role change or a deactivation applies at once.
 #[derive(Clone)]
 pub struct Authenticator {
     verifier: Verifier,
     pool: PgPool,
+    users: Option<Arc<UserCache>>,
 }
 
 #[derive(Debug, Clone)]
@@ -41,7 +44,30 @@ pub struct PasswordPending(pub AuthUser);
 
 impl Authenticator {
     pub fn new(verifier: Verifier, pool: PgPool) -> Self {
-        Self { verifier, pool }
+        Self { verifier, pool, users: None }
+    }
+
+    /// Reads users through `cache` (which a listener must keep hearing events for).
+    pub fn with_user_cache(self, cache: Arc<UserCache>) -> Self {
+        Self { users: Some(cache), ..self }
+    }
+
+    async fn user_status(&self, user_id: Uuid) -> Result<Option<UserStatus>, Problem> {
+        if let Some(status) = self.users.as_ref().and_then(|cache| cache.get(&user_id)) {
+            return Ok(Some(status));
+        }
+        let seen = self.users.as_ref().map(|cache| cache.begin());
+        let status = gamme_db::run(&self.pool, move |conn| UserStatus::find(conn, user_id).map_err(DbError::from))
+            .await
+            .map_err(Problem::from)?;
+        // Only a user in good standing is kept: a refusal (deactivated, password change
+        // pending) is read again each time, so the moment it ends is seen at once.
+        if let (Some(cache), Some(seen), Some(status)) = (&self.users, seen, &status) {
+            if status.is_active && !status.must_change_password {
+                cache.keep(seen, user_id, status.clone(), 1);
+            }
+        }
+        Ok(status)
     }
 
     pub async fn authenticate(&self, token: &str) -> Result<AuthUser, Problem> {
@@ -56,11 +82,7 @@ impl Authenticator {
                 Problem::unauthorized("invalid_token", "The access token is not valid. Sign in again.")
             }
         })?;
-        let user_id = claims.sub;
-        let status = gamme_db::run(&self.pool, move |conn| UserStatus::find(conn, user_id).map_err(DbError::from))
-            .await
-            .map_err(Problem::from)?;
-        let Some(status) = status else {
+        let Some(status) = self.user_status(claims.sub).await? else {
             return Err(Problem::unauthorized("invalid_token", "This account no longer exists."));
         };
         if !status.is_active {

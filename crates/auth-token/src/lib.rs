@@ -10,9 +10,11 @@ mod jwks;
 mod role;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod user_cache;
 
 pub use claims::{Claims, ACCESS_TOKEN_TTL_SECS};
 pub use config::TokenConfig;
 pub use extractor::{password_change_required, AuthUser, Authenticator, PasswordPending};
 pub use jwks::{JwksCache, TokenError, Verifier};
 pub use role::{Role, Roles};
+pub use user_cache::UserCache;

@@ -59,6 +59,7 @@ impl TestIssuer {
             issuer: ISSUER.to_owned(),
             audience: AUDIENCE.to_owned(),
             static_keys: Some(HashMap::from([(self.kid.clone(), self.decoding.clone())])),
+            user_cache_ttl: std::time::Duration::from_secs(30),
         }
     }
 

@@ -153,15 +153,28 @@ where
     }
 }
 
+/// What a listener hears: its events, and when it starts and stops hearing them.
+#[derive(Debug)]
+pub enum Heard {
+    /// The queue is bound: from now on every event is heard. Anything before was not, so a
+    /// cache kept fresh by events starts empty here.
+    Listening,
+    /// One event.
+    Event(Incoming),
+    /// The channel is gone: events are missed until the next [`Heard::Listening`].
+    Deaf,
+}
+
 /// Hears every event of `event_types` in this process, until `shutdown`: for a replica that
-/// must learn of something as it happens (a document's text is ready), not for work that must
-/// be done once. Each (re)connection declares its own broker-named queue, exclusive to the
-/// connection and gone with it, so every replica hears every event; messages are not acked
-/// and one may be missed while the broker is away, so a listener must be a shortcut over a
-/// state it can also read.
+/// must learn of something as it happens (a document's text is ready, a user was
+/// deactivated), not for work that must be done once. Each (re)connection declares its own
+/// broker-named queue, exclusive to the connection and gone with it, so every replica hears
+/// every event; messages are not acked and may be missed while the broker is away (the
+/// handler is told: [`Heard::Deaf`], then [`Heard::Listening`]), so a listener must be a
+/// shortcut over a state it can also read.
 pub async fn listen<H>(bus: Bus, event_types: &'static [&'static str], shutdown: CancellationToken, handler: H)
 where
-    H: Fn(Incoming) + Send + Sync + 'static,
+    H: Fn(Heard) + Send + Sync + 'static,
 {
     let mut backoff = reconnect_backoff();
     while !shutdown.is_cancelled() {
@@ -185,6 +198,7 @@ where
             let mut consumer = channel.basic_consume(queue.name().as_str(), "", no_ack, FieldTable::default()).await?;
             backoff.reset();
             tracing::debug!(?event_types, "listening");
+            handler(Heard::Listening);
             loop {
                 tokio::select! {
                     _ = shutdown.cancelled() => {
@@ -192,14 +206,16 @@ where
                         return Ok::<(), BusError>(());
                     }
                     next = consumer.next() => match next {
-                        Some(Ok(delivery)) => handler(Incoming::from_delivery(&delivery)),
+                        Some(Ok(delivery)) => handler(Heard::Event(Incoming::from_delivery(&delivery))),
                         Some(Err(e)) => return Err(e.into()),
                         None => return Err(BusError::ConsumerEnded),
                     },
                 }
             }
         };
-        if let Err(err) = heard.await {
+        let outcome = heard.await;
+        handler(Heard::Deaf);
+        if let Err(err) = outcome {
             let delay = backoff.next_delay();
             tracing::warn!(?event_types, error = %err, retry_in_ms = delay.as_millis() as u64, "listener lost its channel");
             tokio::select! {

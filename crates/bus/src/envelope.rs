@@ -56,6 +56,13 @@ pub enum Event {
         title: String,
         superseded_revision_id: Option<Uuid>,
     },
+    /// What readers see of a procedure changed: its revision pointers (published, new draft,
+    /// withdrawn), its archive mark or its linked assets. For caches of that view.
+    #[serde(rename = "procedure.changed")]
+    ProcedureChanged { procedure_id: Uuid },
+    /// An asset was renamed, moved or archived: procedures show assets by code and name.
+    #[serde(rename = "asset.changed")]
+    AssetChanged { asset_id: Uuid },
     /// A technician started a run, for a work order when `work_order_id` says so.
     #[serde(rename = "run.started")]
     RunStarted {
@@ -177,6 +184,8 @@ impl Event {
             Event::FileUploaded { .. } => "file.uploaded",
             Event::FileTextExtracted { .. } => "file.text_extracted",
             Event::ProcedurePublished { .. } => "procedure.published",
+            Event::ProcedureChanged { .. } => "procedure.changed",
+            Event::AssetChanged { .. } => "asset.changed",
             Event::RunStarted { .. } => "run.started",
             Event::RunCompleted { .. } => "run.completed",
             Event::AiJobFinished { .. } => "ai.job.finished",

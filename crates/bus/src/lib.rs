@@ -6,11 +6,12 @@
 pub mod connection;
 pub mod consumer;
 pub mod envelope;
+pub mod heard_cache;
 pub mod outbox;
 pub mod topology;
 
 pub use connection::{Bus, BusError};
-pub use consumer::{Incoming, Outcome};
+pub use consumer::{Heard, Incoming, Outcome};
 pub use envelope::{Envelope, Event, FlaggedStep, WorkOrderSnapshot, SCHEMA_VERSION};
 pub use outbox::OutboxRelay;
 pub use topology::{EventQueue, Topology, WorkQueue};

@@ -40,7 +40,7 @@ impl ServiceConfig for AiConfig {
         };
         Ok(Self {
             common,
-            tokens: TokenConfig::from_env(env),
+            tokens: TokenConfig::from_env(env)?,
             concurrency: env.parse("GAMME_AI_CONCURRENCY", 2u16)?.clamp(1, 64),
             max_open_jobs_per_user: env.parse("GAMME_AI_MAX_OPEN_JOBS_PER_USER", 10)?,
             llm,

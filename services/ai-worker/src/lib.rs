@@ -45,7 +45,8 @@ impl Service for AiWorker {
         });
         tracing::info!(provider = provider.name(), model = provider.model().unwrap_or("-"), "AI provider");
         let store = backbone.store();
-        let authenticator = web::Data::new(config.tokens.authenticator(store.pool.clone()));
+        let (authenticator, user_events) = config.tokens.cached_authenticator(backbone);
+        let authenticator = web::Data::new(authenticator);
         let state = web::Data::new(AppState {
             store: store.clone(),
             provider: provider.clone(),
@@ -53,7 +54,8 @@ impl Service for AiWorker {
         });
         let parts = Parts::new(move |cfg| {
             cfg.app_data(authenticator.clone()).app_data(state.clone()).configure(routes::configure);
-        });
+        })
+        .task("user events", user_events);
         if !config.consume {
             return Ok(parts);
         }
@@ -67,8 +69,11 @@ impl Service for AiWorker {
         });
         let queue = backbone.bus.topology().queue(worker::JOBS.name);
         let (bus, shutdown) = (backbone.bus.clone(), backbone.shutdown.clone());
-        let listener =
-            gamme_bus::consumer::listen(bus.clone(), texts::EVENTS, shutdown.clone(), move |m| texts.heard(m));
+        let listener = gamme_bus::consumer::listen(bus.clone(), texts::EVENTS, shutdown.clone(), move |heard| {
+            if let gamme_bus::Heard::Event(m) = heard {
+                texts.heard(m);
+            }
+        });
         let jobs = gamme_bus::consumer::run(bus, queue, config.concurrency, shutdown.clone(), move |msg| {
             worker.clone().handle(msg)
         });

@@ -242,6 +242,9 @@ impl User {
             },
         )?;
         RefreshToken::revoke_all_for_user(conn, self.id)?;
+        // Other services keep users between requests: this tells them tokens before now are void.
+        let event = Event::UserUpdated { user_id: user.id, role: user.role.to_string(), is_active: user.is_active };
+        outbox::enqueue(conn, &Envelope::new(event, None))?;
         Ok(user)
     }
 

@@ -313,7 +313,14 @@ async fn a_deactivated_users_token_is_refused_by_another_service_at_once() {
     assert_eq!(res.status(), StatusCode::OK);
 
     // The access token has not expired, yet it is refused everywhere, and the session is gone.
-    assert_eq!(app.other_service_status(&editor.access_token).await, StatusCode::UNAUTHORIZED);
+    // The other service keeps users in memory: it refuses once it hears `user.updated`
+    // (milliseconds; its cache would keep the user 30 s without the event).
+    let started = std::time::Instant::now();
+    while app.other_service_status(&editor.access_token).await != StatusCode::UNAUTHORIZED {
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "the other service never heard");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    println!("refused by the other service after {:?}", started.elapsed());
     assert_eq!(app.refresh(&editor.cookie).await.status(), StatusCode::UNAUTHORIZED);
     let res = app.login("editor@usine.test", "Own-password-42").await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);

@@ -65,7 +65,7 @@ impl ServiceConfig for FilesConfig {
         }
         Ok(Self {
             common,
-            tokens: TokenConfig::from_env(env),
+            tokens: TokenConfig::from_env(env)?,
             files_dir: PathBuf::from(env.get_or("GAMME_FILES_DIR", "./data/files")),
             max_upload_bytes,
             url_secret: url_secret.unwrap_or_else(|| SecretString::from(DEVELOPMENT_URL_SECRET)),

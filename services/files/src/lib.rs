@@ -47,7 +47,8 @@ impl Service for Files {
                 .with_context(|| format!("cannot use {} for files (GAMME_FILES_DIR)", config.files_dir.display()))?,
         );
         let store = backbone.store();
-        let authenticator = web::Data::new(config.tokens.authenticator(store.pool.clone()));
+        let (authenticator, user_events) = config.tokens.cached_authenticator(backbone);
+        let authenticator = web::Data::new(authenticator);
         let (sweep_interval, shutdown) = (config.sweep_interval, backbone.shutdown.clone());
         let processor = processing::Processor::new(store.clone(), storage.clone(), config.worker.clone(), &shutdown);
         let sweeper = sweeper::run(store.clone(), storage.clone(), sweep_interval, shutdown.clone());
@@ -62,7 +63,8 @@ impl Service for Files {
         })
         .task("processing catch-up", processing::catch_up(processor.clone(), shutdown.clone()))
         .task("processing", processing::run(processor, backbone.bus.clone(), shutdown))
-        .task("sweeper", sweeper))
+        .task("sweeper", sweeper)
+        .task("user events", user_events))
     }
 
     /// The thumbnail and text work runs in children of the service's own binary.

@@ -37,7 +37,7 @@ impl ServiceConfig for WorkConfig {
             });
         }
         let public_url = env.get_or("GAMME_PUBLIC_URL", "http://localhost:8080").trim_end_matches('/').to_owned();
-        Ok(Self { common, tokens: TokenConfig::from_env(env), default_time_zone, scheduler_interval, public_url })
+        Ok(Self { common, tokens: TokenConfig::from_env(env)?, default_time_zone, scheduler_interval, public_url })
     }
 
     fn common(&self) -> &CommonConfig {

@@ -51,7 +51,8 @@ impl Service for Work {
     type Config = WorkConfig;
 
     async fn build(config: WorkConfig, backbone: &Backbone) -> anyhow::Result<Parts> {
-        let authenticator = web::Data::new(config.tokens.authenticator(backbone.pool.clone()));
+        let (authenticator, user_events) = config.tokens.cached_authenticator(backbone);
+        let authenticator = web::Data::new(authenticator);
         let store = backbone.store();
         let zone = config.default_time_zone;
         let state = web::Data::new(AppState {
@@ -71,7 +72,8 @@ impl Service for Work {
                 .configure(routes::configure);
         })
         .task("run events", runs::run(events, backbone.bus.clone(), shutdown.clone()))
-        .task("scheduler", scheduler::run(store, config.scheduler_interval, zone, shutdown)))
+        .task("scheduler", scheduler::run(store, config.scheduler_interval, zone, shutdown))
+        .task("user events", user_events))
     }
 }
 
