@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use diesel::{prelude::*, sql_types};
 use gamme_auth_token::AuthUser;
+use gamme_bus::{outbox, Envelope, Event};
 use gamme_db::schema::assets;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::json;
@@ -229,8 +230,12 @@ impl Asset {
         Ok(after)
     }
 
+    /// The audit entry of a change, and `asset.changed` for the replicas that show it.
     fn record(&self, conn: &mut PgConnection, actor: &AuthUser, action: &str, before: Option<&Asset>) -> Result<()> {
         AuditEvent::record(conn, actor.id, action, self, before.map(|a| json!(a)), Some(json!(self)))?;
+        if before.is_some() {
+            outbox::enqueue(conn, &Envelope::new(Event::AssetChanged { asset_id: self.id }, None))?;
+        }
         Ok(())
     }
 

@@ -24,6 +24,7 @@ pub mod search;
 pub mod stats;
 pub mod steps;
 pub mod validate;
+pub mod views;
 
 use actix_web::web;
 use gamme_service_kit::{Backbone, Info, Parts, Service};
@@ -40,11 +41,19 @@ impl Service for Procedures {
     type Config = ProceduresConfig;
 
     async fn build(config: ProceduresConfig, backbone: &Backbone) -> anyhow::Result<Parts> {
-        let authenticator = web::Data::new(config.tokens.authenticator(backbone.pool.clone()));
+        let (authenticator, user_events) = config.tokens.cached_authenticator(backbone);
+        let authenticator = web::Data::new(authenticator);
         let store = web::Data::new(backbone.store());
+        let views = web::Data::new(views::ReaderViews::new(config.view_cache_bytes));
+        let view_events = views.clone().into_inner().listen(backbone.bus.clone(), backbone.shutdown.clone());
         Ok(Parts::new(move |cfg| {
-            cfg.app_data(authenticator.clone()).app_data(store.clone()).configure(routes::configure);
-        }))
+            cfg.app_data(authenticator.clone())
+                .app_data(store.clone())
+                .app_data(views.clone())
+                .configure(routes::configure);
+        })
+        .task("user events", user_events)
+        .task("procedure view events", view_events))
     }
 }
 

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use gamme_auth_token::{AuthUser, Roles};
+use gamme_bus::{outbox, Envelope, Event};
 use gamme_db::schema::{procedure_assets, procedures};
 use serde::Deserialize;
 use serde_json::json;
@@ -124,7 +125,8 @@ impl Procedure {
         }
     }
 
-    /// Writes the revision pointers and the archive mark back.
+    /// Writes the revision pointers and the archive mark back, and tells the replicas that
+    /// keep the procedure's view.
     pub fn save(&self, conn: &mut PgConnection) -> QueryResult<()> {
         diesel::update(procedures::table.find(self.id))
             .set((
@@ -133,8 +135,13 @@ impl Procedure {
                 procedures::archived_at.eq(self.archived_at),
                 procedures::updated_at.eq(gamme_db::clock::now()),
             ))
-            .execute(conn)
-            .map(drop)
+            .execute(conn)?;
+        self.changed(conn)
+    }
+
+    /// `procedure.changed`: what readers see of it may differ now.
+    fn changed(&self, conn: &mut PgConnection) -> QueryResult<()> {
+        outbox::enqueue(conn, &Envelope::new(Event::ProcedureChanged { procedure_id: self.id }, None))
     }
 
     pub fn asset_ids(conn: &mut PgConnection, id: Uuid) -> QueryResult<Vec<Uuid>> {
@@ -164,6 +171,7 @@ impl Procedure {
             .map(|a| (procedure_assets::procedure_id.eq(self.id), procedure_assets::asset_id.eq(*a)))
             .collect();
         diesel::insert_into(procedure_assets::table).values(&rows).execute(conn)?;
+        self.changed(conn)?;
         Ok(())
     }
 

@@ -8,14 +8,18 @@ pub mod procedures;
 pub mod revisions;
 pub mod runs;
 
-use actix_web::web;
+use actix_web::{middleware::from_fn, web};
 
-/// Mounts the service's scopes under their `/api/...` prefixes.
+use crate::views::forget_written;
+
+/// Mounts the service's scopes under their `/api/...` prefixes. A write to assets or
+/// procedures forgets the readers' views it may change before it answers.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/procedures/openapi.json", web::get().to(openapi::openapi))
-        .service(web::scope("/api/assets").configure(assets::configure))
+        .service(web::scope("/api/assets").wrap(from_fn(forget_written)).configure(assets::configure))
         .service(
             web::scope("/api/procedures")
+                .wrap(from_fn(forget_written))
                 .configure(audit::configure)
                 .configure(procedures::configure)
                 .configure(revisions::configure),

@@ -1,6 +1,8 @@
 //! `/api/procedures`: search, create, read, link assets, archive, export and import.
 
-use actix_web::{web, HttpResponse};
+use std::sync::Arc;
+
+use actix_web::{web, HttpRequest, HttpResponse};
 use gamme_auth_token::{AuthUser, Roles};
 use gamme_service_kit::{Problem, Store};
 use serde::Serialize;
@@ -12,6 +14,7 @@ use crate::{
     library::{self, CreateProcedure, ProcedureSummary, ProcedureView},
     procedures::{Procedure, UpdateProcedure},
     search::SearchParams,
+    views::{ReaderViews, Rendered},
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -66,19 +69,34 @@ pub async fn create(
 }
 
 /// A procedure with the revision the reader sees: the published one (editors: the newest when
-/// nothing is published).
+/// nothing is published). The answer has a strong `ETag`; sending it back as `If-None-Match`
+/// answers 304 while the procedure is unchanged.
 #[utoipa::path(operation_id = "procedures_get", get, path = "/api/procedures/{id}",
-    params(("id" = Uuid, Path,)), tag = "procedures", security(("bearer" = [])),
-    responses((status = 200, body = ProcedureView), (status = 404, body = Problem)))]
-pub async fn get(user: AuthUser, store: web::Data<Store>, id: web::Path<Uuid>) -> Result<HttpResponse, Problem> {
-    let id = id.into_inner();
-    let view = store
-        .read(move |c| {
-            let procedure = Procedure::visible_to(c, id, &user)?;
-            library::view(c, &procedure, &user)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(view))
+    params(("id" = Uuid, Path,), ("If-None-Match" = Option<String>, Header, description = "The `ETag` of the view the client holds")),
+    tag = "procedures", security(("bearer" = [])),
+    responses((status = 200, body = ProcedureView, headers(("ETag" = String))),
+        (status = 304, description = "The view the client holds (`If-None-Match`) is current", headers(("ETag" = String))),
+        (status = 404, body = Problem)))]
+pub async fn get(
+    req: HttpRequest,
+    user: AuthUser,
+    store: web::Data<Store>,
+    views: web::Data<ReaderViews>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, Problem> {
+    let (id, editor) = (id.into_inner(), user.is(Roles::EDITORS));
+    let render = || async move {
+        let view = store
+            .read(move |c| {
+                let procedure = Procedure::visible_to(c, id, &user)?;
+                library::view(c, &procedure, &user)
+            })
+            .await?;
+        Rendered::json(&view).map_err(|e| Problem::internal(&e))
+    };
+    // Readers all see the same thing; editors see drafts, made afresh.
+    let rendered = if editor { Arc::new(render().await?) } else { views.get(id, render).await? };
+    Ok(rendered.respond(&req))
 }
 
 /// Link the procedure to assets (editors and admins).

@@ -23,6 +23,18 @@ pub struct TestApp {
 
 pub async fn spawn_app() -> TestApp {
     let db = TestDb::new();
+    let issuer = TestIssuer::new();
+    let (address, shutdown) = start(&db, &issuer).await;
+    TestApp { address, db, client: Client::new(), issuer, _shutdown: shutdown }
+}
+
+/// Another procedures process on the same database and broker, as `--scale procedures=2`.
+pub struct Replica {
+    pub address: String,
+    _shutdown: tokio_util::sync::CancellationToken,
+}
+
+async fn start(db: &TestDb, issuer: &TestIssuer) -> (String, tokio_util::sync::CancellationToken) {
     let env = Env::from_pairs([
         ("GAMME_DATABASE_URL".to_owned(), db.url_as(gamme_db::roles::ServiceRole::Procedures)),
         (
@@ -33,7 +45,6 @@ pub async fn spawn_app() -> TestApp {
         ("GAMME_DB_POOL_SIZE".to_owned(), "4".to_owned()),
         ("GAMME_BUS_QUEUE_EXPIRY_SECS".to_owned(), "120".to_owned()),
     ]);
-    let issuer = TestIssuer::new();
     let mut config = gamme_procedures::Application::config(&env).expect("config");
     config.tokens = issuer.token_config();
     let listener = gamme_service_kit::server::bind("127.0.0.1:0").expect("bind");
@@ -41,10 +52,20 @@ pub async fn spawn_app() -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let shutdown = app.shutdown_token();
     tokio::spawn(app.run());
-    TestApp { address, db, client: Client::new(), issuer, _shutdown: shutdown }
+    (address, shutdown)
 }
 
 impl TestApp {
+    pub async fn replica(&self) -> Replica {
+        let (address, shutdown) = start(&self.db, &self.issuer).await;
+        Replica { address, _shutdown: shutdown }
+    }
+
+    /// `GET` on another replica.
+    pub async fn get_at(&self, replica: &Replica, path: &str, user: &TestUser) -> Response {
+        self.client.get(format!("{}{}", replica.address, path)).bearer_auth(&user.token).send().await.expect("request")
+    }
+
     pub fn user(&self, name: &str, role: Role) -> TestUser {
         self.issuer.user(&mut self.db.connect(), name, role)
     }
