@@ -154,7 +154,8 @@ export interface paths {
         };
         /**
          * A procedure with the revision the reader sees: the published one (editors: the newest when
-         *     nothing is published).
+         *     nothing is published). The answer has a strong `ETag`; sending it back as `If-None-Match`
+         *     answers 304 while the procedure is unchanged.
          */
         get: operations["procedures_get"];
         put?: never;
@@ -1602,7 +1603,10 @@ export interface operations {
     procedures_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the view the client holds */
+                "If-None-Match"?: string | null;
+            };
             path: {
                 id: string;
             };
@@ -1612,11 +1616,20 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProcedureView"];
                 };
+            };
+            /** @description The view the client holds (`If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
