@@ -288,14 +288,23 @@ render_nginx() {
     # Only these names are substituted; every other $word in the template belongs to nginx.
     # shellcheck disable=SC2016
     local template_vars='${GAMME_LISTEN} ${GAMME_AUTH_UPSTREAM} ${GAMME_PROCEDURES_UPSTREAM} ${GAMME_FILES_UPSTREAM} ${GAMME_AI_UPSTREAM} ${GAMME_WORK_UPSTREAM} ${GAMME_WEB_ROOT} ${GAMME_FILES_DIR} ${GAMME_MAX_UPLOAD_BYTES} ${GAMME_RESOLVER}'
-    # The upstreams are addresses, so the resolver is never asked; nginx needs one named all the same.
+    # Here the services' addresses are fixed, so each gets an upstream block that keeps
+    # connections open (the template's proxy_pass names it through its variable; under Docker
+    # the variable holds a name resolved per request instead, and connections are not reused).
+    # No name is ever resolved; nginx needs a resolver named all the same.
+    local service
+    : >"$nginx_dir/upstreams.conf"
+    for service in auth procedures files ai-worker work; do
+        printf 'upstream gamme_%s_pool {\n    server 127.0.0.1:%s;\n    keepalive 32;\n}\n' \
+            "${service//-/_}" "$(service_port "$service")" >>"$nginx_dir/upstreams.conf"
+    done
     env GAMME_LISTEN="127.0.0.1:$port" \
         GAMME_RESOLVER=127.0.0.1 \
-        GAMME_AUTH_UPSTREAM="127.0.0.1:$(service_port auth)" \
-        GAMME_PROCEDURES_UPSTREAM="127.0.0.1:$(service_port procedures)" \
-        GAMME_FILES_UPSTREAM="127.0.0.1:$(service_port files)" \
-        GAMME_AI_UPSTREAM="127.0.0.1:$(service_port ai-worker)" \
-        GAMME_WORK_UPSTREAM="127.0.0.1:$(service_port work)" \
+        GAMME_AUTH_UPSTREAM=gamme_auth_pool \
+        GAMME_PROCEDURES_UPSTREAM=gamme_procedures_pool \
+        GAMME_FILES_UPSTREAM=gamme_files_pool \
+        GAMME_AI_UPSTREAM=gamme_ai_worker_pool \
+        GAMME_WORK_UPSTREAM=gamme_work_pool \
         GAMME_WEB_ROOT="$web_root" \
         GAMME_FILES_DIR="$files_dir" \
         GAMME_MAX_UPLOAD_BYTES="$max_upload" \
@@ -351,6 +360,7 @@ http {
     scgi_temp_path $nginx_dir/temp/scgi;
     # gamme.conf logs each request to stdout, which is $log_dir/nginx.log.
     access_log off;
+    include $nginx_dir/upstreams.conf;
     include $nginx_dir/gamme.conf;
 }
 CONF
