@@ -99,11 +99,19 @@ impl JwksCache {
     }
 }
 
-/// Checks signature (EdDSA only), `exp`, `nbf`, `iss` and `aud`.
+/// Tokens whose signature was checked, kept until they expire: a signature check costs far
+/// more than the rest of a cached read. At most this many; past it the expired go, then all.
+const VERIFIED_CAPACITY: usize = 4096;
+
+/// Checks signature (EdDSA only), `exp`, `nbf`, `iss` and `aud`. A token that passed is
+/// remembered by its exact text until its `exp` (plus the leeway), so a signed-in user's next
+/// requests skip the signature check; a token signed with a key auth has since retired stays
+/// good until then, as it would for the JWKS cache's lifetime anyway.
 #[derive(Clone)]
 pub struct Verifier {
     jwks: JwksCache,
     validation: Validation,
+    verified: Arc<std::sync::Mutex<HashMap<Box<str>, Claims>>>,
 }
 
 impl Verifier {
@@ -114,10 +122,35 @@ impl Verifier {
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub", "nbf"]);
         validation.validate_nbf = true;
         validation.leeway = 30;
-        Self { jwks, validation }
+        Self { jwks, validation, verified: Arc::default() }
+    }
+
+    fn still_good(&self, claims: &Claims, now: i64) -> bool {
+        let leeway = i64::try_from(self.validation.leeway).unwrap_or(0);
+        now <= claims.exp + leeway
     }
 
     pub async fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        let now = chrono::Utc::now().timestamp();
+        {
+            let verified = self.verified.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(claims) = verified.get(token).filter(|c| self.still_good(c, now)) {
+                return Ok(claims.clone());
+            }
+        }
+        let claims = self.check(token).await?;
+        let mut verified = self.verified.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if verified.len() >= VERIFIED_CAPACITY {
+            verified.retain(|_, c| self.still_good(c, now));
+            if verified.len() >= VERIFIED_CAPACITY {
+                verified.clear();
+            }
+        }
+        verified.insert(token.into(), claims.clone());
+        Ok(claims)
+    }
+
+    async fn check(&self, token: &str) -> Result<Claims, TokenError> {
         // `alg: none` and unknown algorithms fail here: jsonwebtoken knows no such algorithm.
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Malformed)?;
         if header.alg != Algorithm::EdDSA {
@@ -131,5 +164,41 @@ impl Verifier {
                 _ => TokenError::Invalid(e.to_string()),
             }
         })
+    }
+}
+
+#[cfg(all(test, feature = "testing"))]
+mod tests {
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::{role::Role, testing::TestIssuer};
+
+    fn verifier(issuer: &TestIssuer) -> Verifier {
+        let config = issuer.token_config();
+        Verifier::new(JwksCache::with_keys(config.static_keys.unwrap()), &config.issuer, &config.audience)
+    }
+
+    #[tokio::test]
+    async fn a_remembered_token_is_the_same_text_and_still_expires() {
+        let issuer = TestIssuer::new();
+        let verifier = verifier(&issuer);
+        let id = Uuid::now_v7();
+        let token = issuer.sign(id, "t@usine.test", "Théo", Role::Technician, 60);
+        assert_eq!(verifier.verify(&token).await.unwrap().sub, id);
+        assert_eq!(verifier.verify(&token).await.unwrap().sub, id, "remembered");
+
+        // One changed character of the signature is a different text: checked, and refused.
+        let mut tampered = token.clone();
+        let last = tampered.pop().unwrap();
+        tampered.push(if last == 'A' { 'B' } else { 'A' });
+        assert!(verifier.verify(&tampered).await.is_err());
+
+        // A remembered token past its expiry (and the leeway) is checked again, and refused.
+        let expired = issuer.sign(id, "t@usine.test", "Théo", Role::Technician, -120);
+        let mut claims = verifier.check(&token).await.unwrap();
+        claims.exp = chrono::Utc::now().timestamp() - 120;
+        verifier.verified.lock().unwrap().insert(expired.as_str().into(), claims);
+        assert!(matches!(verifier.verify(&expired).await, Err(TokenError::Expired)));
     }
 }
