@@ -168,6 +168,7 @@ impl Verifier {
 }
 
 #[cfg(all(test, feature = "testing"))]
+#[allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 mod tests {
     use uuid::Uuid;
 
