@@ -32,10 +32,6 @@ pub struct ProcedurePage {
 }
 
 /// Search and list procedures.
-///
-/// Without `q`, procedures are listed by code. With `q`, those whose code or title hold the words
-/// come first, then those where the description or the labels complete them, then those found
-/// only with their steps' text; each group by code. The cursor is opaque: pass it back as given.
 #[utoipa::path(operation_id = "procedures_list", get, path = "/api/procedures", tag = "procedures", params(SearchParams), security(("bearer" = [])),
     responses((status = 200, body = ProcedurePage), (status = 400, body = Problem), (status = 401, body = Problem)))]
 pub async fn list(
