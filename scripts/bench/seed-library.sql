@@ -106,11 +106,11 @@ FROM (
 ) lines
 GROUP BY revision_id;
 
--- search::index: heading (A), summary (heading and B), document (summary and C).
-INSERT INTO revision_search (revision_id, heading, summary, document)
-SELECT revision_id, heading, heading || labels, heading || labels || steps
+-- search::index: heading (A), summary (heading and B), document (summary and C), tags.
+INSERT INTO revision_search (revision_id, heading, summary, document, tags)
+SELECT revision_id, heading, heading || labels, heading || labels || steps, tags
 FROM (
-    SELECT r.id AS revision_id,
+    SELECT r.id AS revision_id, ARRAY(SELECT lower(t) FROM unnest(r.tags) t) AS tags,
            setweight(to_tsvector('gamme_simple', p.code || ' ' || r.title), 'A')
                || setweight(to_tsvector('gamme_fr', r.title), 'A')
                || setweight(to_tsvector('gamme_en', r.title), 'A') AS heading,

@@ -51,22 +51,25 @@ pub fn index(conn: &mut PgConnection, doc: &Document<'_>) -> QueryResult<()> {
     }
     let labels = [doc.tags.join(" "), doc.tools.join(" "), doc.parts.join(" "), doc.ppe.join(" ")].join(" ");
     // The heading and the summary are kept beside the document: they tell a hit's tier
-    // (`Tier`) without reading the whole document.
+    // (`Tier`) without reading the whole document. The tags, for a search filtered by one.
     diesel::sql_query(
-        "INSERT INTO revision_search (revision_id, heading, summary, document) \
-         SELECT $1, heading, heading || labels, heading || labels || steps FROM (SELECT \
+        "INSERT INTO revision_search (revision_id, heading, summary, document, tags) \
+         SELECT $1, heading, heading || labels, heading || labels || steps, \
+                ARRAY(SELECT lower(t) FROM unnest($6::text[]) t) FROM (SELECT \
             setweight(to_tsvector('gamme_simple', $2 || ' ' || $3), 'A') \
                 || setweight(to_tsvector('gamme_fr', $3), 'A') || setweight(to_tsvector('gamme_en', $3), 'A') AS heading, \
             setweight(to_tsvector('gamme_fr', $4), 'B') || setweight(to_tsvector('gamme_en', $4), 'B') AS labels, \
             setweight(to_tsvector('gamme_fr', $5), 'C') || setweight(to_tsvector('gamme_en', $5), 'C') AS steps) d \
          ON CONFLICT (revision_id) DO UPDATE \
-         SET heading = EXCLUDED.heading, summary = EXCLUDED.summary, document = EXCLUDED.document",
+         SET heading = EXCLUDED.heading, summary = EXCLUDED.summary, document = EXCLUDED.document, \
+             tags = EXCLUDED.tags",
     )
     .bind::<sql_types::Uuid, _>(doc.revision_id)
     .bind::<sql_types::Text, _>(doc.code)
     .bind::<sql_types::Text, _>(doc.title)
     .bind::<sql_types::Text, _>(format!("{} {labels}", doc.description))
     .bind::<sql_types::Text, _>(steps)
+    .bind::<sql_types::Array<sql_types::Text>, _>(doc.tags)
     .execute(conn)
     .map(drop)
 }
@@ -107,7 +110,7 @@ enum After {
 /// page could be cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(into = "i16", try_from = "i16")]
-pub enum Tier {
+enum Tier {
     /// The words are in the code or the title.
     Heading,
     /// In those, the description and the labels (tags, tools, parts, PPE).
@@ -203,8 +206,12 @@ struct Statements {
     revision_column: &'static str,
     /// Conditions on the procedure `p` alone.
     procedures: String,
-    /// The filters, on the procedure `p` and the revision it shows.
+    /// The filters of a search, on the procedure `p` and the revision it shows.
     filters: String,
+    /// The same when listing by code: the tag is tested on the revision.
+    listing_filters: String,
+    /// The tag filter of a search, on the revision's search row `s`.
+    tagged: &'static str,
 }
 
 impl Statements {
@@ -221,20 +228,20 @@ impl Statements {
                 " AND EXISTS (SELECT 1 FROM procedure_assets pa WHERE pa.procedure_id = p.id AND pa.asset_id = ANY($3))",
             );
         }
-        let mut revision = Vec::new();
-        if binds.tag.is_some() {
-            revision.push("EXISTS (SELECT 1 FROM unnest(r.tags) t WHERE lower(t) = lower($4))");
-        }
-        if binds.status.is_some() {
-            revision.push("r.status = $5");
-        }
-        if !revision.is_empty() {
-            filters.push_str(&format!(
+        let on_revision = |tests: &[&str]| match tests {
+            [] => String::new(),
+            _ => format!(
                 " AND EXISTS (SELECT 1 FROM revisions r WHERE r.id = {revision_column} AND {})",
-                revision.join(" AND ")
-            ));
-        }
-        Self { revision_column, procedures, filters }
+                tests.join(" AND ")
+            ),
+        };
+        let tag = binds.tag.map(|_| "EXISTS (SELECT 1 FROM unnest(r.tags) t WHERE lower(t) = lower($4))");
+        let status = binds.status.as_ref().map(|_| "r.status = $5");
+        let listing_filters =
+            format!("{filters}{}", on_revision(&[tag, status].into_iter().flatten().collect::<Vec<_>>()));
+        filters.push_str(&on_revision(&status.into_iter().collect::<Vec<_>>()));
+        let tagged = if binds.tag.is_some() { " AND s.tags @> ARRAY[lower($4)]" } else { "" };
+        Self { revision_column, procedures, filters, listing_filters, tagged }
     }
 
     fn columns(&self) -> String {
@@ -251,7 +258,7 @@ impl Statements {
             "{columns} FROM procedures p WHERE {procs} {filters} ORDER BY p.code LIMIT $7",
             columns = self.columns(),
             procs = self.procedures,
-            filters = self.filters,
+            filters = self.listing_filters,
         )
     }
 
@@ -260,11 +267,12 @@ impl Statements {
     fn walk(&self, tier: Tier) -> String {
         format!(
             "{columns} FROM (SELECT * FROM procedures p WHERE {procs} ORDER BY p.code LIMIT $8) p \
-             WHERE (SELECT {cond} FROM revision_search s, {QUERY} WHERE s.revision_id = {rev}) {filters} \
+             WHERE (SELECT {cond}{tagged} FROM revision_search s, {QUERY} WHERE s.revision_id = {rev}) {filters} \
              ORDER BY p.code LIMIT $7",
             columns = self.columns(),
             procs = self.procedures,
             cond = tier.condition(),
+            tagged = self.tagged,
             rev = self.revision_column,
             filters = self.filters,
         )
@@ -283,11 +291,12 @@ impl Statements {
     /// read, joined to its procedure one by one, and sorted, which the walk has shown to be few.
     fn sparse(&self, tier: Tier) -> String {
         format!(
-            "WITH hits AS MATERIALIZED (SELECT s.revision_id FROM revision_search s, {QUERY} WHERE {cond}) \
+            "WITH hits AS MATERIALIZED (SELECT s.revision_id FROM revision_search s, {QUERY} WHERE {cond}{tagged}) \
              {columns} FROM hits CROSS JOIN LATERAL \
                  (SELECT * FROM procedures p WHERE {rev} = hits.revision_id OFFSET 0) p \
              WHERE {procs} {filters} ORDER BY p.code LIMIT $7",
             cond = tier.condition(),
+            tagged = self.tagged,
             columns = self.columns(),
             rev = self.revision_column,
             procs = self.procedures,
@@ -327,7 +336,7 @@ impl Binds<'_> {
     }
 
     /// Up to `wanted` hits of `tier` after the code `after`, in code order, for a page that
-    /// fetches `fetch` rows.
+    /// fetches `fetch` rows; `walked` holds the hits of its walk when that has been done.
     fn tier(
         &self,
         conn: &mut PgConnection,
@@ -335,9 +344,13 @@ impl Binds<'_> {
         tier: Tier,
         after: &str,
         (wanted, fetch): (i64, i64),
+        walked: Option<Vec<Hit>>,
     ) -> QueryResult<Vec<Hit>> {
         let walk = tier.walk(fetch);
-        let mut hits: Vec<Hit> = self.load(conn, sql.walk(tier), after, wanted, walk)?;
+        let mut hits: Vec<Hit> = match walked {
+            Some(hits) => hits,
+            None => self.load(conn, sql.walk(tier), after, wanted, walk)?,
+        };
         if hits.len() as i64 == wanted {
             return Ok(hits);
         }
@@ -346,9 +359,6 @@ impl Binds<'_> {
         if rows < walk {
             return Ok(hits); // the walk reached the last procedure
         }
-        // The walk showed the tier's matches to be few: they are read from its full-text index,
-        // and a misjudged count must not turn that into a read of every document.
-        diesel::sql_query("SET LOCAL enable_seqscan = off").execute(conn)?;
         let more = wanted - hits.len() as i64;
         hits.extend(self.load::<Hit>(conn, sql.sparse(tier), &last, more, walk)?);
         Ok(hits)
@@ -399,14 +409,19 @@ pub fn search(conn: &mut PgConnection, params: &SearchParams, editor: bool) -> R
     let hits: Vec<(Tier, Hit)> = if found.len() as i64 == fetch {
         found.into_iter().map(|h| (first_tier, h)).collect()
     } else {
-        // The others are built again in one snapshot, so that a tier read in two statements holds
-        // together.
-        conn.build_transaction().read_only().repeatable_read().run(|conn| {
+        // A sparse tier is read from its full-text index, which the walk has shown to hold few of
+        // its matches: a planner misjudging their number must not turn that into a read of every
+        // document, so it is kept off sequential scans (SET LOCAL: in a transaction). Like the
+        // pages of any keyset walk, each statement sees the library as it is when it runs.
+        conn.transaction(|conn| {
+            diesel::sql_query("SET LOCAL enable_seqscan = off").execute(conn)?;
+            let mut walked = Some(found);
             let mut hits: Vec<(Tier, Hit)> = Vec::new();
             for tier in Tier::ALL.into_iter().filter(|t| *t >= first_tier) {
                 let start = if tier == first_tier { after.as_str() } else { "" };
                 let wanted = fetch - hits.len() as i64;
-                hits.extend(binds.tier(conn, &sql, tier, start, (wanted, fetch))?.into_iter().map(|h| (tier, h)));
+                let found = binds.tier(conn, &sql, tier, start, (wanted, fetch), walked.take())?;
+                hits.extend(found.into_iter().map(|h| (tier, h)));
                 if hits.len() as i64 == fetch {
                     break;
                 }
