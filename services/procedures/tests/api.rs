@@ -669,6 +669,73 @@ async fn a_cursor_walk_over_500_procedures_returns_each_exactly_once() {
 }
 
 #[tokio::test]
+async fn a_search_lists_title_then_label_then_step_matches_and_pages_past_its_walks_exactly() {
+    let app = spawn_app().await;
+    let a = app.user("Alice", Role::Editor);
+    // 150 procedures, few matching `pompe` in their title (one in 25) or tags, half in a step:
+    // sparse enough that a page walks past its bound and reads the rest from the index.
+    let (mut heading, mut labels, mut steps) = (Vec::new(), Vec::new(), Vec::new());
+    for chunk in (0..150).collect::<Vec<_>>().chunks(25) {
+        let calls = chunk.iter().map(|i| {
+            let (app, a) = (&app, &a);
+            async move {
+                let title = if i % 25 == 0 { format!("Pompe {i}") } else { format!("Contrôle {i}") };
+                let text = if i % 2 == 0 { "Vérifier la pompe" } else { "Graisser le palier" };
+                let p = app.procedure(a, &format!("PM-{i:04}"), &title, json!([step("instruction", text)])).await;
+                if i % 25 == 3 {
+                    let path = format!("/api/procedures/{}/revisions/1", p["id"].as_str().unwrap());
+                    ok(app.patch(&path, a, &json!({ "tags": ["pompes"] })).await).await;
+                }
+                (*i, p["id"].as_str().unwrap().to_owned())
+            }
+        });
+        for (i, id) in futures_util::future::join_all(calls).await {
+            match i {
+                i if i % 25 == 0 => heading.push((i, id)),
+                i if i % 25 == 3 => labels.push((i, id)),
+                i if i % 2 == 0 => steps.push((i, id)),
+                _ => {}
+            }
+        }
+    }
+    let ids = |tier: &[(usize, String)]| {
+        let mut tier = tier.to_vec();
+        tier.sort();
+        tier.into_iter().map(|(_, id)| id).collect::<Vec<_>>()
+    };
+    let expected = [ids(&heading), ids(&labels), ids(&steps)].concat();
+    let walk = |query: &'static str, limit: usize| {
+        let (app, a) = (&app, &a);
+        async move {
+            let mut seen = Vec::new();
+            let mut cursor: Option<String> = None;
+            loop {
+                let path = match &cursor {
+                    Some(c) => format!("/api/procedures?{query}&limit={limit}&cursor={c}"),
+                    None => format!("/api/procedures?{query}&limit={limit}"),
+                };
+                let page = app.get_ok(&path, a).await;
+                seen.extend(page["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()));
+                match page["next_cursor"].as_str() {
+                    Some(c) => cursor = Some(c.to_owned()),
+                    None => break,
+                }
+                assert!(seen.len() <= 150, "{query}, limit {limit}: the walk goes on past every procedure");
+            }
+            seen
+        }
+    };
+    for limit in [2, 7, 100] {
+        assert_eq!(
+            walk("q=pompe", limit).await,
+            expected,
+            "limit {limit}: title, then tags, then steps; each by code, once"
+        );
+    }
+    assert_eq!(walk("q=pompe&tag=Pompes", 2).await, ids(&labels), "the tag filter within a sparse tier");
+}
+
+#[tokio::test]
 async fn the_audit_chain_verifies_and_an_edited_row_breaks_it() {
     let app = spawn_app().await;
     let (a, b) = (app.user("Alice", Role::Editor), app.user("Bruno", Role::Editor));

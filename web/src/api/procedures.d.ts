@@ -1421,7 +1421,10 @@ export interface operations {
     procedures_list: {
         parameters: {
             query?: {
-                /** @description Words to find; the last one also matches as a prefix (for typing). */
+                /**
+                 * @description Words to find; the last one also matches as a prefix (for typing). Code and title matches
+                 *     come first, then description and labels, then step text; each group by code.
+                 */
                 q?: string;
                 /** @description An asset: procedures linked to it or to anything under it. */
                 asset?: string;
