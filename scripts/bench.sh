@@ -146,9 +146,8 @@ stack() {
 
 ceiling_pid=""
 stop_ceiling() {
-    if [[ -n $ceiling_pid ]] && kill -0 "$ceiling_pid" 2>/dev/null; then
+    if [[ -n $ceiling_pid && $(ps -o args= -p "$ceiling_pid" 2>/dev/null) == *nginx* ]]; then
         kill -TERM "$ceiling_pid" 2>/dev/null || true
-        wait "$ceiling_pid" 2>/dev/null || true
     fi
 }
 if [[ ${GAMME_BENCH_KEEP:-0} != 1 ]]; then
@@ -341,11 +340,12 @@ CONF
     die "nginx rejected $work/ceiling/nginx.conf"
 setsid "$nginx_bin" -p "$work/ceiling" -c "$work/ceiling/nginx.conf" -e "$work/ceiling/error.log" \
     >"$work/ceiling/stdout.log" 2>&1 </dev/null &
-ceiling_pid=$!
+# The master's own pid file: setsid forks when it is started as a group leader.
 for _ in $(seq 50); do
     curl -fsS -o /dev/null "$ceiling/ceiling/procedure.json" 2>/dev/null && break
     sleep 0.1
 done
+ceiling_pid=$(cat "$work/ceiling/nginx.pid" 2>/dev/null) || die "the ceiling nginx did not start: $(tail -5 "$work/ceiling/error.log")"
 
 # The ceiling's URL of each row, checked to answer the same bytes.
 ceiling_paths=() ceiling_extras=()
@@ -414,6 +414,8 @@ for i in "${!names[@]}"; do
     results+=("${labels[i]}|${conns[i]}|$(IFS='|'; echo "${gamme[*]:1}")|$(IFS='|'; echo "${m[*]:1}")")
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+postgres=$(psql_db -c "SELECT split_part(version(), ' ', 2) || ', ' || string_agg(name || '=' || current_setting(name), ', ' ORDER BY name)
+    FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'max_connections')")
 
 # ---- memory after the load -----------------------------------------------------------------
 status_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -449,6 +451,7 @@ fi
 echo "runs: $runs started and $((runs * 30)) step results recorded through the API in ${runs_seconds} s"
 echo "throttling: auth's sign-in limits lifted for this stack (${lifted_limits[*]});" \
     "nginx limits only sign-in and setup, never the measured routes"
+echo "postgres $postgres; services' pools: GAMME_DB_POOL_SIZE=${GAMME_DB_POOL_SIZE:-10 (default)}"
 echo "$etag_note"
 echo "wrk -t$threads, ${duration} per row after a ${warmup} warm-up, loopback; ceiling PUT: error_page 405 =200 to the saved file"
 echo

@@ -11,11 +11,14 @@ dofile(debug.getinfo(1, "S").source:sub(2):match("^(.*/)") .. "auth.lua")
 
 local pairs_ = dofile(os.getenv("GAMME_BENCH_PUT_DATA"))
 local fresh = os.getenv("GAMME_BENCH_PUT_MODE") ~= "replay"
-local headers = { ["Content-Type"] = "application/json" }
+-- wrk.format takes these (with auth.lua's token) when given no headers of its own.
+wrk.headers["Content-Type"] = "application/json"
 local n = 0
+local threads = 0
 
 function setup(thread)
-    thread:set("first", math.random(#pairs_))
+    threads = threads + 1
+    thread:set("id", threads)
 end
 
 local function uuid4()
@@ -24,15 +27,17 @@ local function uuid4()
         math.random(0, 0xffff), math.random(0, 0xffffffff))
 end
 
+local first = 1
 function init(_)
-    math.randomseed(os.time() * 1000 + (first or 0))
+    -- Each thread its own random ids and its own starting pair.
+    math.randomseed(os.time() + 7919 * id)
+    first = math.random(#pairs_)
 end
 
 function request()
     -- A stride prime to the pair count (30 steps a run) moves to another run each time.
-    local pair = pairs_[((first or 1) + n * 31) % #pairs_ + 1]
+    local pair = pairs_[(first + n * 31) % #pairs_ + 1]
     n = n + 1
-    local id = fresh and uuid4() or pair.result_id
-    return wrk.format("PUT", pair.path, headers,
-        '{"result_id":"' .. id .. '","value":' .. pair.value .. '}')
+    local result_id = fresh and uuid4() or pair.result_id
+    return wrk.format("PUT", pair.path, nil, '{"result_id":"' .. result_id .. '","value":' .. pair.value .. '}')
 end
