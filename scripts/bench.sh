@@ -36,7 +36,9 @@
 # matches a tenth and `inspection` all) comes either through the API too (the default; the
 # service writes the search documents), or, with `--seed sql`, from an SQL file run by psql
 # as the database owner with `-v procedures=N`, which must write the same rows and
-# revision_search documents as the service does. Both times are printed. Then VACUUM ANALYZE.
+# revision_search documents as the service does (scripts/bench/seed-library.sql, from the
+# search work, writes procedures of 30 steps where the API seeding writes 3: searches over the
+# two libraries are not the same measurement). Both times are printed. Then VACUUM ANALYZE.
 #
 # Throttling: the measured routes have no nginx rate limit (only sign-in and first-run setup
 # do, which seeding meets and waits out); the auth service's sign-in limits are lifted for this
