@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Seeds a Gamme stack for scripts/bench-procedures.sh, through its public API (nginx).
+"""Seeds a Gamme stack for scripts/bench.sh, through its public API (nginx).
 
 Signs in as the admin (first-run setup if needed), makes a reviewing editor and a technician,
 creates N small procedures in parallel and publishes each (the admin writes, the editor
-approves, as the four-eyes rule wants), then one published procedure of 30 steps. Prints one
-JSON object: the 30-step procedure's id, the technician's fresh access token and the timings.
-Standard library only.
+approves, as the four-eyes rule wants; `--procedures 0` when the library came from SQL), then
+one published procedure of 30 steps. The technician starts `--runs` runs of it and records one
+result at every step of every run, under a result id this script makes. Prints one JSON
+object: the 30-step procedure's id, its steps, the runs with the results recorded, the
+technician's fresh access token and the timings. Standard library only.
 """
 
 import argparse
@@ -15,6 +17,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 # Procedure n is about NOUNS[n % 10]: a search for one of them matches a tenth of the library.
@@ -102,6 +105,11 @@ def thirty_steps():
     return {"sections": sections}
 
 
+# What a technician enters at a step of each kind of thirty_steps(): all within limits.
+VALUES = {"instruction": True, "checkbox": True, "pass_fail": "pass", "number": 2.5,
+          "text": "Joint sec, accouplement serré.", "choice": "clear"}
+
+
 def publish(api, author, reviewer, code, title, content, description=""):
     created = api.call("POST", "/api/procedures",
                        {"code": code, "title": title, "language": "fr", "description": description,
@@ -119,6 +127,7 @@ def main():
     p.add_argument("--admin-password", required=True)
     p.add_argument("--procedures", type=int, default=10_000)
     p.add_argument("--workers", type=int, default=8)
+    p.add_argument("--runs", type=int, default=0, help="runs of the 30-step procedure to start")
     a = p.parse_args()
 
     api = Api(a.base)
@@ -157,9 +166,27 @@ def main():
     big = publish(api, admin, reviewer, f"B{tag}-THIRTY", "Révision complète de la pompe", thirty_steps())
     tech = login(api, tech_email, PASSWORD)
     shown = api.call("GET", f"/api/procedures/{big}", token=tech)
-    steps = sum(len(s["steps"]) for s in shown["revision"]["content"]["sections"])
-    print(json.dumps({"procedure_id": big, "steps": steps, "token": tech, "seeded": a.procedures,
-                      "seed_seconds": round(seed_seconds, 1), "workers": a.workers}))
+    steps = [{"id": st["id"], "kind": st["kind"], "value": VALUES[st["kind"]]}
+             for section in shown["revision"]["content"]["sections"] for st in section["steps"]]
+
+    started = time.monotonic()
+
+    def start_run(_):
+        run = api.call("POST", "/api/runs", {"procedure_id": big}, tech)["id"]
+        results = []
+        for st in steps:
+            result_id = str(uuid.uuid4())
+            api.call("PUT", f"/api/runs/{run}/steps/{st['id']}",
+                     {"result_id": result_id, "value": st["value"]}, tech)
+            results.append(result_id)
+        return {"id": run, "result_ids": results}
+
+    with ThreadPoolExecutor(a.workers) as pool:
+        runs = list(pool.map(start_run, range(a.runs)))
+    runs_seconds = time.monotonic() - started
+    print(json.dumps({"procedure_id": big, "steps": steps, "runs": runs, "token": tech,
+                      "seeded": a.procedures, "seed_seconds": round(seed_seconds, 1),
+                      "runs_seconds": round(runs_seconds, 1), "workers": a.workers}))
 
 
 if __name__ == "__main__":
