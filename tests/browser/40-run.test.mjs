@@ -2,6 +2,7 @@
 // once, loses the network without losing entries, signs off, and reads the report. Then the
 // run history finds the run and opens its report.
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { drawSignature, expectHidden, expectVisible, launchBrowser, newPage, screenshot } from './harness.mjs';
 import { call, ensureTeam, signInPage } from './team.mjs';
@@ -229,6 +230,37 @@ test('the run history finds the run by procedure and opens its report', { timeou
   } catch (error) {
     await screenshot(page, 'runs-history-failure');
     throw error;
+  } finally {
+    await context.close();
+  }
+});
+
+test('opening a procedure again revalidates it: the browser sends its ETag and nginx answers 304', { timeout: 60_000 }, async (t) => {
+  // The stack's nginx log (scripts/test.sh exports GAMME_STACK_DIR) is where a 304 shows:
+  // the page itself sees the kept body either way.
+  const logFile = process.env.GAMME_STACK_DIR && `${process.env.GAMME_STACK_DIR}/logs/nginx.log`;
+  if (!logFile || !existsSync(logFile)) {
+    t.skip('no nginx log of a stack started by scripts/test.sh');
+    return;
+  }
+  const { context, page } = await newPage(browser, PHONE);
+  try {
+    await signInPage(page, team.technician);
+    const path = `/api/procedures/${procedure.id}`;
+    const seen = [];
+    page.on('request', async (request) => {
+      if (new URL(request.url()).pathname === path) seen.push(await request.allHeaders());
+    });
+    await page.goto(`/procedures/${procedure.id}`);
+    await expectVisible(heading(page, TITLE));
+    await page.reload();
+    await expectVisible(heading(page, TITLE));
+    assert.ok(seen.length >= 2, `the procedure was fetched ${seen.length} time(s)`);
+    const answers = readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes(`"GET ${path} `))
+      .map((line) => JSON.parse(line).status);
+    assert.ok(answers.includes(304), `nginx answered ${answers.join(', ')} for ${path}`);
   } finally {
     await context.close();
   }
