@@ -1,7 +1,7 @@
 //! Procedures as readers see them, kept serialized between requests: `GET /api/procedures/{id}`
 //! is the most frequent read (every technician opening a procedure), and what a reader sees
 //! changes only when the procedure does: a revision is published, it is archived, its assets
-//! are relinked or renamed.
+//! are relinked or renamed (or a person it names is renamed: auth's `user.updated`).
 //!
 //! Every such write enqueues `procedure.changed` or `asset.changed` (`Procedure::save`,
 //! `Procedure::link_assets`, `Asset::record`) and every replica forgets what the event names
@@ -32,8 +32,9 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-/// The events after which a reader's view may differ.
-pub const EVENTS: &[&str] = &["procedure.changed", "procedure.published", "asset.changed"];
+/// The events after which a reader's view may differ (a view names its authors and reviewers,
+/// so a renamed user forgets them all).
+pub const EVENTS: &[&str] = &["procedure.changed", "procedure.published", "asset.changed", "user.updated"];
 
 /// How long a view may serve when no event cleared it (an event lost in flight).
 const TTL: Duration = Duration::from_secs(60);
@@ -113,7 +114,7 @@ fn meaning(envelope: &Envelope) -> Forget<Uuid> {
         Event::ProcedureChanged { procedure_id } | Event::ProcedurePublished { procedure_id, .. } => {
             Forget::One(procedure_id)
         }
-        Event::AssetChanged { .. } => Forget::All,
+        Event::AssetChanged { .. } | Event::UserUpdated { .. } => Forget::All,
         _ => Forget::Nothing,
     }
 }
