@@ -166,6 +166,11 @@ psql_db() { psql "$pg_url/$db" -v ON_ERROR_STOP=1 -qtAX "$@"; }
 api_procedures=$procedures
 sql_seconds=""
 if [[ $seed_mode == sql ]]; then
+    # First-run setup before the SQL rows: once any user exists, setup is closed for good.
+    setup=$(python3 -c 'import json,sys; print(json.dumps({"email": sys.argv[1], "password": sys.argv[2], "display_name": "Admin"}))' \
+        "$admin_email" "$admin_password")
+    curl -fsS -o /dev/null -H 'Content-Type: application/json' -d "$setup" "$base/api/auth/setup" ||
+        die "the first-run setup of the bench stack failed"
     log "seeding $procedures procedures from $seed_sql"
     started=$(date +%s.%N)
     psql_db -v procedures="$procedures" -f "$seed_sql" >"$work/seed-sql.log" ||
