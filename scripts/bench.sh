@@ -444,7 +444,8 @@ done
 memory_rows+=("ceiling nginx|$ceiling_pid|$(tree_kb "$ceiling_pid" VmRSS)|$(tree_kb "$ceiling_pid" VmHWM)")
 
 # ---- the report ----------------------------------------------------------------------------
-size_of() { stat -c %s "$1"; }
+# A 304 has no body: curl writes no file for it.
+size_of() { if [[ -f $1 ]]; then stat -c %s "$1"; else echo 0; fi; }
 echo
 echo "Gamme API through nginx at $base, next to nginx serving the same bytes from a file at $ceiling"
 echo "commit $commit, release build, $(nproc) cores; load average before $load_before, after $load_after"
