@@ -96,6 +96,8 @@ async fn logout_revokes_the_refresh_token_and_clears_the_cookie() {
     let admin = app.setup_admin().await;
     let res = app.client.post(app.url("/api/auth/logout")).header(header::COOKIE, &admin.cookie).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    // What the browser cached (procedures kept for revalidation) goes with the session.
+    assert_eq!(res.headers().get("clear-site-data").unwrap(), "\"cache\"");
     let cleared = res.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap();
     assert!(cleared.starts_with("gamme_refresh=;"), "{cleared}");
     assert_eq!(app.refresh(&admin.cookie).await.status(), StatusCode::UNAUTHORIZED);

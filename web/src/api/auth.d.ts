@@ -43,7 +43,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign out: revokes this sign-in's refresh tokens and clears the cookie. Always 204. */
+        /**
+         * Sign out: revokes this sign-in's refresh tokens, clears the cookie and asks the browser to
+         *     drop what it cached from Gamme (procedures kept for revalidation), so the next person on a
+         *     shared device finds none of it. Always 204.
+         */
         post: operations["logout"];
         delete?: never;
         options?: never;

@@ -121,12 +121,17 @@ pub async fn refresh(req: HttpRequest, state: web::Data<AppState>) -> Result<Htt
     Ok(signed_in(&state, &session, StatusCode::OK)?)
 }
 
-/// Sign out: revokes this sign-in's refresh tokens and clears the cookie. Always 204.
+/// Sign out: revokes this sign-in's refresh tokens, clears the cookie and asks the browser to
+/// drop what it cached from Gamme (procedures kept for revalidation), so the next person on a
+/// shared device finds none of it. Always 204.
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth", responses((status = 204, description = "Signed out")))]
 #[tracing::instrument(skip_all)]
 pub async fn logout(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
     if let Some(presented) = presented_refresh(&req) {
         sessions::sign_out(&state.store, presented).await?;
     }
-    Ok(HttpResponse::NoContent().cookie(cleared_cookie(&state)).finish())
+    Ok(HttpResponse::NoContent()
+        .cookie(cleared_cookie(&state))
+        .insert_header(("Clear-Site-Data", "\"cache\""))
+        .finish())
 }
