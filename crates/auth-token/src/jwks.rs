@@ -6,10 +6,11 @@ use std::{
     time::{Duration, Instant},
 };
 
+use gamme_bus::heard_cache::HeardCache;
 use jsonwebtoken::{jwk::JwkSet, Algorithm, DecodingKey, Validation};
 use tokio::sync::{Mutex, RwLock};
 
-use crate::claims::Claims;
+use crate::claims::{Claims, ACCESS_TOKEN_TTL_SECS};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
@@ -100,7 +101,8 @@ impl JwksCache {
 }
 
 /// Tokens whose signature was checked, kept until they expire: a signature check costs far
-/// more than the rest of a cached read. At most this many; past it the expired go, then all.
+/// more than the rest of a cached read. At most this many (then the expired go, then all), and
+/// none longer than an access token lives.
 const VERIFIED_CAPACITY: usize = 4096;
 
 /// Checks signature (EdDSA only), `exp`, `nbf`, `iss` and `aud`. A token that passed is
@@ -111,7 +113,7 @@ const VERIFIED_CAPACITY: usize = 4096;
 pub struct Verifier {
     jwks: JwksCache,
     validation: Validation,
-    verified: Arc<std::sync::Mutex<HashMap<Box<str>, Claims>>>,
+    verified: Arc<HeardCache<Box<str>, Claims>>,
 }
 
 impl Verifier {
@@ -122,31 +124,19 @@ impl Verifier {
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub", "nbf"]);
         validation.validate_nbf = true;
         validation.leeway = 30;
-        Self { jwks, validation, verified: Arc::default() }
-    }
-
-    fn still_good(&self, claims: &Claims, now: i64) -> bool {
-        let leeway = i64::try_from(self.validation.leeway).unwrap_or(0);
-        now <= claims.exp + leeway
+        let lifetime = Duration::from_secs(ACCESS_TOKEN_TTL_SECS.unsigned_abs() + validation.leeway);
+        Self { jwks, validation, verified: Arc::new(HeardCache::unheard(lifetime, VERIFIED_CAPACITY)) }
     }
 
     pub async fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        let leeway = i64::try_from(self.validation.leeway).unwrap_or(0);
         let now = chrono::Utc::now().timestamp();
-        {
-            let verified = self.verified.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            if let Some(claims) = verified.get(token).filter(|c| self.still_good(c, now)) {
-                return Ok(claims.clone());
-            }
+        if let Some(claims) = self.verified.get(token).filter(|c| now <= c.exp + leeway) {
+            return Ok(claims);
         }
+        let seen = self.verified.begin();
         let claims = self.check(token).await?;
-        let mut verified = self.verified.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if verified.len() >= VERIFIED_CAPACITY {
-            verified.retain(|_, c| self.still_good(c, now));
-            if verified.len() >= VERIFIED_CAPACITY {
-                verified.clear();
-            }
-        }
-        verified.insert(token.into(), claims.clone());
+        self.verified.keep(seen, token.into(), claims.clone(), 1);
         Ok(claims)
     }
 
@@ -199,7 +189,7 @@ mod tests {
         let expired = issuer.sign(id, "t@usine.test", "Théo", Role::Technician, -120);
         let mut claims = verifier.check(&token).await.unwrap();
         claims.exp = chrono::Utc::now().timestamp() - 120;
-        verifier.verified.lock().unwrap().insert(expired.as_str().into(), claims);
+        verifier.verified.keep(verifier.verified.begin(), expired.as_str().into(), claims, 1);
         assert!(matches!(verifier.verify(&expired).await, Err(TokenError::Expired)));
     }
 }

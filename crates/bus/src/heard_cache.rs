@@ -10,6 +10,7 @@
 //! [`HeardCache::keep`] after.
 
 use std::{
+    borrow::Borrow,
     collections::HashMap,
     hash::Hash,
     sync::{
@@ -59,12 +60,24 @@ impl<K: Eq + Hash + Clone, V: Clone> HeardCache<K, V> {
         }
     }
 
+    /// A cache no event can make wrong (what it keeps is true until it expires): it serves
+    /// from the start and needs no listener.
+    pub fn unheard(ttl: Duration, max_weight: usize) -> Self {
+        let cache = Self::new(ttl, max_weight);
+        cache.hearing.store(true, Ordering::Release);
+        cache
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries<K, V>> {
         self.entries.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The kept value if it is fresh.
-    pub fn get(&self, key: &K) -> Option<V> {
+    pub fn get<Q>(&self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         if !self.hearing.load(Ordering::Acquire) {
             return None;
         }

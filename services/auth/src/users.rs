@@ -243,9 +243,14 @@ impl User {
         )?;
         RefreshToken::revoke_all_for_user(conn, self.id)?;
         // Other services keep users between requests: this tells them tokens before now are void.
-        let event = Event::UserUpdated { user_id: user.id, role: user.role.to_string(), is_active: user.is_active };
-        outbox::enqueue(conn, &Envelope::new(event, None))?;
+        user.announce(conn, None)?;
         Ok(user)
+    }
+
+    /// `user.updated`: the other services forget what they kept of this user.
+    fn announce(&self, conn: &mut PgConnection, correlation_id: Option<String>) -> QueryResult<()> {
+        let event = Event::UserUpdated { user_id: self.id, role: self.role.to_string(), is_active: self.is_active };
+        outbox::enqueue(conn, &Envelope::new(event, correlation_id))
     }
 
     /// Whether the account still has a temporary password that has expired by `now`.
@@ -309,8 +314,7 @@ pub fn administer(
         Some(true) => user.reactivate(conn)?,
         None => user,
     };
-    let event = Event::UserUpdated { user_id: id, role: user.role.to_string(), is_active: user.is_active };
-    outbox::enqueue(conn, &Envelope::new(event, correlation_id))?;
+    user.announce(conn, correlation_id)?;
     Ok(user)
 }
 

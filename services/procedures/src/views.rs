@@ -28,6 +28,7 @@ use gamme_bus::{
     heard_cache::{Forget, HeardCache},
     Bus, Envelope, Event,
 };
+use gamme_service_kit::Problem;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -42,28 +43,33 @@ const TTL: Duration = Duration::from_secs(60);
 /// A serialized answer and its strong validator.
 #[derive(Debug)]
 pub struct Rendered {
-    pub etag: String,
+    /// `"<hex>"`: the first 128 bits of the body's SHA-256.
+    pub etag: HeaderValue,
     pub body: Bytes,
 }
 
 impl Rendered {
-    pub fn json(value: &impl Serialize) -> serde_json::Result<Self> {
-        let body = serde_json::to_vec(value)?;
+    pub fn json(value: &impl Serialize) -> Result<Self, Problem> {
+        let body = serde_json::to_vec(value).map_err(|e| Problem::internal(&e))?;
         let digest = ring::digest::digest(&ring::digest::SHA256, &body);
         let hex: String = digest.as_ref()[..16].iter().map(|b| format!("{b:02x}")).collect();
-        Ok(Self { etag: format!("\"{hex}\""), body: Bytes::from(body) })
+        let etag = HeaderValue::try_from(format!("\"{hex}\"")).map_err(|e| Problem::internal(&e))?;
+        Ok(Self { etag, body: Bytes::from(body) })
     }
 
     /// 304 when the client holds these bytes already (`If-None-Match`), else 200 with them.
     /// `private, no-cache`: a browser may keep it but asks again each time, with the validator.
     pub fn respond(&self, req: &HttpRequest) -> HttpResponse {
-        let etag = HeaderValue::from_str(&self.etag).expect("an ETag is hex in quotes");
-        let held = req.headers().get_all(header::IF_NONE_MATCH).filter_map(|v| v.to_str().ok()).any(|list| {
-            list.split(',').map(str::trim).any(|tag| tag == "*" || tag.trim_start_matches("W/") == self.etag)
+        let etag = self.etag.as_bytes();
+        let held = req.headers().get_all(header::IF_NONE_MATCH).any(|list| {
+            list.as_bytes()
+                .split(|b| *b == b',')
+                .map(<[u8]>::trim_ascii)
+                .any(|tag| tag == b"*" || tag.strip_prefix(b"W/").unwrap_or(tag) == etag)
         });
         let mut response = if held { HttpResponse::NotModified() } else { HttpResponse::Ok() };
         response
-            .insert_header((header::ETAG, etag))
+            .insert_header((header::ETAG, self.etag.clone()))
             .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache")))
             .insert_header((header::VARY, HeaderValue::from_static("Authorization")));
         if held {
@@ -126,14 +132,16 @@ pub async fn forget_written<B: MessageBody>(
     req: ServiceRequest,
     next: actix_web::middleware::Next<B>,
 ) -> Result<ServiceResponse<B>, actix_web::Error> {
-    let writes = !matches!(*req.method(), Method::GET | Method::HEAD);
+    if matches!(*req.method(), Method::GET | Method::HEAD) {
+        return next.call(req).await;
+    }
     let what = match req.path().strip_prefix("/api/procedures/").and_then(|rest| rest.split('/').next()) {
         Some(id) => id.parse().map_or(Forget::All, Forget::One),
         None => Forget::All,
     };
     let views = req.app_data::<web::Data<ReaderViews>>().cloned();
     let response = next.call(req).await;
-    if let (true, Some(views)) = (writes, views) {
+    if let Some(views) = views {
         views.forget(what);
     }
     response

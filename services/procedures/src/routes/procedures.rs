@@ -92,7 +92,7 @@ pub async fn get(
                 library::view(c, &procedure, &user)
             })
             .await?;
-        Rendered::json(&view).map_err(|e| Problem::internal(&e))
+        Rendered::json(&view)
     };
     // Readers all see the same thing; editors see drafts, made afresh.
     let rendered = if editor { Arc::new(render().await?) } else { views.get(id, render).await? };
