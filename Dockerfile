@@ -34,11 +34,11 @@ FROM debian:bookworm-slim
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpq5 ca-certificates openssl \
     && rm -rf /var/lib/apt/lists/* /var/cache/debconf/*-old /var/log/apt/* /var/log/dpkg.log
-# A fixed uid/gid so volume ownership is the same on every host; the files directory is
-# created here so a fresh named volume mounted on it inherits the owner.
+# A fixed uid/gid so volume ownership is the same on every host; the files and audit folders are
+# created here so a fresh named volume mounted on one inherits the owner.
 RUN groupadd --system --gid 10001 gamme \
     && useradd --system --uid 10001 --gid gamme --home-dir /var/lib/gamme --shell /usr/sbin/nologin gamme \
-    && mkdir -p /var/lib/gamme/files \
+    && mkdir -p /var/lib/gamme/files /var/lib/gamme/audit \
     && chown -R gamme:gamme /var/lib/gamme
 COPY --from=build /out/ /usr/local/bin/
 COPY docker/gamme-secrets.sh /usr/local/bin/gamme-secrets

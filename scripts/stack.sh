@@ -244,6 +244,7 @@ service_env() {
         "GAMME_AMQP_URL=$amqp_url" \
         "GAMME_AUTH_JWKS_URL=http://127.0.0.1:$(service_port auth)/api/auth/jwks.json" \
         "GAMME_FILES_DIR=$files_dir" \
+        "GAMME_AUDIT_CHECKPOINT=$stack_dir/audit-checkpoint.json" \
         "GAMME_BUS_PREFIX=${GAMME_BUS_PREFIX:-gamme-$db_name}" \
         "GAMME_MAX_UPLOAD_BYTES=$max_upload" \
         "GAMME_PUBLIC_URL=${GAMME_PUBLIC_URL:-http://127.0.0.1:$port}" \

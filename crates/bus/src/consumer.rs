@@ -54,6 +54,20 @@ fn delivery_count(headers: Option<&FieldTable>) -> u32 {
 }
 
 impl Incoming {
+    /// The envelope the message carries, or what to do with a message that has none this
+    /// consumer can read: an unreadable one is dead-lettered, one of another schema version is
+    /// acknowledged and skipped.
+    pub fn envelope(&self) -> Result<crate::Envelope, Outcome> {
+        let envelope: crate::Envelope = serde_json::from_slice(&self.body).map_err(|err| {
+            tracing::warn!(error = %err, message_id = ?self.message_id, "unreadable message dropped");
+            Outcome::DeadLetter
+        })?;
+        if envelope.schema_version != crate::SCHEMA_VERSION {
+            return Err(Outcome::Ack);
+        }
+        Ok(envelope)
+    }
+
     fn from_delivery(d: &Delivery) -> Self {
         let p = &d.properties;
         Self {

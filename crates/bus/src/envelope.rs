@@ -40,6 +40,19 @@ pub enum Event {
     UserCreated { user_id: Uuid, role: String },
     #[serde(rename = "user.updated")]
     UserUpdated { user_id: Uuid, role: String, is_active: bool },
+    /// Something another service did that belongs in the audit log, which procedures keeps:
+    /// user administration (auth), file deletions (files).
+    #[serde(rename = "audit.entry")]
+    AuditEntry {
+        actor_id: Uuid,
+        /// e.g. `user.deactivated`, `file.deleted`.
+        action: String,
+        /// `user` or `file`.
+        entity_type: String,
+        entity_id: Uuid,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    },
     /// A file was stored; its thumbnail and text come later, off the request path.
     #[serde(rename = "file.uploaded")]
     FileUploaded { file_id: Uuid, uploader_id: Uuid, media_type: String, size_bytes: i64, sha256: String },
@@ -181,6 +194,7 @@ impl Event {
         match self {
             Event::UserCreated { .. } => "user.created",
             Event::UserUpdated { .. } => "user.updated",
+            Event::AuditEntry { .. } => "audit.entry",
             Event::FileUploaded { .. } => "file.uploaded",
             Event::FileTextExtracted { .. } => "file.text_extracted",
             Event::ProcedurePublished { .. } => "procedure.published",

@@ -12,8 +12,12 @@ pub const TEST_TEMPLATE: i64 = 0x67_61_6d_6d_65_74; // "gammet"
 pub const FIRST_RUN_SETUP: i64 = 0x67_61_6d_6d_65_73; // "gammes"
 /// Role and activation changes (auth): the last active admin cannot be demoted or deactivated.
 pub const ADMIN_CHANGES: i64 = 0x67_61_6d_6d_65_61; // "gammea"
-/// Appending to the audit chain (procedures): one writer at a time keeps the hash chain linear.
+/// Audit entries in flight (procedures): held shared by every writer of an entry until it
+/// commits, and exclusively by the sealer for an instant, after which every entry numbered so
+/// far has committed or rolled back and can be sealed in order.
 pub const AUDIT_CHAIN: i64 = 0x67_61_75_64_69_74; // "gaudit"
+/// Sealing the audit chain (procedures, tried): one replica appends seals at a time.
+pub const AUDIT_SEALER: i64 = 0x6761_7564_6974_534c; // "gauditSL"
 /// The files sweep (files, tried): one replica sweeps at a time.
 pub const FILES_SWEEP: i64 = 0x6761_6d6d_6553_5750; // "gammeSWP"
 /// Blobs on disk (files): held shared by an upload between keeping a blob and recording its
@@ -62,6 +66,15 @@ pub fn unlock(conn: &mut PgConnection, key: i64) -> QueryResult<()> {
 pub fn xact_ai_jobs_of(conn: &mut PgConnection, user_id: uuid::Uuid) -> QueryResult<()> {
     sql_query("SELECT pg_advisory_xact_lock(hashtext($1::text))")
         .bind::<diesel::sql_types::Text, _>(user_id.to_string())
+        .execute(conn)
+        .map(drop)
+}
+
+/// One sign-in or password-change counter (auth): attempts on it are counted one at a time.
+/// The key is `hashtext` of the counter's key.
+pub fn xact_throttle(conn: &mut PgConnection, counter: &str) -> QueryResult<()> {
+    sql_query("SELECT pg_advisory_xact_lock(hashtext('throttle ' || $1))")
+        .bind::<diesel::sql_types::Text, _>(counter)
         .execute(conn)
         .map(drop)
 }

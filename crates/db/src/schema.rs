@@ -64,8 +64,15 @@ diesel::table! {
         procedure_id -> Nullable<Uuid>,
         before -> Nullable<Jsonb>,
         after -> Nullable<Jsonb>,
-        prev_hash -> Text,
-        hash -> Text,
+        message_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    audit_seals (seq) {
+        seq -> Int8,
+        mac -> Text,
+        sealed_at -> Timestamptz,
     }
 }
 
@@ -461,6 +468,7 @@ diesel::joinable!(ai_jobs -> users (owner_id));
 diesel::joinable!(asset_teams -> assets (asset_id));
 diesel::joinable!(asset_teams -> teams (team_id));
 diesel::joinable!(assets -> users (created_by));
+diesel::joinable!(audit_seals -> audit_events (seq));
 diesel::joinable!(file_texts -> files (file_id));
 diesel::joinable!(files -> users (uploader_id));
 diesel::joinable!(meter_readings -> meters (meter_id));
@@ -506,6 +514,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     asset_teams,
     assets,
     audit_events,
+    audit_seals,
     file_texts,
     files,
     login_throttle,

@@ -14,7 +14,9 @@ fn owner(table: &str) -> Option<ServiceRole> {
         "outbox" => return None,
         "users" | "refresh_tokens" | "signing_keys" | "login_throttle" => Auth,
         "assets" | "procedures" | "procedure_assets" | "revisions" | "reviews" | "sections" | "steps"
-        | "step_attachments" | "revision_search" | "runs" | "run_step_results" | "audit_events" => Procedures,
+        | "step_attachments" | "revision_search" | "runs" | "run_step_results" | "audit_events" | "audit_seals" => {
+            Procedures
+        }
         "files" | "file_texts" => Files,
         "ai_jobs" => Ai,
         "teams"
@@ -148,7 +150,7 @@ fn no_role_writes_another_services_table() {
         for (table, column) in &all {
             match owner(table) {
                 None => allowed(&mut conn, role, &format!("DELETE FROM {table} WHERE false")),
-                Some(o) if o == role && table != "audit_events" => {
+                Some(o) if o == role && !table.starts_with("audit_") => {
                     allowed(&mut conn, role, &format!("UPDATE {table} SET {column} = {column} WHERE false"));
                     allowed(&mut conn, role, &format!("DELETE FROM {table} WHERE false"));
                 }
@@ -191,12 +193,16 @@ fn the_audit_log_is_append_only_for_every_role() {
             "UPDATE audit_events SET action = action WHERE false",
             "DELETE FROM audit_events WHERE false",
             "TRUNCATE audit_events",
+            "UPDATE audit_seals SET mac = mac WHERE false",
+            "DELETE FROM audit_seals WHERE false",
+            "TRUNCATE audit_seals",
         ] {
             let error = refused(&mut conn, role, sql);
             assert!(error.contains("permission denied"), "{}: `{sql}`: {error}", role.name());
         }
     }
     allowed(&mut db.connect_as(ServiceRole::Procedures), ServiceRole::Procedures, "SELECT seq FROM audit_events");
+    allowed(&mut db.connect_as(ServiceRole::Procedures), ServiceRole::Procedures, "SELECT seq FROM audit_seals");
 }
 
 #[test]
@@ -213,6 +219,7 @@ fn no_role_disables_a_trigger_alters_a_table_or_runs_a_server_program() {
         };
         for sql in [
             "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only".to_owned(),
+            "ALTER TABLE audit_seals DISABLE TRIGGER audit_seals_no_truncate".to_owned(),
             format!("ALTER TABLE {own} DISABLE TRIGGER ALL"),
             format!("ALTER TABLE {own} ADD COLUMN extra TEXT"),
         ] {

@@ -33,7 +33,7 @@ fn create_first_admin(
     if !is_needed(conn)? {
         return Ok(None);
     }
-    User::create(conn, admin, password_hash, None, correlation_id).map(Some)
+    User::create(conn, admin, password_hash, None, None, correlation_id).map(Some)
 }
 
 /// The setup page: the first admin, signed in. `already_set_up` once anyone exists.

@@ -127,14 +127,16 @@ impl User {
         users::table.order(users::email.asc()).select(Self::as_select()).load(conn)
     }
 
-    /// Creates the account with `password_hash` and announces it (`user.created`). A
-    /// temporary password (one that expires at `temporary_until`) must be changed at first
-    /// sign-in, and no longer signs in once expired.
+    /// Creates the account with `password_hash` and announces it (`user.created`, and an
+    /// audit entry naming `created_by`, or the account itself at first-run setup). A temporary
+    /// password (one that expires at `temporary_until`) must be changed at first sign-in, and no
+    /// longer signs in once expired.
     pub fn create(
         conn: &mut PgConnection,
         new: NewUser,
         password_hash: String,
         temporary_until: Option<DateTime<Utc>>,
+        created_by: Option<Uuid>,
         correlation_id: Option<String>,
     ) -> Result<Self, AuthError> {
         let form = UserInsertForm {
@@ -156,8 +158,41 @@ impl User {
                 },
             )?;
         let event = Event::UserCreated { user_id: user.id, role: user.role.to_string() };
-        outbox::enqueue(conn, &Envelope::new(event, correlation_id))?;
+        outbox::enqueue(conn, &Envelope::new(event, correlation_id.clone()))?;
+        let actor = created_by.unwrap_or(user.id);
+        user.audit(conn, actor, "user.created", None, Some(user.audited()), correlation_id)?;
         Ok(user)
+    }
+
+    /// What the audit log keeps of an account: never its password or tokens.
+    fn audited(&self) -> serde_json::Value {
+        serde_json::json!({
+            "email": self.email,
+            "display_name": self.display_name,
+            "role": self.role,
+            "is_active": self.is_active,
+        })
+    }
+
+    /// Sends an entry for the audit log, which procedures keeps (`audit.entry`).
+    fn audit(
+        &self,
+        conn: &mut PgConnection,
+        actor_id: Uuid,
+        action: &str,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+        correlation_id: Option<String>,
+    ) -> QueryResult<()> {
+        let event = Event::AuditEntry {
+            actor_id,
+            action: action.to_owned(),
+            entity_type: "user".to_owned(),
+            entity_id: self.id,
+            before,
+            after,
+        };
+        outbox::enqueue(conn, &Envelope::new(event, correlation_id))
     }
 
     fn apply(&self, conn: &mut PgConnection, form: &UserUpdateForm) -> QueryResult<Self> {
@@ -281,6 +316,7 @@ impl User {
 /// change at first sign-in.
 pub async fn create_with_temporary_password(
     store: &Store,
+    admin_id: Uuid,
     new: NewUser,
     valid_for: chrono::Duration,
     correlation_id: Option<String>,
@@ -288,14 +324,15 @@ pub async fn create_with_temporary_password(
     let temporary = passwords::temporary();
     let password_hash = passwords::hash(temporary.clone()).await?;
     let until = Some(Utc::now() + valid_for);
-    let user = store.write(move |c| User::create(c, new, password_hash, until, correlation_id)).await?;
+    let user = store.write(move |c| User::create(c, new, password_hash, until, Some(admin_id), correlation_id)).await?;
     Ok((user, temporary))
 }
 
-/// An admin's change to user `id`, announced as `user.updated` (even when nothing changed).
-/// Call inside a transaction.
+/// `admin_id`'s change to user `id`, announced as `user.updated` (even when nothing changed)
+/// and, when something did, entered in the audit log. Call inside a transaction.
 pub fn administer(
     conn: &mut PgConnection,
+    admin_id: Uuid,
     id: Uuid,
     change: UserChange,
     correlation_id: Option<String>,
@@ -303,6 +340,7 @@ pub fn administer(
     let display_name = change.display_name.as_deref().map(validate_display_name).transpose()?;
     locks::xact(conn, locks::ADMIN_CHANGES)?;
     let mut user = User::get(conn, id)?;
+    let before = user.clone();
     if let Some(name) = display_name {
         user = user.rename(conn, name)?;
     }
@@ -314,7 +352,21 @@ pub fn administer(
         Some(true) => user.reactivate(conn)?,
         None => user,
     };
-    user.announce(conn, correlation_id)?;
+    user.announce(conn, correlation_id.clone())?;
+    let action = if user.is_active != before.is_active {
+        if user.is_active {
+            "user.reactivated"
+        } else {
+            "user.deactivated"
+        }
+    } else if user.role != before.role {
+        "user.role_changed"
+    } else if user.display_name != before.display_name {
+        "user.renamed"
+    } else {
+        return Ok(user);
+    };
+    user.audit(conn, admin_id, action, Some(before.audited()), Some(user.audited()), correlation_id)?;
     Ok(user)
 }
 

@@ -13,6 +13,7 @@ use diesel::{
     sql_types::{Array, Bool, Text},
 };
 use gamme_auth_token::{AuthUser, Roles};
+use gamme_bus::{outbox, Envelope, Event};
 use gamme_db::{
     locks,
     paging::{Page, Pager},
@@ -257,12 +258,14 @@ impl StoredFile {
     /// Deletes file `id` for `user`: only its uploader or an admin may, and never while a
     /// published revision or a completed run uses it (they must stay as they were). The same
     /// bytes may belong to another upload; when not, they go now rather than at the next sweep,
-    /// since a deleted photo is expected to be gone. Call inside a transaction.
+    /// since a deleted photo is expected to be gone. The deletion enters the audit log
+    /// (`audit.entry` to procedures). Call inside a transaction.
     pub fn delete(
         conn: &mut PgConnection,
         id: Uuid,
         user: &AuthUser,
         storage: &Arc<dyn Storage>,
+        correlation_id: Option<String>,
     ) -> Result<(), FilesError> {
         // A file one may not see is not found, whoever asks: its existence does not leak.
         Self::find(conn, id, &Reader::User(user.clone()))?.ok_or(FilesError::NotFound)?;
@@ -279,6 +282,22 @@ impl StoredFile {
             return Err(FilesError::InUse { references: protected });
         }
         diesel::delete(files::table.find(id)).execute(conn)?;
+        let entry = Event::AuditEntry {
+            actor_id: user.id,
+            action: "file.deleted".to_owned(),
+            entity_type: "file".to_owned(),
+            entity_id: file.id,
+            before: Some(serde_json::json!({
+                "name": file.name,
+                "media_type": file.media_type,
+                "size_bytes": file.size_bytes,
+                "sha256": file.sha256,
+                "uploader_id": file.uploader_id,
+                "created_at": file.created_at,
+            })),
+            after: None,
+        };
+        outbox::enqueue(conn, &Envelope::new(entry, correlation_id))?;
         if !Self::sha256_in_use(conn, &file.sha256)? {
             storage.delete(&BlobKey::Original(file.sha256.clone()))?;
             storage.delete(&BlobKey::Thumbnail(file.sha256.clone()))?;

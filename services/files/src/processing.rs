@@ -13,7 +13,7 @@ use std::{sync::Arc, time::Duration};
 
 use diesel::prelude::*;
 use gamme_backoff::Backoff;
-use gamme_bus::{consumer, outbox, Bus, Envelope, Event, EventQueue, Incoming, Outcome, SCHEMA_VERSION};
+use gamme_bus::{consumer, outbox, Bus, Envelope, Event, EventQueue, Incoming, Outcome};
 use gamme_db::schema::file_texts;
 use gamme_service_kit::Store;
 use tokio::sync::Semaphore;
@@ -91,16 +91,10 @@ impl Processor {
     }
 
     async fn handle(&self, incoming: Incoming) -> Outcome {
-        let envelope: Envelope = match serde_json::from_slice(&incoming.body) {
-            Ok(e) => e,
-            Err(err) => {
-                tracing::warn!(error = %err, message_id = ?incoming.message_id, "unreadable message dropped");
-                return Outcome::DeadLetter;
-            }
+        let envelope = match incoming.envelope() {
+            Ok(envelope) => envelope,
+            Err(outcome) => return outcome,
         };
-        if envelope.schema_version != SCHEMA_VERSION {
-            return Outcome::Ack;
-        }
         let Event::FileUploaded { file_id, .. } = envelope.event else { return Outcome::Ack };
         let span = tracing::info_span!("process_file", %file_id, correlation_id = ?envelope.correlation_id);
         let correlation_id = envelope.correlation_id;

@@ -1,6 +1,6 @@
 //! The audit log: every change to assets, procedures, revisions and runs, appended with who,
-//! what, when, before and after. Entries form one hash chain (each hash covers the entry and
-//! the previous hash), so an edited or deleted row is found by `verify`.
+//! what, when, before and after. `audit_chain` seals each entry into one keyed chain after it
+//! commits, so an edited, removed or rebuilt entry is found by its `verify`.
 
 use std::collections::HashMap;
 
@@ -11,16 +11,12 @@ use gamme_db::{
     paging::{PageSize, Pager},
     schema::audit_events,
 };
-use ring::digest;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::error::Result;
-
-/// The `prev_hash` of the first entry.
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 gamme_db::text_enum! {
     /// What an entry is about.
@@ -31,6 +27,10 @@ gamme_db::text_enum! {
         Procedure,
         Revision,
         Run,
+        /// An account, administered in auth.
+        User,
+        /// A file, deleted in files.
+        File,
     }
 }
 
@@ -42,7 +42,7 @@ pub trait Audited {
     fn procedure_id(&self) -> Option<Uuid>;
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = audit_events)]
 pub struct AuditEvent {
     pub seq: i64,
@@ -57,13 +57,34 @@ pub struct AuditEvent {
     pub before: Option<Value>,
     #[schema(value_type = Option<Object>)]
     pub after: Option<Value>,
-    pub prev_hash: String,
-    pub hash: String,
+}
+
+/// An entry another service sends: who did what to one of its things.
+#[derive(Debug)]
+pub struct Reported {
+    pub actor_id: Uuid,
+    pub action: String,
+    pub entity_type: AuditEntity,
+    pub entity_id: Uuid,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
 }
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// 1–500, 100 by default.
+    pub limit: Option<i64>,
+}
+
+/// The whole log, narrowed to one kind of thing or one thing (admins).
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditLogQuery {
+    pub entity_type: Option<AuditEntity>,
+    pub entity_id: Option<Uuid>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// 1–500, 100 by default.
@@ -88,19 +109,9 @@ pub struct AuditPage {
     pub next_cursor: Option<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Verification {
-    /// True when every entry matches its hash and links to the one before.
-    pub valid: bool,
-    pub entries_checked: i64,
-    /// The first entry that does not match, when the chain is broken.
-    pub broken_at_seq: Option<i64>,
-    pub reason: Option<String>,
-}
-
 impl AuditEvent {
-    /// The text the hash covers: every field but the hash, as canonical JSON (sorted keys).
-    fn digest_input(&self) -> String {
+    /// What the chain's MAC covers: every field, as canonical JSON (sorted keys).
+    pub(crate) fn digest_input(&self) -> String {
         json!({
             "seq": self.seq,
             "at": self.at.to_rfc3339_opts(SecondsFormat::Micros, true),
@@ -111,17 +122,13 @@ impl AuditEvent {
             "procedure_id": self.procedure_id,
             "before": self.before,
             "after": self.after,
-            "prev_hash": self.prev_hash,
         })
         .to_string()
     }
 
-    fn compute_hash(&self) -> String {
-        hex(digest::digest(&digest::SHA256, self.digest_input().as_bytes()).as_ref())
-    }
-
-    /// Appends that `actor_id` did `action` to `subject` to the chain, inside the caller's
-    /// transaction.
+    /// Appends that `actor_id` did `action` to `subject` to the log, inside the caller's
+    /// transaction. `AUDIT_CHAIN` is held shared until it commits: writers never wait for each
+    /// other, and the sealer knows when every entry it may seal has committed.
     pub fn record(
         conn: &mut PgConnection,
         actor_id: Uuid,
@@ -130,28 +137,42 @@ impl AuditEvent {
         before: Option<Value>,
         after: Option<Value>,
     ) -> QueryResult<()> {
-        locks::xact(conn, locks::AUDIT_CHAIN)?;
-        let prev_hash: Option<String> =
-            audit_events::table.select(audit_events::hash).order(audit_events::seq.desc()).first(conn).optional()?;
-        let seq: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>("nextval('audit_events_seq_seq')"))
-            .get_result(conn)?;
-        let mut event = AuditEvent {
-            seq,
-            // Postgres keeps microseconds: hash what will be read back.
-            at: gamme_db::clock::now(),
-            actor_id,
-            action: action.to_owned(),
-            entity_type: subject.entity(),
-            entity_id: subject.id(),
-            procedure_id: subject.procedure_id(),
-            before,
-            after,
-            prev_hash: prev_hash.unwrap_or_else(|| GENESIS.to_owned()),
-            hash: String::new(),
-        };
-        event.hash = event.compute_hash();
-        diesel::insert_into(audit_events::table).values(&event).execute(conn)?;
+        locks::xact_shared(conn, locks::AUDIT_CHAIN)?;
+        diesel::insert_into(audit_events::table)
+            .values((
+                // Postgres keeps microseconds: the chain covers what is read back.
+                audit_events::at.eq(gamme_db::clock::now()),
+                audit_events::actor_id.eq(actor_id),
+                audit_events::action.eq(action),
+                audit_events::entity_type.eq(subject.entity()),
+                audit_events::entity_id.eq(subject.id()),
+                audit_events::procedure_id.eq(subject.procedure_id()),
+                audit_events::before.eq(before),
+                audit_events::after.eq(after),
+            ))
+            .execute(conn)?;
         Ok(())
+    }
+
+    /// Enters what another service reported (`audit.entry`, message `message_id`); a message
+    /// delivered again is entered once. Answers whether it was new.
+    pub fn record_reported(conn: &mut PgConnection, message_id: Uuid, entry: Reported) -> QueryResult<bool> {
+        locks::xact_shared(conn, locks::AUDIT_CHAIN)?;
+        let inserted = diesel::insert_into(audit_events::table)
+            .values((
+                audit_events::at.eq(gamme_db::clock::now()),
+                audit_events::actor_id.eq(entry.actor_id),
+                audit_events::action.eq(entry.action),
+                audit_events::entity_type.eq(entry.entity_type),
+                audit_events::entity_id.eq(entry.entity_id),
+                audit_events::before.eq(entry.before),
+                audit_events::after.eq(entry.after),
+                audit_events::message_id.eq(message_id),
+            ))
+            .on_conflict(audit_events::message_id)
+            .do_nothing()
+            .execute(conn)?;
+        Ok(inserted == 1)
     }
 
     /// Whether `user_id` wrote any of this revision (created, edited or imported it): the
@@ -181,56 +202,32 @@ impl AuditEvent {
             .limit(pager.fetch())
             .select(AuditEvent::as_select())
             .load(conn)?;
+        Self::named_page(conn, pager, rows)
+    }
+
+    /// A page of the whole log, oldest first: user administration and file deletions too.
+    pub fn log(conn: &mut PgConnection, query: &AuditLogQuery) -> Result<AuditPage> {
+        let pager = Pager::new(AUDIT_PAGE, query.limit, query.cursor.as_deref())?;
+        let mut rows = audit_events::table
+            .filter(audit_events::seq.gt(pager.after.unwrap_or(0)))
+            .order(audit_events::seq.asc())
+            .limit(pager.fetch())
+            .select(AuditEvent::as_select())
+            .into_boxed();
+        if let Some(entity) = query.entity_type {
+            rows = rows.filter(audit_events::entity_type.eq(entity));
+        }
+        if let Some(id) = query.entity_id {
+            rows = rows.filter(audit_events::entity_id.eq(id));
+        }
+        let rows = rows.load(conn)?;
+        Self::named_page(conn, pager, rows)
+    }
+
+    fn named_page(conn: &mut PgConnection, pager: Pager<i64>, rows: Vec<AuditEvent>) -> Result<AuditPage> {
         let page = pager.page(rows, |e| e.seq);
         let actors: Vec<Uuid> = page.items.iter().map(|e| e.actor_id).collect();
         let actor_names = gamme_db::users::display_names(conn, &actors)?;
         Ok(AuditPage { items: page.items, actor_names, next_cursor: page.next_cursor })
     }
-
-    /// Walks the whole chain in order; a break is logged as an error for the operator.
-    pub fn verify(conn: &mut PgConnection) -> QueryResult<Verification> {
-        let report = Self::walk(conn)?;
-        if !report.valid {
-            tracing::error!(seq = ?report.broken_at_seq, reason = ?report.reason, "the audit chain is broken");
-        }
-        Ok(report)
-    }
-
-    fn walk(conn: &mut PgConnection) -> QueryResult<Verification> {
-        const BATCH: i64 = 1000;
-        let mut expected_prev = GENESIS.to_owned();
-        let mut last_seq = 0;
-        let mut checked = 0;
-        loop {
-            let batch: Vec<AuditEvent> = audit_events::table
-                .filter(audit_events::seq.gt(last_seq))
-                .order(audit_events::seq.asc())
-                .limit(BATCH)
-                .select(AuditEvent::as_select())
-                .load(conn)?;
-            let Some(last) = batch.last() else { break };
-            last_seq = last.seq;
-            for event in &batch {
-                let broken = |reason: &str| Verification {
-                    valid: false,
-                    entries_checked: checked,
-                    broken_at_seq: Some(event.seq),
-                    reason: Some(reason.to_owned()),
-                };
-                if event.prev_hash != expected_prev {
-                    return Ok(broken("does not follow the entry before it (an entry was removed or reordered)"));
-                }
-                if event.compute_hash() != event.hash {
-                    return Ok(broken("its content does not match its hash (the entry was changed)"));
-                }
-                expected_prev.clone_from(&event.hash);
-                checked += 1;
-            }
-        }
-        Ok(Verification { valid: true, entries_checked: checked, broken_at_seq: None, reason: None })
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

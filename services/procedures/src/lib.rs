@@ -1,5 +1,5 @@
 //! Gamme's procedures service: the asset tree, procedures and their revisions with four-eyes
-//! approval, runs on the shop floor, search, statistics and the hash-chained audit log.
+//! approval, runs on the shop floor, search, statistics and the sealed audit log.
 //!
 //! `routes/` extracts, authorizes, calls the domain and answers; the domain modules hold the
 //! rules as methods of the types they govern (the revision lifecycle in `lifecycle.rs` and
@@ -7,6 +7,8 @@
 
 pub mod assets;
 pub mod audit;
+pub mod audit_chain;
+pub mod audit_entries;
 pub mod config;
 pub mod diff;
 pub mod error;
@@ -37,7 +39,7 @@ pub struct Procedures;
 
 impl Service for Procedures {
     /// JSON bodies: a whole revision of 500 steps fits; a megabyte title does not.
-    const INFO: Info = Info::new("procedures", 8182).json_limit(512 * 1024);
+    const INFO: Info = Info::new("procedures", 8182).json_limit(512 * 1024).event_queues(&[audit_entries::QUEUE]);
     type Config = ProceduresConfig;
 
     async fn build(config: ProceduresConfig, backbone: &Backbone) -> anyhow::Result<Parts> {
@@ -46,14 +48,24 @@ impl Service for Procedures {
         let store = web::Data::new(backbone.store());
         let views = web::Data::new(views::ReaderViews::new(config.view_cache_bytes));
         let view_events = views.clone().into_inner().listen(backbone.bus.clone(), backbone.shutdown.clone());
+        let chain = web::Data::new(audit_chain::AuditChain::new(&config.audit_key, config.audit_checkpoint.clone()));
+        if config.audit_checkpoint.is_none() {
+            tracing::warn!(
+                "GAMME_AUDIT_CHECKPOINT is not set: removing entries from the audit chain's end goes unnoticed"
+            );
+        }
+        let sealer = audit_chain::run(chain.clone().into_inner(), backbone.store(), backbone.shutdown.clone());
         Ok(Parts::new(move |cfg| {
             cfg.app_data(authenticator.clone())
                 .app_data(store.clone())
                 .app_data(views.clone())
+                .app_data(chain.clone())
                 .configure(routes::configure);
         })
         .task("user events", user_events)
-        .task("procedure view events", view_events))
+        .task("procedure view events", view_events)
+        .task("audit sealer", sealer)
+        .task("audit entries", audit_entries::run(backbone.store(), backbone.bus.clone(), backbone.shutdown.clone())))
     }
 }
 

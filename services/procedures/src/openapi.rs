@@ -26,6 +26,7 @@ use crate::routes::{assets, audit, procedures, revisions, runs};
         procedures::update,
         procedures::archive,
         audit::trail,
+        audit::log,
         audit::verify,
         procedures::export,
         procedures::import,

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use gamme_auth_token::{testing::TestUser, Role};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::{every_kind, ok, problem, spawn_app, step, uuid};
+use support::{every_kind, ok, problem, spawn_app, step, uuid, TestApp};
 
 fn steps_of(revision: &Value) -> Vec<Value> {
     revision["content"]["sections"]
@@ -757,14 +757,22 @@ async fn the_audit_chain_verifies_and_an_edited_row_breaks_it() {
     let report = app.get_ok("/api/procedures/audit/verify", &a).await;
     assert_eq!(report["valid"], true, "{report}");
     assert_eq!(report["entries_checked"], 3);
+    assert_eq!(report["unsealed"], 0, "verify seals what was written before it checks");
+    assert_eq!(report["checkpoint_seq"], trail["items"][2]["seq"], "the head is written outside the database");
 
     {
         use diesel::RunQueryDsl;
         let mut conn = app.db.connect();
-        // The table refuses updates; an attacker with the database's superuser turns triggers off.
-        assert!(diesel::sql_query("UPDATE audit_events SET actor_id = gen_random_uuid() WHERE seq = 2")
-            .execute(&mut conn)
-            .is_err());
+        // The tables refuse changes, even from their owner; an attacker with the database's
+        // superuser turns triggers off.
+        for refused in [
+            "UPDATE audit_events SET actor_id = gen_random_uuid() WHERE seq = 2",
+            "DELETE FROM audit_seals",
+            "TRUNCATE audit_events CASCADE",
+            "TRUNCATE audit_seals",
+        ] {
+            assert!(diesel::sql_query(refused).execute(&mut conn).is_err(), "{refused}");
+        }
         diesel::sql_query("SET session_replication_role = replica").execute(&mut conn).unwrap();
         diesel::sql_query("UPDATE audit_events SET after = jsonb_set(after, '{status}', '\"draft\"') WHERE action = 'revision.submitted'")
             .execute(&mut conn)
@@ -776,30 +784,102 @@ async fn the_audit_chain_verifies_and_an_edited_row_breaks_it() {
     assert_eq!(report["broken_at_seq"], seq);
 }
 
+/// Three entries, sealed: the seal checks of the tests below start from a valid chain.
+async fn sealed_trail(app: &TestApp, a: &TestUser, code: &str) -> Vec<i64> {
+    let p = app.procedure(a, code, "Audit", json!([step("instruction", "X")])).await;
+    let id = p["id"].as_str().unwrap();
+    for title in ["Y", "Z"] {
+        ok(app.patch(&format!("/api/procedures/{id}/revisions/1"), a, &json!({ "title": title })).await).await;
+    }
+    let report = app.get_ok("/api/procedures/audit/verify", a).await;
+    assert_eq!(report["valid"], true, "{report}");
+    let trail = app.get_ok(&format!("/api/procedures/{id}/audit"), a).await;
+    trail["items"].as_array().unwrap().iter().map(|e| e["seq"].as_i64().unwrap()).collect()
+}
+
+fn as_superuser(app: &TestApp, statements: &[&str]) {
+    use diesel::RunQueryDsl;
+    let mut conn = app.db.connect();
+    diesel::sql_query("SET session_replication_role = replica").execute(&mut conn).unwrap();
+    for statement in statements {
+        diesel::sql_query(*statement).execute(&mut conn).unwrap();
+    }
+}
+
 #[tokio::test]
 async fn a_deleted_audit_row_breaks_the_chain() {
     let app = spawn_app().await;
     let a = app.user("Alice", Role::Editor);
-    let p = app.procedure(&a, "PM-9", "Audit", json!([step("instruction", "X")])).await;
-    ok(app
-        .patch(&format!("/api/procedures/{}/revisions/1", p["id"].as_str().unwrap()), &a, &json!({ "title": "Y" }))
-        .await)
-    .await;
-    ok(app
-        .patch(&format!("/api/procedures/{}/revisions/1", p["id"].as_str().unwrap()), &a, &json!({ "title": "Z" }))
-        .await)
-    .await;
-    {
-        use diesel::RunQueryDsl;
-        let mut conn = app.db.connect();
-        diesel::sql_query("SET session_replication_role = replica").execute(&mut conn).unwrap();
-        diesel::sql_query("DELETE FROM audit_events WHERE seq = (SELECT min(seq) + 1 FROM audit_events)")
-            .execute(&mut conn)
-            .unwrap();
-    }
+    let seqs = sealed_trail(&app, &a, "PM-9").await;
+    as_superuser(
+        &app,
+        &[
+            &format!("DELETE FROM audit_seals WHERE seq = {}", seqs[1]),
+            &format!("DELETE FROM audit_events WHERE seq = {}", seqs[1]),
+        ],
+    );
     let report = app.get_ok("/api/procedures/audit/verify", &a).await;
     assert_eq!(report["valid"], false);
+    assert_eq!(report["broken_at_seq"], seqs[2], "the entry after the removed one no longer matches");
     assert!(report["reason"].as_str().unwrap().contains("removed"));
+}
+
+#[tokio::test]
+async fn a_tail_rebuilt_without_the_key_or_truncated_is_found() {
+    let app = spawn_app().await;
+    let a = app.user("Alice", Role::Editor);
+    let seqs = sealed_trail(&app, &a, "PM-10").await;
+    // Rewritten as the plain SHA-256 chain was built: a hash over the entry and the one before.
+    let last = seqs[2];
+    as_superuser(
+        &app,
+        &[
+            &format!("UPDATE audit_events SET after = '{{\"title\": \"Autre\"}}' WHERE seq = {last}"),
+            &format!(
+                "UPDATE audit_seals SET mac = encode(sha256(convert_to((SELECT mac FROM audit_seals WHERE seq = {}) ||                  (SELECT row_to_json(e)::text FROM audit_events e WHERE seq = {last}), 'UTF8')), 'hex') WHERE seq = {last}",
+                seqs[1]
+            ),
+        ],
+    );
+    let report = app.get_ok("/api/procedures/audit/verify", &a).await;
+    assert_eq!(report["valid"], false, "{report}");
+    assert_eq!(report["broken_at_seq"], last);
+
+    // Truncated: both tables emptied, as a superuser would; only the checkpoint remembers.
+    as_superuser(&app, &["TRUNCATE audit_seals, audit_events"]);
+    let report = app.get_ok("/api/procedures/audit/verify", &a).await;
+    assert_eq!(report["valid"], false, "{report}");
+    assert_eq!(report["broken_at_seq"], last, "the checkpoint's entry is gone");
+    assert!(report["reason"].as_str().unwrap().contains("checkpoint"), "{report}");
+
+    // …and new entries after the truncation do not hide it, nor overwrite the checkpoint.
+    app.procedure(&a, "PM-11", "Après", json!([step("instruction", "X")])).await;
+    let report = app.get_ok("/api/procedures/audit/verify", &a).await;
+    assert_eq!(report["valid"], false, "{report}");
+    assert_eq!(report["checkpoint_seq"], last);
+}
+
+#[tokio::test]
+async fn entries_written_at_once_are_all_sealed_in_order() {
+    let app = spawn_app().await;
+    let a = app.user("Alice", Role::Editor);
+    let p = app.procedure(&a, "PM-12", "Parallèle", json!([step("instruction", "X")])).await;
+    let id = p["id"].as_str().unwrap().to_owned();
+    // Writers do not wait for one another, and the sealer seals while they write.
+    let writes =
+        (0..40).map(|i| {
+            let (app, a, id) = (&app, &a, &id);
+            async move {
+                app.patch(&format!("/api/procedures/{id}/revisions/1"), a, &json!({ "title": format!("T{i}") })).await
+            }
+        });
+    for res in futures_util::future::join_all(writes).await {
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let report = app.get_ok("/api/procedures/audit/verify", &a).await;
+    assert_eq!(report["valid"], true, "{report}");
+    assert_eq!(report["unsealed"], 0);
+    assert_eq!(report["entries_checked"].as_i64().unwrap(), app.count("SELECT count(*) AS n FROM audit_events"));
 }
 
 #[tokio::test]
@@ -1017,4 +1097,62 @@ async fn an_archived_procedure_withdraws_its_revisions_and_can_no_longer_be_run_
     assert_eq!(problem(res, StatusCode::CONFLICT).await["code"], "not_published");
     let res = app.post(&format!("/api/procedures/{id}/revisions"), &a, &json!({})).await;
     assert_eq!(problem(res, StatusCode::CONFLICT).await["code"], "procedure_archived");
+}
+
+#[tokio::test]
+async fn another_services_audit_entry_is_entered_once_and_shown_to_admins() {
+    let app = spawn_app().await;
+    let (admin, editor) = (app.user("Ada", Role::Admin), app.user("Alice", Role::Editor));
+    let user_id = uuid::Uuid::now_v7();
+    let envelope = gamme_bus::Envelope::new(
+        gamme_bus::Event::AuditEntry {
+            actor_id: admin.id,
+            action: "user.deactivated".into(),
+            entity_type: "user".into(),
+            entity_id: user_id,
+            before: Some(json!({ "is_active": true })),
+            after: Some(json!({ "is_active": false })),
+        },
+        None,
+    );
+    // As auth would send it: through the outbox and the broker.
+    gamme_bus::outbox::enqueue(&mut app.db.connect(), &envelope).unwrap();
+    let path = format!("/api/procedures/audit?entity_type=user&entity_id={user_id}");
+    let mut page = Value::Null;
+    for _ in 0..100 {
+        page = app.get_ok(&path, &admin).await;
+        if !page["items"].as_array().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{page}");
+    assert_eq!(items[0]["action"], "user.deactivated");
+    assert_eq!(items[0]["entity_type"], "user");
+    assert_eq!(items[0]["actor_id"], admin.id.to_string());
+    assert_eq!(items[0]["after"]["is_active"], false);
+    assert_eq!(page["actor_names"][admin.id.to_string()], "Ada");
+    // Delivered again, as the broker does after a lost acknowledgement: entered once.
+    let gamme_bus::Event::AuditEntry { actor_id, action, entity_id, before, after, .. } = envelope.event else {
+        unreachable!()
+    };
+    let again = gamme_procedures::audit::Reported {
+        actor_id,
+        action,
+        entity_type: gamme_procedures::audit::AuditEntity::User,
+        entity_id,
+        before,
+        after,
+    };
+    let conn = &mut app.db.connect();
+    assert!(!gamme_procedures::audit::AuditEvent::record_reported(conn, envelope.message_id, again).unwrap());
+    assert_eq!(
+        app.get_ok(&path, &admin).await["items"].as_array().unwrap().len(),
+        1,
+        "the second delivery is not entered"
+    );
+    problem(app.get(&path, &editor).await, StatusCode::FORBIDDEN).await;
+    let report = app.get_ok("/api/procedures/audit/verify", &admin).await;
+    assert_eq!(report["valid"], true, "{report}");
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 use diesel::PgConnection;
-use gamme_bus::{consumer, Bus, Envelope, Event, EventQueue, FlaggedStep, Incoming, Outcome, SCHEMA_VERSION};
+use gamme_bus::{consumer, Bus, Event, EventQueue, FlaggedStep, Incoming, Outcome};
 use gamme_db::run_results::RunRef;
 use gamme_service_kit::Store;
 use tokio_util::sync::CancellationToken;
@@ -46,16 +46,10 @@ pub async fn run(events: RunEvents, bus: Bus, shutdown: CancellationToken) {
 
 impl RunEvents {
     async fn handle(&self, incoming: Incoming) -> Outcome {
-        let envelope: Envelope = match serde_json::from_slice(&incoming.body) {
-            Ok(e) => e,
-            Err(err) => {
-                tracing::warn!(error = %err, message_id = ?incoming.message_id, "unreadable message dropped");
-                return Outcome::DeadLetter;
-            }
+        let envelope = match incoming.envelope() {
+            Ok(envelope) => envelope,
+            Err(outcome) => return outcome,
         };
-        if envelope.schema_version != SCHEMA_VERSION {
-            return Outcome::Ack;
-        }
         let span =
             tracing::info_span!("run_event", kind = envelope.event.kind(), correlation_id = ?envelope.correlation_id);
         let zone = self.default_zone;

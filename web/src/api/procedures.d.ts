@@ -105,6 +105,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/procedures/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The whole audit log, oldest first, optionally of one kind of thing or one thing: also user
+         *     administration (auth) and file deletions (files), which concern no procedure (admins).
+         */
+        get: operations["procedures_audit_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/procedures/audit/verify": {
         parameters: {
             query?: never;
@@ -113,8 +133,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Checks the whole audit chain; reports the first entry that was changed or removed (admins
-         *     and editors).
+         * Seals what was just written, then checks the whole audit chain against its seals and its
+         *     latest checkpoint; reports the first entry that was changed or removed (admins and editors).
          */
         get: operations["procedures_verify_audit"];
         put?: never;
@@ -522,7 +542,7 @@ export interface components {
          * @description What an entry is about.
          * @enum {string}
          */
-        AuditEntity: "asset" | "procedure" | "revision" | "run";
+        AuditEntity: "asset" | "procedure" | "revision" | "run" | "user" | "file";
         AuditEvent: {
             /** @description e.g. `revision.approved`, `run.step_recorded`. */
             action: string;
@@ -535,8 +555,6 @@ export interface components {
             /** Format: uuid */
             entity_id: string;
             entity_type: components["schemas"]["AuditEntity"];
-            hash: string;
-            prev_hash: string;
             /** Format: uuid */
             procedure_id?: string | null;
             /** Format: int64 */
@@ -1079,10 +1097,23 @@ export interface components {
              * @description The first entry that does not match, when the chain is broken.
              */
             broken_at_seq?: number | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description The entry the latest checkpoint names, when there is one.
+             */
+            checkpoint_seq?: number | null;
+            /**
+             * Format: int64
+             * @description Sealed entries checked.
+             */
             entries_checked: number;
             reason?: string | null;
-            /** @description True when every entry matches its hash and links to the one before. */
+            /**
+             * Format: int64
+             * @description Entries written so recently that they are not sealed yet (not checked).
+             */
+            unsealed: number;
+            /** @description True when every sealed entry matches its seal and the chain reaches the checkpoint. */
             valid: boolean;
         };
         /** @enum {string} */
@@ -1518,6 +1549,49 @@ export interface operations {
             };
             /** @description `code_taken` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    procedures_audit_log: {
+        parameters: {
+            query?: {
+                entity_type?: components["schemas"]["AuditEntity"];
+                entity_id?: string;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description 1–500, 100 by default. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

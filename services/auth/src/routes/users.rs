@@ -65,6 +65,7 @@ pub async fn create(
     let new = NewUser::new(&email, &display_name, role)?;
     let (created, temporary) = users::create_with_temporary_password(
         &state.store,
+        admin.id,
         new,
         state.config.temporary_password_ttl,
         Some(request_id.0),
@@ -97,7 +98,8 @@ pub async fn update(
     admin.require(Roles::ADMINS)?;
     let (id, correlation) = (path.into_inner(), Some(request_id.0));
     let change = body.into_inner();
-    let updated = state.store.write(move |c| users::administer(c, id, change, correlation)).await?;
+    let admin_id = admin.id;
+    let updated = state.store.write(move |c| users::administer(c, admin_id, id, change, correlation)).await?;
     tracing::info!(role = %updated.role, is_active = updated.is_active, "user updated");
     Ok(HttpResponse::Ok().json(updated.view()))
 }

@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 use gamme_auth_token::AuthUser;
 use gamme_db::paging::{PageSize, Pager};
-use gamme_service_kit::Problem;
+use gamme_service_kit::{Problem, RequestId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -104,9 +104,14 @@ pub async fn list(
     security(("bearer" = [])),
 )]
 #[tracing::instrument(skip_all, fields(user_id = %user.id, file_id = %*id))]
-pub async fn delete(user: AuthUser, id: web::Path<Uuid>, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
-    let (id, storage) = (id.into_inner(), state.storage.clone());
-    state.store.write(move |c| StoredFile::delete(c, id, &user, &storage)).await?;
+pub async fn delete(
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    state: web::Data<AppState>,
+    request_id: RequestId,
+) -> Result<HttpResponse, Problem> {
+    let (id, storage, correlation) = (id.into_inner(), state.storage.clone(), Some(request_id.0));
+    state.store.write(move |c| StoredFile::delete(c, id, &user, &storage, correlation)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

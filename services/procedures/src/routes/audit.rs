@@ -6,13 +6,31 @@ use gamme_service_kit::{Problem, Store};
 use uuid::Uuid;
 
 use crate::{
-    audit::{AuditEvent, AuditPage, AuditQuery, Verification},
+    audit::{AuditEvent, AuditLogQuery, AuditPage, AuditQuery},
+    audit_chain::{AuditChain, Verification},
     error::ProcError,
     procedures::Procedure,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/audit/verify", web::get().to(verify)).route("/{id}/audit", web::get().to(trail));
+    cfg.route("/audit", web::get().to(log))
+        .route("/audit/verify", web::get().to(verify))
+        .route("/{id}/audit", web::get().to(trail));
+}
+
+/// The whole audit log, oldest first, optionally of one kind of thing or one thing: also user
+/// administration (auth) and file deletions (files), which concern no procedure (admins).
+#[utoipa::path(operation_id = "procedures_audit_log", get, path = "/api/procedures/audit", tag = "audit", params(AuditLogQuery), security(("bearer" = [])),
+    responses((status = 200, body = AuditPage), (status = 400, body = Problem), (status = 403, body = Problem)))]
+pub async fn log(
+    user: AuthUser,
+    store: web::Data<Store>,
+    query: web::Query<AuditLogQuery>,
+) -> Result<HttpResponse, Problem> {
+    user.require(Roles::ADMINS)?;
+    let query = query.into_inner();
+    let page = store.read(move |c| AuditEvent::log(c, &query)).await?;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// The audit trail of a procedure, its revisions and its runs, oldest first (editors and admins).
@@ -30,12 +48,16 @@ pub async fn trail(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// Checks the whole audit chain; reports the first entry that was changed or removed (admins
-/// and editors).
+/// Seals what was just written, then checks the whole audit chain against its seals and its
+/// latest checkpoint; reports the first entry that was changed or removed (admins and editors).
 #[utoipa::path(operation_id = "procedures_verify_audit", get, path = "/api/procedures/audit/verify", tag = "audit", security(("bearer" = [])),
     responses((status = 200, body = Verification), (status = 403, body = Problem)))]
-pub async fn verify(user: AuthUser, store: web::Data<Store>) -> Result<HttpResponse, Problem> {
+pub async fn verify(
+    user: AuthUser,
+    store: web::Data<Store>,
+    chain: web::Data<AuditChain>,
+) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
-    let report = store.read(|c| Ok::<_, ProcError>(AuditEvent::verify(c)?)).await?;
+    let report = store.read(move |c| Ok::<_, ProcError>(chain.verify(c)?)).await?;
     Ok(HttpResponse::Ok().json(report))
 }

@@ -44,6 +44,8 @@ async fn start(db: &TestDb, issuer: &TestIssuer) -> (String, tokio_util::sync::C
         ("GAMME_BUS_PREFIX".to_owned(), format!("test-{}", db.name())),
         ("GAMME_DB_POOL_SIZE".to_owned(), "4".to_owned()),
         ("GAMME_BUS_QUEUE_EXPIRY_SECS".to_owned(), "120".to_owned()),
+        // Replicas share it, as they share a volume in compose.
+        ("GAMME_AUDIT_CHECKPOINT".to_owned(), audit_checkpoint(db).display().to_string()),
     ]);
     let mut config = gamme_procedures::Application::config(&env).expect("config");
     config.tokens = issuer.token_config();
@@ -53,6 +55,17 @@ async fn start(db: &TestDb, issuer: &TestIssuer) -> (String, tokio_util::sync::C
     let shutdown = app.shutdown_token();
     tokio::spawn(app.run());
     (address, shutdown)
+}
+
+/// The audit chain's checkpoint of the service on `db`, beside the system's temporary files.
+pub fn audit_checkpoint(db: &TestDb) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("gamme-audit-{}.json", db.name()))
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(audit_checkpoint(&self.db));
+    }
 }
 
 impl TestApp {
