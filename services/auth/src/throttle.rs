@@ -43,9 +43,13 @@ struct Counted {
 /// the key is locked (the attempt is then not counted) or when this attempt is past the limit.
 /// Row-locked by the upsert until the caller's transaction ends.
 fn count(conn: &mut PgConnection, key: &str, limit: i32) -> QueryResult<Result<(), u64>> {
+    // Attempts on one key queue here, before the statement below takes its snapshot: each then
+    // reads the row as the attempt before it left it. (A row lock alone does not do it for the
+    // first attempts, when there is no row yet to lock: one that waited on the insert would
+    // read no lock in force and be checked past the limit.)
+    gamme_db::locks::xact_throttle(conn, key)?;
     // `prior` locks and reads the row before the upsert changes it (the upsert reads from it,
-    // so it runs first); when there is no row yet, parallel first attempts are told apart by
-    // the count alone.
+    // so it runs first).
     let row: Counted = sql_query(format!(
         "WITH prior AS (SELECT blocked_until FROM login_throttle WHERE scope_key = $1 FOR UPDATE), \
          counted AS ( \
