@@ -142,7 +142,7 @@ if [[ $backup_schema < $checkout_schema ]]; then
         if [[ ! -x $migrate_bin ]]; then
             (cd "$target_repo" && cargo build --bin gamme-migrate)
         fi
-        env GAMME_DATABASE_URL="$db_url" GAMME_AMQP_URL="${GAMME_STACK_AMQP_URL:-amqp://guest:guest@127.0.0.1:5672/%2f}" \
+        env GAMME_ENV=development GAMME_DATABASE_URL="$db_url" GAMME_AMQP_URL="${GAMME_STACK_AMQP_URL:-amqp://guest:guest@127.0.0.1:5672/%2f}" \
             GAMME_AUTH_JWKS_URL=http://127.0.0.1:9/jwks.json "$migrate_bin" >&2
     fi
     log "schema now $(schema_version)"

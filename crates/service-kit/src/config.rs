@@ -17,7 +17,8 @@ pub enum ConfigError {
     SecretFile { key: String, path: String, source: std::io::Error },
 }
 
-/// `development` gives working defaults; `production` refuses development secrets.
+/// `production` (the default) refuses development secrets; `development`, asked for by
+/// `scripts/stack.sh` and the tests, gives working defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
     Development,
@@ -109,7 +110,9 @@ impl Env {
     }
 
     pub fn environment(&self) -> Result<Environment, ConfigError> {
-        match self.get("GAMME_ENV").unwrap_or("development") {
+        // Unset is production: a deployment is safe without configuration, and development
+        // (its published secrets accepted) is something one asks for.
+        match self.get("GAMME_ENV").unwrap_or("production") {
             "development" | "dev" => Ok(Environment::Development),
             "production" | "prod" => Ok(Environment::Production),
             other => Err(ConfigError::Invalid {
@@ -275,8 +278,14 @@ mod tests {
             ("GAMME_AMQP_URL", "amqp://gamme:Qq9-long-password@mq/%2f"),
         ]);
         assert!(CommonConfig::from_env(&env, "test", 1).is_ok());
-        let dev = CommonConfig::from_env(&Env::default(), "test", 8181).unwrap();
+        let dev = CommonConfig::from_env(&Env::from_pairs([("GAMME_ENV", "development")]), "test", 8181).unwrap();
         assert_eq!(dev.http_addr, "127.0.0.1:8181");
+    }
+
+    #[test]
+    fn unset_is_production_and_refuses_the_development_defaults() {
+        assert_eq!(Env::default().environment().unwrap(), Environment::Production);
+        assert!(CommonConfig::from_env(&Env::default(), "test", 8181).is_err(), "no development secret by default");
     }
 
     #[test]

@@ -216,6 +216,7 @@ fn worker_process(app: &TestApp, llm: &FakeLlm) -> Child {
     Command::new(env!("CARGO_BIN_EXE_gamme-ai-worker"))
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("GAMME_ENV", "development")
         .env("GAMME_DATABASE_URL", app.db.url_as(gamme_db::roles::ServiceRole::Ai))
         .env("GAMME_AMQP_URL", amqp_url())
         .env("GAMME_BUS_PREFIX", &app.prefix)

@@ -48,6 +48,7 @@ async fn start_auth() -> Auth {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let child = Command::new(env!("CARGO_BIN_EXE_gamme-auth"))
         .env_clear()
+        .env("GAMME_ENV", "development")
         .env("GAMME_DATABASE_URL", db.url_as(ServiceRole::Auth))
         .env(
             "GAMME_AMQP_URL",

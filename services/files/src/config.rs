@@ -111,7 +111,7 @@ mod tests {
 
     #[test]
     fn development_has_working_defaults() {
-        let config = config(&Env::default()).unwrap();
+        let config = config(&Env::from_pairs([("GAMME_ENV", "development")])).unwrap();
         assert_eq!(config.max_upload_bytes, DEFAULT_MAX_UPLOAD_BYTES);
         assert_eq!(config.sweep_interval, Duration::from_secs(3600));
     }

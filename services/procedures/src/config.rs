@@ -83,7 +83,7 @@ mod tests {
 
     #[test]
     fn development_seals_with_the_development_key() {
-        let config = config(&Env::default()).unwrap();
+        let config = config(&Env::from_pairs([("GAMME_ENV", "development")])).unwrap();
         assert_eq!(secrecy::ExposeSecret::expose_secret(&config.audit_key), DEVELOPMENT_AUDIT_KEY);
         assert!(config.audit_checkpoint.is_none());
     }

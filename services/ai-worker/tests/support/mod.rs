@@ -134,6 +134,8 @@ pub struct TestApp {
 
 pub fn env_for(db: &TestDb, prefix: &str) -> Env {
     Env::from_pairs([
+        // Development secrets are accepted only when asked for; production is the default.
+        ("GAMME_ENV".to_owned(), "development".to_owned()),
         ("GAMME_DATABASE_URL".to_owned(), db.url_as(gamme_db::roles::ServiceRole::Ai)),
         ("GAMME_AMQP_URL".to_owned(), amqp_url()),
         ("GAMME_BUS_PREFIX".to_owned(), prefix.to_owned()),

@@ -21,6 +21,8 @@ pub const ADMIN_PASSWORD: &str = "Admin-password-1";
 
 pub fn test_env(db: &TestDb) -> Env {
     Env::from_pairs([
+        // Development secrets are accepted only when asked for; production is the default.
+        ("GAMME_ENV".to_owned(), "development".to_owned()),
         ("GAMME_DATABASE_URL".to_owned(), db.url_as(gamme_db::roles::ServiceRole::Auth)),
         (
             "GAMME_AMQP_URL".to_owned(),

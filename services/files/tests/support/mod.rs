@@ -50,6 +50,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut gamme_files::config::FilesC
     let db = TestDb::new();
     let files_dir = std::env::temp_dir().join(format!("gamme-files-test-{}", uuid::Uuid::new_v4().simple()));
     let env = Env::from_pairs([
+        // Development secrets are accepted only when asked for; production is the default.
+        ("GAMME_ENV".to_owned(), "development".to_owned()),
         ("GAMME_DATABASE_URL".to_owned(), db.url_as(gamme_db::roles::ServiceRole::Files)),
         (
             "GAMME_AMQP_URL".to_owned(),

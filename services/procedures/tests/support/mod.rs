@@ -36,6 +36,8 @@ pub struct Replica {
 
 async fn start(db: &TestDb, issuer: &TestIssuer) -> (String, tokio_util::sync::CancellationToken) {
     let env = Env::from_pairs([
+        // Development secrets are accepted only when asked for; production is the default.
+        ("GAMME_ENV".to_owned(), "development".to_owned()),
         ("GAMME_DATABASE_URL".to_owned(), db.url_as(gamme_db::roles::ServiceRole::Procedures)),
         (
             "GAMME_AMQP_URL".to_owned(),

@@ -37,6 +37,8 @@ impl Drop for TestApp {
 
 fn env(db: &TestDb) -> Env {
     Env::from_pairs([
+        // Development secrets are accepted only when asked for; production is the default.
+        ("GAMME_ENV".to_owned(), "development".to_owned()),
         ("GAMME_DATABASE_URL".to_owned(), db.url_as(gamme_db::roles::ServiceRole::Work)),
         (
             "GAMME_AMQP_URL".to_owned(),
