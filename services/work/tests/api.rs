@@ -204,6 +204,19 @@ async fn a_procedures_settings_are_not_found_by_readers_while_it_is_only_a_draft
 }
 
 #[tokio::test]
+async fn only_those_who_assign_work_list_the_people_it_can_be_assigned_to() {
+    let app = spawn_app().await;
+    let theo = app.user("Théo", Role::Technician);
+    for (name, role) in [("Victor", Role::Viewer), ("Léa", Role::Technician)] {
+        let reader = app.user(name, role);
+        problem(app.get("/api/work/people", &reader).await, StatusCode::FORBIDDEN).await;
+    }
+    let editor = app.user("Élise", Role::Editor);
+    let people = app.get_ok("/api/work/people", &editor).await;
+    assert!(people["items"].as_array().unwrap().iter().any(|p| p["id"] == theo.id.to_string()), "{people}");
+}
+
+#[tokio::test]
 async fn comment_photos_must_be_the_commenters_own_uploads() {
     let app = spawn_app().await;
     let tree = app.tree("C");
