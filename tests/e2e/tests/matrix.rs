@@ -804,8 +804,9 @@ async fn prepare(w: &World, row: &Row, caller: Caller) -> Result<Call, String> {
         ("procedures", "runs_start", "-") => {
             Call::default().body(json!({ "procedure_id": published, "asset_id": w.equipment }))
         }
-        ("procedures", "runs_start", "other-technicians-order") => {
-            let body = json!({ "asset_id": w.equipment, "procedure_id": published, "assignee_id": w.other.id() });
+        ("procedures", "runs_start", case @ ("other-technicians-order" | "unassigned-order")) => {
+            let assignee = if case == "unassigned-order" { Value::Null } else { json!(w.other.id()) };
+            let body = json!({ "asset_id": w.equipment, "procedure_id": published, "assignee_id": assignee });
             let order = ok(&admin, Method::POST, "/api/work/orders", Some(&body), StatusCode::CREATED).await;
             Call::default().body(json!({ "procedure_id": published, "work_order_id": id_of(&order) }))
         }
