@@ -44,9 +44,10 @@ impl StartableOrder {
         Ok(Some(Self { work_order_id, procedure_id, asset_id, runners }))
     }
 
-    /// Whether `user` may start it: a person it is assigned to (or, assigned to nobody, anyone
-    /// who may run procedures); editors and admins are the caller's to let through.
+    /// Whether `user` may start it: its assignee or a member of its team, as work's own start by
+    /// hand says; an order assigned to nobody is for editors and admins (the caller's to let
+    /// through) to give out, since work shows it to no technician.
     pub fn may_start(&self, user: Uuid) -> bool {
-        self.runners.is_empty() || self.runners.contains(&user)
+        self.runners.contains(&user)
     }
 }

@@ -208,7 +208,11 @@ pub fn work_order_asset(
         return Err(ProcError::invalid("This work order is for another procedure or asset."));
     }
     if !user.is(Roles::EDITORS) && !startable.may_start(user.id) {
-        return Err(ProcError::Forbidden("This work order is assigned to someone else."));
+        return Err(ProcError::Forbidden(if startable.runners.is_empty() {
+            "This work order is assigned to nobody yet: an editor or an admin gives it out first."
+        } else {
+            "This work order is assigned to someone else."
+        }));
     }
     Ok(startable.asset_id)
 }

@@ -557,6 +557,20 @@ async fn a_run_for_a_work_order_needs_it_open_for_this_procedure_and_assigned_to
     app.execute(&format!("UPDATE work_orders SET status = 'cancelled', cancelled_at = now() WHERE id = '{order}'"));
     let res = app.post("/api/runs", &theo, &json!({ "procedure_id": pid, "work_order_id": order })).await;
     assert_eq!(problem(res, StatusCode::CONFLICT).await["code"], "work_order_not_startable");
+
+    // An order assigned to nobody (and no team) is no technician's to claim: work shows it to
+    // none; an editor gives it out, or runs it.
+    let nobodys = uuid::Uuid::now_v7();
+    app.execute(&format!(
+        "INSERT INTO work_orders (id, title, kind, source, asset_id, site_id, procedure_id, priority, status) \
+         VALUES ('{nobodys}', 'Graissage', 'corrective', 'manual', '{}', '{}', '{pid}', 'normal', 'open')",
+        pump["id"].as_str().unwrap(),
+        site["id"].as_str().unwrap(),
+    ));
+    let res = app.post("/api/runs", &lea, &json!({ "procedure_id": pid, "work_order_id": nobodys })).await;
+    problem(res, StatusCode::FORBIDDEN).await;
+    let run = app.post("/api/runs", &a, &json!({ "procedure_id": pid, "work_order_id": nobodys })).await;
+    assert_eq!(run.status(), StatusCode::CREATED);
 }
 
 #[tokio::test]

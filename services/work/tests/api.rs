@@ -180,6 +180,43 @@ async fn a_technician_sees_his_own_and_his_teams_orders_and_works_only_on_those(
 }
 
 #[tokio::test]
+async fn a_procedures_settings_are_not_found_by_readers_while_it_is_only_a_draft_or_once_archived() {
+    let app = spawn_app().await;
+    let published = app.procedure("PUB", &[("checkbox", "Carter en place", None, None, None)]);
+    let archived = app.procedure("ARCH", &[("checkbox", "Carter en place", None, None, None)]);
+    app.execute(&format!("UPDATE procedures SET archived_at = now() WHERE id = '{}'", archived.id));
+    let draft = Uuid::now_v7();
+    app.execute(&format!(
+        "INSERT INTO procedures (id, code, created_by) VALUES ('{draft}', 'DRAFT', '{}')",
+        app.admin.id
+    ));
+    let settings = |id: Uuid| format!("/api/work/procedures/{id}/settings");
+    for (name, role) in [("Victor", Role::Viewer), ("Théo", Role::Technician)] {
+        let reader = app.user(name, role);
+        assert_eq!(app.get_ok(&settings(published.id), &reader).await["follow_up"], "propose", "{role}");
+        for hidden in [draft, archived.id] {
+            problem(app.get(&settings(hidden), &reader).await, StatusCode::NOT_FOUND).await;
+        }
+    }
+    // Editors see drafts: the settings of one are theirs to read.
+    let editor = app.user("Élise", Role::Editor);
+    assert_eq!(app.get_ok(&settings(draft), &editor).await["follow_up"], "propose");
+}
+
+#[tokio::test]
+async fn only_those_who_assign_work_list_the_people_it_can_be_assigned_to() {
+    let app = spawn_app().await;
+    let theo = app.user("Théo", Role::Technician);
+    for (name, role) in [("Victor", Role::Viewer), ("Léa", Role::Technician)] {
+        let reader = app.user(name, role);
+        problem(app.get("/api/work/people", &reader).await, StatusCode::FORBIDDEN).await;
+    }
+    let editor = app.user("Élise", Role::Editor);
+    let people = app.get_ok("/api/work/people", &editor).await;
+    assert!(people["items"].as_array().unwrap().iter().any(|p| p["id"] == theo.id.to_string()), "{people}");
+}
+
+#[tokio::test]
 async fn comment_photos_must_be_the_commenters_own_uploads() {
     let app = spawn_app().await;
     let tree = app.tree("C");

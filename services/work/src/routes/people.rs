@@ -1,7 +1,7 @@
 //! `/api/work/people`: the people work can be assigned to (for pickers).
 
 use actix_web::{web, HttpResponse};
-use gamme_auth_token::AuthUser;
+use gamme_auth_token::{AuthUser, Roles};
 use gamme_db::users::{Person, Role};
 use gamme_service_kit::Problem;
 use serde::{Deserialize, Serialize};
@@ -29,10 +29,13 @@ pub struct PeopleList {
 #[utoipa::path(operation_id = "work_people", get, path = "/api/work/people", tag = "teams", params(PeopleQuery), security(("bearer" = [])),
     responses((status = 200, body = PeopleList), (status = 401, body = Problem)))]
 pub async fn list(
-    _user: AuthUser,
+    user: AuthUser,
     state: web::Data<AppState>,
     query: web::Query<PeopleQuery>,
 ) -> Result<HttpResponse, Problem> {
+    // The pickers of those who assign work. Everyone's email and role is not a viewer's or a
+    // technician's to list (auth lists users to admins only).
+    user.require(Roles::EDITORS)?;
     let q = query.into_inner().q;
     let items = state
         .store

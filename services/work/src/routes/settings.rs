@@ -3,6 +3,7 @@
 
 use actix_web::{web, HttpResponse};
 use gamme_auth_token::{AuthUser, Roles};
+use gamme_db::procedure_refs::ProcedureRef;
 use gamme_service_kit::Problem;
 use uuid::Uuid;
 
@@ -50,15 +51,21 @@ pub async fn set_site(
 #[utoipa::path(operation_id = "work_procedures_settings", get, path = "/api/work/procedures/{id}/settings", tag = "settings",
     params(("id" = Uuid, Path,)), security(("bearer" = [])), responses((status = 200, body = ProcedureSettings), (status = 404, body = Problem)))]
 pub async fn get_procedure(
-    _user: AuthUser,
+    user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, Problem> {
-    let id = id.into_inner();
+    let (id, editor) = (id.into_inner(), user.is(Roles::EDITORS));
     let view = state
         .store
         .read(move |c| {
-            crate::refs::procedure(c, id)?;
+            if editor {
+                crate::refs::procedure(c, id)?;
+            } else if !ProcedureRef::find(c, id)?.is_some_and(|p| p.published_revision_id.is_some() && !p.archived) {
+                // As procedures answers them: a procedure that is only a draft, or archived,
+                // does not exist for a viewer or a technician.
+                return Err(WorkError::NotFound("procedure"));
+            }
             Ok::<_, WorkError>(ProcedureSettings { follow_up: settings::follow_up_mode(c, id)? })
         })
         .await?;
