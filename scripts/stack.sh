@@ -41,6 +41,7 @@ log_dir=$stack_dir/logs
 run_dir=$stack_dir/run
 nginx_dir=$stack_dir/nginx
 files_dir=$stack_dir/files
+audit_checkpoint=$stack_dir/audit-checkpoint.json
 
 port=${GAMME_PORT:-8080}
 port_base=${GAMME_STACK_PORT_BASE:-18180}
@@ -159,6 +160,8 @@ prepare_database() {
     if [[ -z $(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$db_name'") ]]; then
         log "creating database $db_name"
         psql_admin -c "CREATE DATABASE \"$db_name\""
+        # The audit checkpoint of the database that was here names entries the new one lacks.
+        rm -f "$audit_checkpoint"
     fi
 }
 
@@ -244,7 +247,7 @@ service_env() {
         "GAMME_AMQP_URL=$amqp_url" \
         "GAMME_AUTH_JWKS_URL=http://127.0.0.1:$(service_port auth)/api/auth/jwks.json" \
         "GAMME_FILES_DIR=$files_dir" \
-        "GAMME_AUDIT_CHECKPOINT=$stack_dir/audit-checkpoint.json" \
+        "GAMME_AUDIT_CHECKPOINT=$audit_checkpoint" \
         "GAMME_BUS_PREFIX=${GAMME_BUS_PREFIX:-gamme-$db_name}" \
         "GAMME_MAX_UPLOAD_BYTES=$max_upload" \
         "GAMME_PUBLIC_URL=${GAMME_PUBLIC_URL:-http://127.0.0.1:$port}" \

@@ -750,7 +750,7 @@ async fn prepare(w: &World, row: &Row, caller: Caller) -> Result<Call, String> {
         ("files", "get" | "content", "other-technicians-run-photo") => Call::at(&[("id", &w.other_run_photo)]),
         ("files", "delete", "-") => Call::at(&[("id", &w.upload(&admin).await)]),
 
-        ("procedures", "assets_list" | "procedures_list" | "procedures_verify_audit" | "runs_list", "-") => {
+        ("procedures", "assets_list" | "procedures_list" | "procedures_audit_log" | "procedures_verify_audit" | "runs_list", "-") => {
             Call::default()
         }
         ("procedures", "assets_create", "-") => {
