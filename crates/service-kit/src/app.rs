@@ -106,11 +106,19 @@ type Routes = Arc<dyn Fn(&mut web::ServiceConfig) + Send + Sync>;
 pub struct Parts {
     routes: Routes,
     tasks: Vec<(&'static str, BoxFuture<'static, ()>)>,
+    methods: crate::methods::MethodTable,
 }
 
 impl Parts {
     pub fn new(routes: impl Fn(&mut web::ServiceConfig) + Send + Sync + 'static) -> Self {
-        Self { routes: Arc::new(routes), tasks: Vec::new() }
+        Self { routes: Arc::new(routes), tasks: Vec::new(), methods: Default::default() }
+    }
+
+    /// The service's OpenAPI document: a documented path asked with another method answers 405
+    /// with `Allow`, not 404.
+    pub fn documented(mut self, document: &utoipa::openapi::OpenApi) -> Self {
+        self.methods = crate::methods::MethodTable::from_document(document);
+        self
     }
 
     pub fn task(mut self, name: &'static str, task: impl Future<Output = ()> + Send + 'static) -> Self {
@@ -152,7 +160,7 @@ impl<S: Service> Application<S> {
         let started = async {
             let port = listener.local_addr()?.port();
             let parts = S::build(config, &backbone).await?;
-            let server = http_server(listener, &backbone, &common, S::INFO.json_limit, parts.routes)?;
+            let server = http_server(listener, &backbone, &common, S::INFO.json_limit, parts.routes, parts.methods)?;
             anyhow::Ok((port, server, parts.tasks))
         };
         let (port, server, tasks) = match started.await {
@@ -204,25 +212,28 @@ impl<S: Service> Application<S> {
 
 /// The HTTP server of every service: request ids, access logs and metrics, problem+json for
 /// bad JSON, paths and queries, `/healthz`, `/readyz`, `/metrics`, the service's routes, and a
-/// problem+json 404 for anything else.
+/// problem+json 405 (a documented path, another method) or 404 for anything else.
 fn http_server(
     listener: TcpListener,
     backbone: &Backbone,
     common: &CommonConfig,
     json_limit: usize,
     routes: Routes,
+    methods: crate::methods::MethodTable,
 ) -> std::io::Result<Server> {
     let readiness = backbone.readiness();
+    let methods = web::Data::new(methods);
     Ok(HttpServer::new(move || {
         let (readiness, routes) = (readiness.clone(), routes.clone());
         App::new()
+            .app_data(methods.clone())
             .wrap(middleware::from_fn(request_id::middleware))
             .app_data(problem::json_config(json_limit))
             .app_data(problem::path_config())
             .app_data(problem::query_config())
             .configure(|cfg| health::configure(cfg, readiness))
             .configure(|cfg| routes(cfg))
-            .default_service(web::to(problem::not_found))
+            .default_service(web::to(crate::methods::unmatched))
     })
     .listen(listener)?
     .disable_signals()

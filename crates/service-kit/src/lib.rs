@@ -14,6 +14,7 @@ pub mod app;
 pub mod backbone;
 pub mod config;
 pub mod health;
+pub mod methods;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;

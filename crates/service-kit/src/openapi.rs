@@ -10,8 +10,10 @@ use utoipa::{
 };
 
 /// Declares the `bearer` security scheme (a JWT access token) the routes refer to, and on
-/// every operation that takes a token the 403 `password_change_required` the token extractor
-/// answers while the account still has a temporary password.
+/// every operation what the kit answers whatever the handler does (see [`declare_kit_answers`]):
+/// the token extractor's 401, and its 403 `password_change_required` while the account still has
+/// a temporary password; the extractors' 400, 404, 413 and 415. Errors are declared as
+/// `application/problem+json`, as they are sent.
 pub struct BearerAuth;
 
 /// The operations that serve a pending password change rather than refuse it.
@@ -43,7 +45,62 @@ impl Modify for BearerAuth {
                 }
             }
         }
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for op in operations.into_iter().flatten() {
+                declare_kit_answers(op);
+            }
+        }
     }
+}
+
+/// What the kit itself answers on an operation, declared where the handler's own list lacks
+/// it: 401 when it takes a token; 400 when it has a path, query or body to read; 404 when its
+/// path names something; 413 and 415 for a body that is too large or not JSON. And every
+/// problem, the handler's too, as `application/problem+json`.
+fn declare_kit_answers(op: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::path::ParameterIn;
+    let takes_token = op
+        .security
+        .iter()
+        .flatten()
+        .any(|requirement| serde_json::to_value(requirement).is_ok_and(|v| v.get("bearer").is_some()));
+    let params = op.parameters.iter().flatten();
+    let has_path = params.clone().any(|p| matches!(p.parameter_in, ParameterIn::Path));
+    let has_query = params.clone().any(|p| matches!(p.parameter_in, ParameterIn::Query));
+    let has_json_body = op.request_body.as_ref().is_some_and(|b| b.content.contains_key("application/json"));
+    let mut add = |status: &str, description: &str| {
+        op.responses.responses.entry(status.to_owned()).or_insert_with(|| RefOr::T(problem_response(description)));
+    };
+    if takes_token {
+        add("401", "`unauthorized`: no valid access token (missing, expired, revoked, or its account deactivated)");
+    }
+    if has_path || has_query || has_json_body {
+        add("400", "`invalid_path`, `invalid_query`, `invalid_json`, `invalid_body` or a rule of the operation");
+    }
+    if has_path {
+        add("404", "`not_found`: nothing of that id (or nothing the caller may see)");
+    }
+    if has_json_body {
+        add("413", "`payload_too_large`: the body is over the service's limit");
+        add("415", "`unsupported_media_type`: the body is not `application/json`");
+    }
+    for response in op.responses.responses.values_mut() {
+        let RefOr::T(response) = response else { continue };
+        let is_problem = response.content.get("application/json").is_some_and(|c| {
+            serde_json::to_value(&c.schema).is_ok_and(|v| v["$ref"] == "#/components/schemas/Problem")
+        });
+        if is_problem {
+            if let Some(content) = response.content.shift_remove("application/json") {
+                response.content.insert("application/problem+json".to_owned(), content);
+            }
+        }
+    }
+}
+
+fn problem_response(description: &str) -> utoipa::openapi::Response {
+    let problem = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
+    ResponseBuilder::new().description(description).content("application/problem+json", problem).build()
 }
 
 fn declare_password_change_required(responses: &mut Responses) {
@@ -59,11 +116,7 @@ fn declare_password_change_required(responses: &mut Responses) {
         }
         Some(RefOr::Ref(_)) => {}
         None => {
-            let problem = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
-            let response = ResponseBuilder::new()
-                .description(PASSWORD_CHANGE_REQUIRED)
-                .content("application/problem+json", problem);
-            responses.responses.insert("403".to_owned(), RefOr::T(response.build()));
+            responses.responses.insert("403".to_owned(), RefOr::T(problem_response(PASSWORD_CHANGE_REQUIRED)));
         }
     }
 }

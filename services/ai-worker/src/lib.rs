@@ -55,6 +55,7 @@ impl Service for AiWorker {
         let parts = Parts::new(move |cfg| {
             cfg.app_data(authenticator.clone()).app_data(state.clone()).configure(routes::configure);
         })
+        .documented(&openapi::document())
         .task("user events", user_events);
         if !config.consume {
             return Ok(parts);

@@ -45,7 +45,8 @@ impl Service for Auth {
         let state = web::Data::new(AppState { store, keys, config });
         Ok(Parts::new(move |cfg| {
             cfg.app_data(state.clone()).app_data(authenticator.clone()).configure(routes::configure);
-        }))
+        })
+        .documented(&openapi::document()))
     }
 }
 

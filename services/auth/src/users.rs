@@ -99,6 +99,7 @@ impl NewUser {
 #[serde(deny_unknown_fields)]
 #[schema(as = UpdateUserRequest)]
 pub struct UserChange {
+    #[schema(min_length = 1, max_length = 100)]
     pub display_name: Option<String>,
     pub role: Option<Role>,
     pub is_active: Option<bool>,

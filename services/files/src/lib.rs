@@ -61,6 +61,7 @@ impl Service for Files {
         Ok(Parts::new(move |cfg| {
             cfg.app_data(state.clone()).app_data(authenticator.clone()).configure(routes::configure);
         })
+        .documented(&openapi::document())
         .task("processing catch-up", processing::catch_up(processor.clone(), shutdown.clone()))
         .task("processing", processing::run(processor, backbone.bus.clone(), shutdown))
         .task("sweeper", sweeper)

@@ -76,6 +76,7 @@ pub struct AuditQuery {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// 1–500, 100 by default.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 
@@ -88,6 +89,7 @@ pub struct AuditLogQuery {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// 1–500, 100 by default.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 

@@ -62,6 +62,7 @@ impl Service for Procedures {
                 .app_data(chain.clone())
                 .configure(routes::configure);
         })
+        .documented(&openapi::document())
         .task("user events", user_events)
         .task("procedure view events", view_events)
         .task("audit sealer", sealer)

@@ -167,6 +167,7 @@ pub struct RunFilter {
     /// `in_progress` or `completed`.
     pub status: Option<String>,
     pub cursor: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 

@@ -90,6 +90,7 @@ pub struct SearchParams {
     pub archived: bool,
     pub cursor: Option<String>,
     /// 1–100, 20 by default.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 

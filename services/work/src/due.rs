@@ -230,6 +230,7 @@ pub struct ComplianceQuery {
     /// One site; every site with preventive orders when absent.
     pub site: Option<Uuid>,
     /// This month and the ones before it: 1–24, 6 when absent.
+    #[param(minimum = 1, maximum = 24)]
     pub months: Option<u32>,
 }
 

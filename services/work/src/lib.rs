@@ -71,6 +71,7 @@ impl Service for Work {
                 )
                 .configure(routes::configure);
         })
+        .documented(&openapi::document())
         .task("run events", runs::run(events, backbone.bus.clone(), shutdown.clone()))
         .task("scheduler", scheduler::run(store, config.scheduler_interval, zone, shutdown))
         .task("user events", user_events))

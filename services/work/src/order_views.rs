@@ -205,6 +205,7 @@ pub struct OrderFilter {
     /// Due before.
     pub due_to: Option<DateTime<Utc>>,
     pub cursor: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 

@@ -25,6 +25,7 @@ pub struct ListJobs {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// 1–100, 20 by default.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 

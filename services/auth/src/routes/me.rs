@@ -28,7 +28,7 @@ pub async fn me(PasswordPending(user): PasswordPending, state: web::Data<AppStat
 pub struct ChangePasswordRequest {
     #[schema(value_type = String, format = Password)]
     pub current_password: SecretString,
-    #[schema(value_type = String, format = Password)]
+    #[schema(value_type = String, format = Password, min_length = 8, max_length = 128)]
     pub new_password: SecretString,
 }
 

@@ -22,8 +22,9 @@ pub struct SetupStatus {
 #[serde(deny_unknown_fields)]
 pub struct SetupRequest {
     pub email: String,
-    #[schema(value_type = String, format = Password)]
+    #[schema(value_type = String, format = Password, min_length = 8, max_length = 128)]
     pub password: SecretString,
+    #[schema(min_length = 1, max_length = 100)]
     pub display_name: String,
 }
 

@@ -25,6 +25,7 @@ pub struct UserList {
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     pub email: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub display_name: String,
     pub role: Role,
 }

@@ -1,0 +1,105 @@
+//! The answer to a path a service serves, asked with a method it does not: 405 with the `Allow`
+//! header RFC 9110 asks for, from the service's own OpenAPI document. Any other unknown address
+//! stays a 404.
+
+use actix_web::{http::header, HttpRequest, HttpResponse, ResponseError};
+
+use crate::Problem;
+
+/// Each documented path, as segments (`None` for a `{parameter}`), with its methods.
+#[derive(Debug, Clone, Default)]
+pub struct MethodTable {
+    paths: Vec<(Vec<Option<String>>, Vec<&'static str>)>,
+}
+
+impl MethodTable {
+    pub fn from_document(document: &utoipa::openapi::OpenApi) -> Self {
+        let paths = document
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let segments = path
+                    .trim_start_matches('/')
+                    .split('/')
+                    .map(|s| (!s.starts_with('{')).then(|| s.to_owned()))
+                    .collect();
+                let mut methods = Vec::new();
+                if item.get.is_some() {
+                    methods.extend(["GET", "HEAD"]);
+                }
+                for (op, name) in
+                    [(&item.post, "POST"), (&item.put, "PUT"), (&item.patch, "PATCH"), (&item.delete, "DELETE")]
+                {
+                    if op.is_some() {
+                        methods.push(name);
+                    }
+                }
+                (segments, methods)
+            })
+            .collect();
+        Self { paths }
+    }
+
+    /// The methods served at `path`, when it is a documented path.
+    pub fn allowed(&self, path: &str) -> Option<String> {
+        let asked: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        let mut methods: Vec<&str> = Vec::new();
+        for (segments, served) in &self.paths {
+            let fits = segments.len() == asked.len()
+                && segments.iter().zip(&asked).all(|(s, a)| s.as_deref().is_none_or(|s| s == *a) && !a.is_empty());
+            if fits {
+                methods.extend(served.iter().filter(|m| !methods.contains(m)).collect::<Vec<_>>());
+            }
+        }
+        (!methods.is_empty()).then(|| methods.join(", "))
+    }
+}
+
+/// The kit's default service: 405 with `Allow` at a documented path, else 404.
+pub async fn unmatched(req: HttpRequest, table: actix_web::web::Data<MethodTable>) -> HttpResponse {
+    match table.allowed(req.path()) {
+        Some(allow) => {
+            let mut response = Problem::new(
+                actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                format!("This address answers {allow}."),
+            )
+            .error_response();
+            if let Ok(value) = header::HeaderValue::from_str(&allow) {
+                response.headers_mut().insert(header::ALLOW, value);
+            }
+            response
+        }
+        None => crate::problem::not_found().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_documented_path_names_its_methods_and_others_are_unknown() {
+        let document: utoipa::openapi::OpenApi = serde_json::from_value(serde_json::json!({
+            "openapi": "3.1.0",
+            "info": { "title": "t", "version": "1" },
+            "paths": {
+                "/api/x/{id}": { "get": { "responses": {} }, "patch": { "responses": {} } },
+                "/api/x/{id}/done": { "post": { "responses": {} } },
+                "/api/x/audit": { "get": { "responses": {} } }
+            }
+        }))
+        .unwrap();
+        let table = MethodTable::from_document(&document);
+        assert_eq!(table.allowed("/api/x/42").as_deref(), Some("GET, HEAD, PATCH"));
+        assert_eq!(table.allowed("/api/x/42/done").as_deref(), Some("POST"));
+        assert_eq!(
+            table.allowed("/api/x/audit").as_deref(),
+            Some("GET, HEAD, PATCH"),
+            "a literal path also fits {{id}}"
+        );
+        assert_eq!(table.allowed("/api/y"), None);
+        assert_eq!(table.allowed("/api/x//done"), None);
+    }
+}
