@@ -29,7 +29,8 @@ pub struct SetupRequest {
 }
 
 /// Whether first-run setup is needed.
-#[utoipa::path(get, path = "/api/auth/setup", tag = "auth", responses((status = 200, body = SetupStatus)))]
+#[utoipa::path(get, path = "/api/auth/setup", tag = "auth", responses((status = 200, body = SetupStatus),
+    (status = 429, description = "`rate_limited` by nginx, with Retry-After", body = Problem)))]
 pub async fn status(state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
     let needed = state.store.read(|c| setup::is_needed(c).map_err(AuthError::from)).await?;
     Ok(HttpResponse::Ok().json(SetupStatus { needed }))
@@ -40,7 +41,8 @@ pub async fn status(state: web::Data<AppState>) -> Result<HttpResponse, Problem>
     responses(
         (status = 201, description = "The first admin, signed in", body = LoginResponse),
         (status = 400, description = "`validation_failed`", body = Problem),
-        (status = 409, description = "`already_set_up`", body = Problem)))]
+        (status = 409, description = "`already_set_up`", body = Problem),
+        (status = 429, description = "`rate_limited` by nginx, with Retry-After", body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn setup(
     state: web::Data<AppState>,
