@@ -135,6 +135,12 @@ impl ListFilter {
                     .map_err(|_| FilesError::Validation("`uploader` must be `me` or a user's id.".into()))?,
             ),
         };
+        // Postgres refuses text holding NUL, and no name or type holds a control character.
+        for (field, value) in [("type", media_type), ("q", name_contains)] {
+            if value.is_some_and(|v| v.chars().any(char::is_control)) {
+                return Err(FilesError::Validation(format!("`{field}` contains control characters.")));
+            }
+        }
         Ok(Self {
             uploader,
             media_type: media_type.map(|t| t.trim().to_ascii_lowercase()).filter(|t| !t.is_empty()),
