@@ -103,6 +103,11 @@ impl AuditChain {
     /// Seals every committed entry that is not sealed yet, then writes the checkpoint. Answers
     /// how many entries it sealed; `None` when another replica was sealing.
     pub fn seal(&self, conn: &mut PgConnection) -> QueryResult<Option<usize>> {
+        // Nothing numbered since the last seal: no barrier, writers are not held even an instant.
+        if last_numbered(conn)? <= head(conn)?.map_or(0, |(seq, _)| seq) {
+            self.write_checkpoint(conn);
+            return Ok(Some(0));
+        }
         let horizon = barrier(conn)?;
         let mut sealed = 0;
         loop {
@@ -291,11 +296,16 @@ fn barrier(conn: &mut PgConnection) -> QueryResult<i64> {
     conn.transaction(|c| {
         sql_query(format!("SET LOCAL lock_timeout = '{BARRIER_TIMEOUT}'")).execute(c)?;
         locks::xact(c, locks::AUDIT_CHAIN)?;
-        let got: Horizon =
-            sql_query("SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS horizon FROM audit_events_seq_seq")
-                .get_result(c)?;
-        Ok(got.horizon)
+        last_numbered(c)
     })
+}
+
+/// The highest sequence number handed out to an entry so far (committed or not).
+fn last_numbered(conn: &mut PgConnection) -> QueryResult<i64> {
+    let got: Horizon =
+        sql_query("SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS horizon FROM audit_events_seq_seq")
+            .get_result(conn)?;
+    Ok(got.horizon)
 }
 
 /// The last seal: its entry's number and MAC.
