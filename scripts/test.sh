@@ -447,7 +447,8 @@ browser_tests() {
     (
         cd "$repo/tests/browser" &&
             npm ci --no-audit --no-fund &&
-            GAMME_E2E_BASE_URL=$base_url npm test
+            GAMME_E2E_BASE_URL=$base_url \
+                GAMME_E2E_DATABASE_URL="$(server_url_of "$GAMME_TEST_DATABASE_URL")/$GAMME_STACK_DB" npm test
     ) || {
         stack_trouble=1
         return 1

@@ -1,11 +1,12 @@
 // The whole story through the UI, right after the first-run setup of 00-auth: the admin creates
 // two editors and a technician; editor A creates an equipment and a procedure with a reading, a
 // pass/fail check and a photo, and submits it; editor B approves it; the technician runs it on a
-// phone, enters an out-of-limit reading, reloads mid-run, signs off, and reads the report.
+// phone, enters an out-of-limit reading, reloads mid-run, signs off, and reads the report;
+// editor A, whose sign-in is old by then, verifies the run after typing her password again.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { drawSignature, expectVisible, launchBrowser, newPage, screenshot } from './harness.mjs';
-import { ADMIN, call, login, signInPage } from './team.mjs';
+import { ADMIN, ageSignIns, call, login, signInPage } from './team.mjs';
 
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true };
 const suffix = Math.random().toString(36).slice(2, 7).toUpperCase();
@@ -32,6 +33,8 @@ let browser;
 /** Temporary passwords the admin read off the screen, by email. */
 const temporary = new Map();
 let procedureId;
+/** The run the technician signed off, for editor A to verify. */
+let verifiedRun;
 
 before(async () => {
   browser = await launchBrowser();
@@ -100,6 +103,7 @@ test('editor A creates an equipment and a procedure with a reading, a check and 
     await about.getByRole('textbox', { name: 'Équipements', exact: true }).click();
     await page.getByRole('option', { name: new RegExp(SITE.name) }).click();
     await page.keyboard.press('Escape');
+    await about.getByRole('checkbox', { name: 'Une seconde personne vérifie chaque exécution' }).check();
 
     await page.getByRole('button', { name: 'Ajouter une étape' }).click();
     let step = stepCard(page, 1);
@@ -187,12 +191,53 @@ test('the technician runs it on a phone, reloads mid-run, signs off, and the rep
     await expectVisible(page.getByText("Rapport d'exécution"));
     await expectVisible(page.getByText('3,7 bar dépasse le maximum de 3 bar.'));
     await expectVisible(page.getByRole('img', { name: `Signature de ${TECHNICIAN.name}` }));
+    await expectVisible(page.getByText(new RegExp(`^Réalisé par ${TECHNICIAN.name}, `)));
+    await expectVisible(page.getByText('En attente de la vérification par une seconde personne.'));
+    assert.equal(await page.getByRole('button', { name: 'Vérifier cette exécution' }).count(), 0, 'the performer cannot verify');
     await screenshot(page, 'story-run-report');
+    verifiedRun = runId;
 
     const token = await login(TECHNICIAN);
     const run = await call('GET', `/api/runs/${runId}`, { token });
     assert.equal(run.status, 'completed');
     assert.equal(run.results.find((r) => r.out_of_limit)?.note, 'Pression haute au démarrage, manomètre à vérifier.');
+  } catch (error) {
+    await screenshot(page, 'story-failure');
+    throw error;
+  } finally {
+    await context.close();
+  }
+});
+
+test('editor A verifies the run as a second person, typing her password again for the signature', { timeout: 90_000 }, async () => {
+  assert.ok(verifiedRun, 'the technician signed the run off first');
+  const { context, page } = await newPage(browser);
+  try {
+    await signInPage(page, EDITOR_A);
+    // Her sign-in is an hour old now: the page restores the session from the refresh cookie,
+    // whose access token says so.
+    ageSignIns(EDITOR_A.email);
+    await page.goto(`/runs/${verifiedRun}`);
+    await expectVisible(page.getByText("Rapport d'exécution"));
+    await page.getByRole('button', { name: 'Vérifier cette exécution' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Confirmez votre identité' });
+    await expectVisible(confirm.getByText(`signer en tant que ${EDITOR_A.name}`, { exact: false }));
+    await confirm.getByLabel(/^Votre mot de passe/).fill('not-her-password');
+    await confirm.getByRole('button', { name: 'Confirmer et signer' }).click();
+    await expectVisible(confirm.getByRole('alert'));
+    await confirm.getByLabel(/^Votre mot de passe/).fill(EDITOR_A.password);
+    await confirm.getByRole('button', { name: 'Confirmer et signer' }).click();
+    await expectVisible(page.getByText(new RegExp(`^Vérifié par ${EDITOR_A.name}, `)));
+    await expectVisible(page.getByText(new RegExp(`^Réalisé par ${TECHNICIAN.name}, `)));
+    assert.equal(await page.getByText('En attente de la vérification par une seconde personne.').count(), 0);
+    await screenshot(page, 'story-run-verified');
+
+    const run = await call('GET', `/api/runs/${verifiedRun}`, { token: await login(EDITOR_A) });
+    assert.equal(run.verification, 'verified');
+    const [performed, verified] = run.signatures;
+    assert.deepEqual([performed.meaning, verified.meaning], ['performed', 'verified']);
+    assert.equal(verified.signer_name, EDITOR_A.name);
+    assert.equal(verified.content_hash, performed.content_hash, 'both signed the same results');
   } catch (error) {
     await screenshot(page, 'story-failure');
     throw error;

@@ -386,6 +386,10 @@ test('export downloads the JSON document, and the print view lays the procedure 
     await page.getByRole('link', { name: 'Imprimer' }).click();
     await expectVisible(heading(page, TITLE));
     await expectVisible(page.getByText(/Révision 1/).first());
+    // The approval's manifestation: meaning, the approver's printed name and the time.
+    const approval = page.getByTestId('print-signature');
+    await expectVisible(approval.getByText('Approuvé', { exact: true }));
+    await expectVisible(approval.getByText(new RegExp(`^${team.editorB.name}, `)));
     await expectVisible(page.getByText('Conforme', { exact: true }));
     await page.waitForFunction(() =>
       [...document.querySelectorAll('img[alt="garniture.png"]')].every((img) => img.complete && img.naturalWidth > 0),

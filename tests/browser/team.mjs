@@ -1,6 +1,7 @@
 // People for the browser suite, made through the auth API so a test can start at the screen
 // it is about. The first-run setup itself is tested through the UI in 00-auth.test.mjs; when a
 // test file runs alone on an empty database, this does the setup with the same admin.
+import { execFileSync } from 'node:child_process';
 import { BASE_URL } from './harness.mjs';
 
 export const ADMIN = {
@@ -31,6 +32,20 @@ export async function call(method, path, { token, body } = {}) {
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
     return json;
   }
+}
+
+/**
+ * Makes every sign-in of `email` an hour old, as if the person signed in long ago: the next
+ * signature asks for their password again. Needs the stack's database
+ * (GAMME_E2E_DATABASE_URL, which scripts/test.sh sets) and psql.
+ */
+export function ageSignIns(email) {
+  const url = process.env.GAMME_E2E_DATABASE_URL;
+  if (!url) throw new Error('GAMME_E2E_DATABASE_URL must name the stack database (scripts/test.sh sets it)');
+  const sql =
+    "UPDATE refresh_tokens SET authenticated_at = now() - interval '1 hour' " +
+    `WHERE user_id = (SELECT id FROM users WHERE email = '${email.replaceAll("'", "''")}')`;
+  execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qc', sql], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 export async function login({ email, password }) {

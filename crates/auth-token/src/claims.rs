@@ -22,4 +22,9 @@ pub struct Claims {
     pub name: String,
     /// The role when the token was made; services use the current role from the database.
     pub role: Role,
+    /// When the holder last proved their password (Unix seconds), as OpenID Connect's
+    /// `auth_time`: the sign-in a refresh continues, or a re-authentication. Signatures need it
+    /// recent. Absent (0) in tokens made before it existed: never recent.
+    #[serde(default)]
+    pub auth_time: i64,
 }

@@ -5,6 +5,7 @@
 use std::{future::Future, pin::Pin, sync::Arc};
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+use chrono::{DateTime, Utc};
 use gamme_db::{users::UserStatus, DbError, PgPool};
 use gamme_service_kit::Problem;
 use uuid::Uuid;
@@ -35,6 +36,8 @@ pub struct AuthUser {
     pub token_id: Uuid,
     /// The account still has its temporary password: only `me` and the password change serve it.
     pub must_change_password: bool,
+    /// When the user last proved their password (the token's `auth_time`).
+    pub authenticated_at: DateTime<Utc>,
 }
 
 /// The signed-in user even while a password change is pending: for `GET /api/auth/me` and
@@ -98,6 +101,7 @@ impl Authenticator {
             role: status.role,
             token_id: claims.jti,
             must_change_password: status.must_change_password,
+            authenticated_at: DateTime::from_timestamp(claims.auth_time, 0).unwrap_or_default(),
         })
     }
 }
@@ -110,6 +114,12 @@ impl AuthUser {
         } else {
             Err(Problem::forbidden(format!("Only {} can do this; you are {}.", allowed.names(), self.role)))
         }
+    }
+
+    /// Whether the user proved their password within `max_age` of `now`: what a signature
+    /// needs, so that the signed-in person is the one who signs.
+    pub fn signed_in_within(&self, max_age: chrono::Duration, now: DateTime<Utc>) -> bool {
+        now - self.authenticated_at <= max_age
     }
 
     /// Whether the user's role is one of `allowed`: for what a role sees, not what it may do.

@@ -81,8 +81,26 @@ impl TestIssuer {
         TestUser { id, email, display_name: name.to_owned(), role, token }
     }
 
-    /// A token for any subject, valid for `ttl_secs` (negative for an expired one).
+    /// A token for any subject, valid for `ttl_secs` (negative for an expired one), from a
+    /// sign-in just now.
     pub fn sign(&self, sub: Uuid, email: &str, name: &str, role: Role, ttl_secs: i64) -> String {
+        self.sign_signed_in_ago(sub, email, name, role, ttl_secs, 0)
+    }
+
+    /// A fresh token for `user` whose holder last proved their password `secs_ago` seconds ago.
+    pub fn signed_in_ago(&self, user: &TestUser, secs_ago: i64) -> String {
+        self.sign_signed_in_ago(user.id, &user.email, &user.display_name, user.role, ACCESS_TOKEN_TTL_SECS, secs_ago)
+    }
+
+    fn sign_signed_in_ago(
+        &self,
+        sub: Uuid,
+        email: &str,
+        name: &str,
+        role: Role,
+        ttl_secs: i64,
+        secs_ago: i64,
+    ) -> String {
         let now = Utc::now().timestamp();
         let claims = Claims {
             iss: ISSUER.to_owned(),
@@ -95,6 +113,7 @@ impl TestIssuer {
             email: email.to_owned(),
             name: name.to_owned(),
             role,
+            auth_time: now - secs_ago,
         };
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(self.kid.clone());

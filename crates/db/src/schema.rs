@@ -231,6 +231,7 @@ diesel::table! {
         expires_at -> Timestamptz,
         rotated_at -> Nullable<Timestamptz>,
         revoked_at -> Nullable<Timestamptz>,
+        authenticated_at -> Timestamptz,
     }
 }
 
@@ -269,6 +270,7 @@ diesel::table! {
         superseded_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        requires_verification -> Bool,
     }
 }
 
@@ -312,6 +314,21 @@ diesel::table! {
         revision_id -> Uuid,
         position -> Int4,
         title -> Text,
+    }
+}
+
+diesel::table! {
+    signatures (id) {
+        id -> Uuid,
+        subject_type -> Text,
+        subject_id -> Uuid,
+        meaning -> Text,
+        signer_id -> Uuid,
+        signer_name -> Text,
+        signed_at -> Timestamptz,
+        authenticated_at -> Timestamptz,
+        content_hash -> Text,
+        image_file_id -> Nullable<Uuid>,
     }
 }
 
@@ -493,6 +510,7 @@ diesel::joinable!(runs -> procedures (procedure_id));
 diesel::joinable!(runs -> revisions (revision_id));
 diesel::joinable!(runs -> users (technician_id));
 diesel::joinable!(sections -> revisions (revision_id));
+diesel::joinable!(signatures -> users (signer_id));
 diesel::joinable!(site_settings -> assets (site_id));
 diesel::joinable!(step_attachments -> steps (step_id));
 diesel::joinable!(steps -> revisions (revision_id));
@@ -532,6 +550,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     run_step_results,
     runs,
     sections,
+    signatures,
     signing_keys,
     site_settings,
     step_attachments,

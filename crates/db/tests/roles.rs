@@ -14,9 +14,8 @@ fn owner(table: &str) -> Option<ServiceRole> {
         "outbox" => return None,
         "users" | "refresh_tokens" | "signing_keys" | "login_throttle" => Auth,
         "assets" | "procedures" | "procedure_assets" | "revisions" | "reviews" | "sections" | "steps"
-        | "step_attachments" | "revision_search" | "runs" | "run_step_results" | "audit_events" | "audit_seals" => {
-            Procedures
-        }
+        | "step_attachments" | "revision_search" | "runs" | "run_step_results" | "audit_events" | "audit_seals"
+        | "signatures" => Procedures,
         "files" | "file_texts" => Files,
         "ai_jobs" => Ai,
         "teams"
@@ -150,7 +149,7 @@ fn no_role_writes_another_services_table() {
         for (table, column) in &all {
             match owner(table) {
                 None => allowed(&mut conn, role, &format!("DELETE FROM {table} WHERE false")),
-                Some(o) if o == role && !table.starts_with("audit_") => {
+                Some(o) if o == role && !append_only(table) => {
                     allowed(&mut conn, role, &format!("UPDATE {table} SET {column} = {column} WHERE false"));
                     allowed(&mut conn, role, &format!("DELETE FROM {table} WHERE false"));
                 }
@@ -171,6 +170,12 @@ fn no_role_writes_another_services_table() {
     }
 }
 
+/// Tables no role may change or empty, whose own triggers refuse it too: the audit log and
+/// the signatures.
+fn append_only(table: &str) -> bool {
+    table.starts_with("audit_") || table == "signatures"
+}
+
 /// A column of the table an UPDATE may set (not generated, not an identity), for an UPDATE
 /// that changes nothing.
 fn plain_column(admin: &mut PgConnection, table: &str) -> String {
@@ -185,7 +190,7 @@ fn plain_column(admin: &mut PgConnection, table: &str) -> String {
 }
 
 #[test]
-fn the_audit_log_is_append_only_for_every_role() {
+fn the_audit_log_and_the_signatures_are_append_only_for_every_role() {
     let db = TestDb::new();
     for role in ServiceRole::ALL {
         let mut conn = db.connect_as(role);
@@ -196,6 +201,9 @@ fn the_audit_log_is_append_only_for_every_role() {
             "UPDATE audit_seals SET mac = mac WHERE false",
             "DELETE FROM audit_seals WHERE false",
             "TRUNCATE audit_seals",
+            "UPDATE signatures SET signer_name = signer_name WHERE false",
+            "DELETE FROM signatures WHERE false",
+            "TRUNCATE signatures",
         ] {
             let error = refused(&mut conn, role, sql);
             assert!(error.contains("permission denied"), "{}: `{sql}`: {error}", role.name());
@@ -203,6 +211,7 @@ fn the_audit_log_is_append_only_for_every_role() {
     }
     allowed(&mut db.connect_as(ServiceRole::Procedures), ServiceRole::Procedures, "SELECT seq FROM audit_events");
     allowed(&mut db.connect_as(ServiceRole::Procedures), ServiceRole::Procedures, "SELECT seq FROM audit_seals");
+    allowed(&mut db.connect_as(ServiceRole::Procedures), ServiceRole::Procedures, "SELECT id FROM signatures");
 }
 
 #[test]
@@ -220,6 +229,7 @@ fn no_role_disables_a_trigger_alters_a_table_or_runs_a_server_program() {
         for sql in [
             "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only".to_owned(),
             "ALTER TABLE audit_seals DISABLE TRIGGER audit_seals_no_truncate".to_owned(),
+            "ALTER TABLE signatures DISABLE TRIGGER signatures_append_only".to_owned(),
             format!("ALTER TABLE {own} DISABLE TRIGGER ALL"),
             format!("ALTER TABLE {own} ADD COLUMN extra TEXT"),
         ] {

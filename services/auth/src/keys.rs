@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use gamme_auth_token::{Claims, ACCESS_TOKEN_TTL_SECS};
 use gamme_db::schema::signing_keys;
@@ -85,8 +85,14 @@ impl SigningKey {
         })
     }
 
-    /// A ~15 minute access token for `user`.
-    pub fn sign_access_token(&self, user: &User, issuer: &str, audience: &str) -> anyhow::Result<(String, Claims)> {
+    /// A ~15 minute access token for `user`, who proved their password at `authenticated_at`.
+    pub fn sign_access_token(
+        &self,
+        user: &User,
+        authenticated_at: DateTime<Utc>,
+        issuer: &str,
+        audience: &str,
+    ) -> anyhow::Result<(String, Claims)> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             iss: issuer.to_owned(),
@@ -99,6 +105,7 @@ impl SigningKey {
             email: user.email.clone(),
             name: user.display_name.clone(),
             role: user.role,
+            auth_time: authenticated_at.timestamp(),
         };
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(self.kid.clone());

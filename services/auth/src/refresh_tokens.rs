@@ -23,6 +23,7 @@ pub struct RefreshToken {
     pub expires_at: DateTime<Utc>,
     pub rotated_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    pub authenticated_at: DateTime<Utc>,
 }
 
 #[derive(Insertable)]
@@ -33,6 +34,7 @@ struct RefreshTokenInsertForm {
     family_id: Uuid,
     token_hash: Vec<u8>,
     expires_at: DateTime<Utc>,
+    authenticated_at: DateTime<Utc>,
 }
 
 fn digest(token: &str) -> Vec<u8> {
@@ -44,18 +46,24 @@ pub enum Rotation {
     Rotated {
         user_id: Uuid,
         token: SecretString,
+        /// When the sign-in this family continues proved the password.
+        authenticated_at: DateTime<Utc>,
     },
     /// Unknown, expired or revoked.
     Invalid,
     /// Already rotated: the family is now revoked.
-    Replayed {
-        user_id: Uuid,
-    },
+    Replayed { user_id: Uuid },
 }
 
 impl RefreshToken {
-    /// A new token in `family` (a new family when `None`).
-    pub fn issue(conn: &mut PgConnection, user_id: Uuid, family: Option<Uuid>) -> QueryResult<SecretString> {
+    /// A new token in `family` (a new family when `None`), for a sign-in that proved the
+    /// password at `authenticated_at`.
+    pub fn issue(
+        conn: &mut PgConnection,
+        user_id: Uuid,
+        family: Option<Uuid>,
+        authenticated_at: DateTime<Utc>,
+    ) -> QueryResult<SecretString> {
         let mut bytes = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         let token = URL_SAFE_NO_PAD.encode(bytes);
@@ -66,6 +74,7 @@ impl RefreshToken {
                 family_id: family.unwrap_or_else(Uuid::now_v7),
                 token_hash: digest(&token),
                 expires_at: Utc::now() + Duration::days(REFRESH_TTL_DAYS),
+                authenticated_at,
             })
             .execute(conn)?;
         Ok(SecretString::from(token))
@@ -90,8 +99,8 @@ impl RefreshToken {
         diesel::update(refresh_tokens::table.find(found.id))
             .set(refresh_tokens::rotated_at.eq(Utc::now()))
             .execute(conn)?;
-        let token = Self::issue(conn, found.user_id, Some(found.family_id))?;
-        Ok(Rotation::Rotated { user_id: found.user_id, token })
+        let token = Self::issue(conn, found.user_id, Some(found.family_id), found.authenticated_at)?;
+        Ok(Rotation::Rotated { user_id: found.user_id, token, authenticated_at: found.authenticated_at })
     }
 
     pub fn revoke_family(conn: &mut PgConnection, family_id: Uuid) -> QueryResult<usize> {

@@ -3,6 +3,7 @@
 //! user and the refresh token of the session that continues; the routes turn that into an
 //! access token and a cookie.
 
+use chrono::{DateTime, Utc};
 use gamme_service_kit::Store;
 use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
@@ -19,14 +20,17 @@ use crate::{
 pub struct SignedIn {
     pub user: User,
     pub refresh: SecretString,
+    /// When this session's holder last proved their password: the access token's `auth_time`.
+    pub authenticated_at: DateTime<Utc>,
 }
 
 impl SignedIn {
     /// A new session (a new refresh-token family) for `user`, stamped as a sign-in.
     pub fn start(conn: &mut diesel::PgConnection, user: &User) -> diesel::QueryResult<Self> {
         let user = user.signed_in(conn)?;
-        let refresh = RefreshToken::issue(conn, user.id, None)?;
-        Ok(Self { user, refresh })
+        let authenticated_at = Utc::now();
+        let refresh = RefreshToken::issue(conn, user.id, None, authenticated_at)?;
+        Ok(Self { user, refresh, authenticated_at })
     }
 }
 
@@ -84,13 +88,53 @@ pub async fn renew(store: &Store, presented: SecretString) -> Result<SignedIn, A
         })
         .await?;
     match (rotation, user) {
-        (Rotation::Rotated { token, .. }, Some(user)) if user.is_active => Ok(SignedIn { user, refresh: token }),
+        (Rotation::Rotated { token, authenticated_at, .. }, Some(user)) if user.is_active => {
+            Ok(SignedIn { user, refresh: token, authenticated_at })
+        }
         (Rotation::Replayed { user_id }, _) => {
             tracing::warn!(%user_id, "a rotated refresh token was presented again; its sign-in is revoked");
             Err(AuthError::InvalidRefreshToken)
         }
         _ => Err(AuthError::InvalidRefreshToken),
     }
+}
+
+/// The signed-in user's `password`, proven: counted per account before it is checked (password
+/// changes and re-authentications share the count). Answers the user and the attempt, whose
+/// success the caller records.
+async fn prove_password(
+    store: &Store,
+    limits: Limits,
+    user_id: Uuid,
+    password: SecretString,
+) -> Result<(User, PasswordChange), AuthError> {
+    let attempt = PasswordChange::new(user_id);
+    let check = attempt.clone();
+    if let Err(retry_after_secs) =
+        store.write(move |c| check.count(c, limits.per_account).map_err(AuthError::from)).await?
+    {
+        return Err(AuthError::TooManyAttempts { retry_after_secs });
+    }
+    let user = store.read(move |c| User::get(c, user_id)).await?;
+    if !passwords::verify(password, Some(user.password_hash.clone())).await? {
+        tracing::info!("wrong password of a signed-in user");
+        return Err(AuthError::InvalidCredentials);
+    }
+    Ok((user, attempt))
+}
+
+/// The signed-in user proves their password again, before a signature: the answer is the user
+/// and the moment of the proof, for an access token whose `auth_time` is now.
+pub async fn reauthenticate(
+    store: &Store,
+    limits: Limits,
+    user_id: Uuid,
+    password: SecretString,
+) -> Result<(User, DateTime<Utc>), AuthError> {
+    let (user, attempt) = prove_password(store, limits, user_id, password).await?;
+    store.write(move |c| attempt.succeeded(c).map_err(AuthError::from)).await?;
+    tracing::info!("re-authenticated");
+    Ok((user, Utc::now()))
 }
 
 /// Ends the session `presented` belongs to; an unknown token is ignored.
@@ -112,17 +156,7 @@ pub async fn change_password(
     if current.expose_secret() == new.expose_secret() {
         return Err(AuthError::PasswordUnchanged);
     }
-    let attempt = PasswordChange::new(user_id);
-    let check = attempt.clone();
-    if let Err(retry_after_secs) =
-        store.write(move |c| check.count(c, limits.per_account).map_err(AuthError::from)).await?
-    {
-        return Err(AuthError::TooManyAttempts { retry_after_secs });
-    }
-    let user = store.read(move |c| User::get(c, user_id)).await?;
-    if !passwords::verify(current, Some(user.password_hash.clone())).await? {
-        return Err(AuthError::InvalidCredentials);
-    }
+    let (user, attempt) = prove_password(store, limits, user_id, current).await?;
     if user.temporary_password_expired(chrono::Utc::now()) {
         return Err(AuthError::TemporaryPasswordExpired);
     }
@@ -131,8 +165,9 @@ pub async fn change_password(
         .write(move |c| {
             attempt.succeeded(c)?;
             let user = user.change_password(c, password_hash)?;
-            let refresh = RefreshToken::issue(c, user.id, None)?;
-            Ok::<_, AuthError>(SignedIn { user, refresh })
+            let authenticated_at = Utc::now();
+            let refresh = RefreshToken::issue(c, user.id, None, authenticated_at)?;
+            Ok::<_, AuthError>(SignedIn { user, refresh, authenticated_at })
         })
         .await?;
     tracing::info!("password changed; other sessions revoked");

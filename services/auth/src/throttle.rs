@@ -132,8 +132,9 @@ impl Attempt {
     }
 }
 
-/// A password change by the signed-in user, counted against their account (whatever the
-/// address: they are signed in, the account is known).
+/// The signed-in user proving their password, to change it or to re-authenticate before a
+/// signature: one count against their account for both (whatever the address: they are signed
+/// in, the account is known), so a stolen session cannot guess twice as fast.
 #[derive(Debug, Clone)]
 pub struct PasswordChange {
     key: String,

@@ -655,3 +655,51 @@ async fn password_changes_are_throttled_per_account() {
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(res.headers().get(header::RETRY_AFTER).is_some());
 }
+
+#[tokio::test]
+async fn a_refresh_keeps_the_sign_in_time_and_reauthenticating_renews_it() {
+    let app = spawn_app().await;
+    let admin = app.setup_admin().await;
+    let signed_in_at = claims_of(&admin.access_token)["auth_time"].as_i64().unwrap();
+    assert!((chrono::Utc::now().timestamp() - signed_in_at).abs() < 60, "auth_time is the sign-in");
+    // Make the sign-in an hour old: a refresh continues it, it does not prove the password again.
+    diesel::sql_query("UPDATE refresh_tokens SET authenticated_at = now() - interval '1 hour'")
+        .execute(&mut app.db.connect())
+        .unwrap();
+    let renewed = support::TestApp::session(app.refresh(&admin.cookie).await).await;
+    let renewed_at = claims_of(&renewed.access_token)["auth_time"].as_i64().unwrap();
+    assert!(chrono::Utc::now().timestamp() - renewed_at >= 3600 - 5, "the refresh kept the sign-in's time");
+
+    let reauthenticate = |password: &'static str| {
+        let (app, token) = (&app, renewed.access_token.clone());
+        async move {
+            app.client
+                .post(app.url("/api/auth/reauthenticate"))
+                .bearer_auth(token)
+                .json(&json!({ "password": password }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let wrong = reauthenticate("not-my-password").await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(problem(wrong).await["code"], "invalid_credentials");
+    let res = reauthenticate(ADMIN_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(support::refresh_cookie(&res).is_none(), "the refresh cookie stays as it is");
+    let body: Value = res.json().await.unwrap();
+    let confirmed = claims_of(body["access_token"].as_str().unwrap());
+    assert!((chrono::Utc::now().timestamp() - confirmed["auth_time"].as_i64().unwrap()).abs() < 60);
+    assert_eq!(confirmed["sub"], admin.body["user"]["id"]);
+    assert_eq!(body["user"]["email"], ADMIN_EMAIL);
+
+    // Without a token there is nothing to confirm; wrong guesses count with password changes.
+    let anonymous = app.post_json("/api/auth/reauthenticate", &json!({ "password": ADMIN_PASSWORD })).await;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    for _ in 0..5 {
+        assert_eq!(reauthenticate("still-not-it").await.status(), StatusCode::UNAUTHORIZED);
+    }
+    let locked = reauthenticate(ADMIN_PASSWORD).await;
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+}

@@ -6,6 +6,8 @@ use gamme_auth_token::TokenConfig;
 use gamme_service_kit::{config::reject_development_secret, CommonConfig, ConfigError, Env, ServiceConfig};
 use secrecy::SecretString;
 
+use crate::signatures::SigningPolicy;
+
 /// Seals the audit chain in development only; production refuses to start with it.
 pub const DEVELOPMENT_AUDIT_KEY: &str = "gamme-development-audit-key";
 
@@ -22,6 +24,9 @@ pub struct ProceduresConfig {
     /// Where the audit chain's head is written, outside the database
     /// (`GAMME_AUDIT_CHECKPOINT`; required in production).
     pub audit_checkpoint: Option<PathBuf>,
+    /// How recent a sign-in approving, signing off and verifying need
+    /// (`GAMME_SIGNATURE_MAX_AGE_MINUTES`, 5; 1 to 60).
+    pub signing: SigningPolicy,
 }
 
 impl ServiceConfig for ProceduresConfig {
@@ -29,6 +34,13 @@ impl ServiceConfig for ProceduresConfig {
         let view_cache_mb: usize = env.parse("GAMME_VIEW_CACHE_MB", 16)?;
         let audit_key = env.secret("GAMME_AUDIT_KEY")?;
         reject_development_secret(common.environment, "GAMME_AUDIT_KEY", audit_key.as_ref(), DEVELOPMENT_AUDIT_KEY)?;
+        let signature_minutes: i64 = env.parse("GAMME_SIGNATURE_MAX_AGE_MINUTES", 5)?;
+        if !(1..=60).contains(&signature_minutes) {
+            return Err(ConfigError::Invalid {
+                key: "GAMME_SIGNATURE_MAX_AGE_MINUTES".into(),
+                reason: "between 1 and 60 minutes".into(),
+            });
+        }
         let audit_checkpoint = env.get("GAMME_AUDIT_CHECKPOINT").map(PathBuf::from);
         if common.environment.is_production() && audit_checkpoint.is_none() {
             return Err(ConfigError::Missing { key: "GAMME_AUDIT_CHECKPOINT".into() });
@@ -39,6 +51,7 @@ impl ServiceConfig for ProceduresConfig {
             view_cache_bytes: view_cache_mb * 1024 * 1024,
             audit_key: audit_key.unwrap_or_else(|| SecretString::from(DEVELOPMENT_AUDIT_KEY)),
             audit_checkpoint,
+            signing: SigningPolicy::minutes(signature_minutes),
         })
     }
 
@@ -79,6 +92,18 @@ mod tests {
         );
         let ready = config(&production(&[KEY, CHECKPOINT])).unwrap();
         assert_eq!(ready.audit_checkpoint.as_deref(), Some(std::path::Path::new(CHECKPOINT.1)));
+    }
+
+    #[test]
+    fn a_signature_needs_a_sign_in_of_1_to_60_minutes() {
+        let dev = |minutes: &str| {
+            config(&Env::from_pairs([("GAMME_ENV", "development"), ("GAMME_SIGNATURE_MAX_AGE_MINUTES", minutes)]))
+        };
+        assert_eq!(config(&Env::from_pairs([("GAMME_ENV", "development")])).unwrap().signing.max_age.num_minutes(), 5);
+        assert_eq!(dev("15").unwrap().signing.max_age.num_minutes(), 15);
+        for refused in ["0", "61", "-5", "soon"] {
+            assert!(dev(refused).is_err(), "{refused} minutes");
+        }
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub enum ProcError {
     /// Well-formed, but the domain refuses it as it stands (e.g. required steps missing).
     #[error("{message}")]
     Unprocessable { code: &'static str, message: String, errors: Option<Value> },
+    /// A signature needs a sign-in younger than `minutes`: 403 `reauthentication_required`.
+    #[error("signing needs a sign-in less than {minutes} minutes old")]
+    ReauthenticationRequired { minutes: i64 },
     /// `NotFound` → 404, pool exhausted → 503, a unique violation → 409, else an opaque 500.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -68,6 +71,13 @@ impl From<ProcError> for Problem {
                 }
             }
             ProcError::Forbidden(message) => Problem::forbidden(message),
+            ProcError::ReauthenticationRequired { minutes } => Problem::new(
+                actix_web::http::StatusCode::FORBIDDEN,
+                "reauthentication_required",
+                format!(
+                    "Signing needs your password again: confirm it (POST /api/auth/reauthenticate), then sign within {minutes} minutes."
+                ),
+            ),
             ProcError::NotFound(what) => Problem::not_found(format!("There is no such {what}.")),
             ProcError::Conflict { code, message } => Problem::conflict(code, message),
             ProcError::Unprocessable { code, message, errors } => {

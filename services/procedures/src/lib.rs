@@ -23,6 +23,7 @@ pub mod revisions;
 pub mod routes;
 pub mod runs;
 pub mod search;
+pub mod signatures;
 pub mod stats;
 pub mod steps;
 pub mod validate;
@@ -46,6 +47,7 @@ impl Service for Procedures {
         let (authenticator, user_events) = config.tokens.cached_authenticator(backbone);
         let authenticator = web::Data::new(authenticator);
         let store = web::Data::new(backbone.store());
+        let signing = web::Data::new(config.signing);
         let views = web::Data::new(views::ReaderViews::new(config.view_cache_bytes));
         let view_events = views.clone().into_inner().listen(backbone.bus.clone(), backbone.shutdown.clone());
         let chain = web::Data::new(audit_chain::AuditChain::new(&config.audit_key, config.audit_checkpoint.clone()));
@@ -60,6 +62,7 @@ impl Service for Procedures {
                 .app_data(store.clone())
                 .app_data(views.clone())
                 .app_data(chain.clone())
+                .app_data(signing.clone())
                 .configure(routes::configure);
         })
         .documented(&openapi::document())

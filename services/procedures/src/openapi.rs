@@ -46,6 +46,7 @@ use crate::routes::{assets, audit, procedures, revisions, runs};
         runs::get,
         runs::record_step,
         runs::complete,
+        runs::verify,
     ),
     components(schemas(gamme_service_kit::Problem)),
     modifiers(&BearerAuth),

@@ -19,6 +19,7 @@ use crate::{
     procedures::Procedure,
     reviews::{Decision, Review, ReviewView},
     search,
+    signatures::{self, Meaning, Signature, SigningPolicy, Subject},
     steps::{Content, ContentInput},
     validate,
 };
@@ -48,6 +49,8 @@ pub struct Revision {
     pub superseded_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Each run of this revision needs a second person's `verified` signature.
+    pub requires_verification: bool,
 }
 
 /// A revision's descriptive fields, as written by an author.
@@ -67,6 +70,17 @@ pub struct RevisionFields {
     pub parts: Vec<String>,
     #[serde(default)]
     pub ppe: Vec<String>,
+    /// Each run needs a second person's `verified` signature, besides the performer's.
+    #[serde(default)]
+    pub requires_verification: bool,
+}
+
+/// What an approval carries besides the approver: their comment, the signing policy, and the
+/// request's correlation id for the event.
+pub struct Approval {
+    pub comment: String,
+    pub policy: SigningPolicy,
+    pub correlation: Option<String>,
 }
 
 /// A change to a draft's descriptive fields; absent fields stay as they are.
@@ -84,6 +98,7 @@ pub struct RevisionPatch {
     pub tools: Option<Vec<String>>,
     pub parts: Option<Vec<String>>,
     pub ppe: Option<Vec<String>>,
+    pub requires_verification: Option<bool>,
 }
 
 /// A revision without its content, for lists.
@@ -116,6 +131,8 @@ pub struct RevisionView {
     pub tools: Vec<String>,
     pub parts: Vec<String>,
     pub ppe: Vec<String>,
+    /// Each run needs a second person's `verified` signature.
+    pub requires_verification: bool,
     pub based_on_revision_id: Option<Uuid>,
     pub translated_from_revision_id: Option<Uuid>,
     pub author_id: Uuid,
@@ -130,6 +147,8 @@ pub struct RevisionView {
     pub updated_at: DateTime<Utc>,
     pub content: Content,
     pub reviews: Vec<ReviewView>,
+    /// The approval's signature, once approved.
+    pub signatures: Vec<Signature>,
 }
 
 impl RevisionFields {
@@ -149,6 +168,7 @@ impl RevisionFields {
             tools: validate::labels("tools", &self.tools, 100, 200)?,
             parts: validate::labels("parts", &self.parts, 100, 200)?,
             ppe: validate::labels("ppe", &self.ppe, 50, 200)?,
+            requires_verification: self.requires_verification,
         })
     }
 }
@@ -178,6 +198,7 @@ impl Revision {
             tools: self.tools.clone(),
             parts: self.parts.clone(),
             ppe: self.ppe.clone(),
+            requires_verification: self.requires_verification,
         }
     }
 
@@ -207,10 +228,14 @@ impl Revision {
         if let Some(v) = &patch.ppe {
             fields.ppe.clone_from(v);
         }
+        if let Some(v) = patch.requires_verification {
+            fields.requires_verification = v;
+        }
         let c = fields.check()?;
         (self.title, self.description, self.tags, self.language) = (c.title, c.description, c.tags, c.language);
         self.estimated_minutes = c.estimated_minutes;
         (self.tools, self.parts, self.ppe) = (c.tools, c.parts, c.ppe);
+        self.requires_verification = c.requires_verification;
         Ok(())
     }
 
@@ -240,6 +265,7 @@ impl Revision {
             superseded_at: None,
             created_at: now,
             updated_at: now,
+            requires_verification: fields.requires_verification,
         }
     }
 
@@ -256,6 +282,7 @@ impl Revision {
                 revisions::tools.eq(&self.tools),
                 revisions::parts.eq(&self.parts),
                 revisions::ppe.eq(&self.ppe),
+                revisions::requires_verification.eq(self.requires_verification),
                 revisions::submitted_at.eq(self.submitted_at),
                 revisions::reviewed_by.eq(self.reviewed_by),
                 revisions::reviewed_at.eq(self.reviewed_at),
@@ -361,6 +388,7 @@ impl Revision {
     pub fn view(&self, conn: &mut PgConnection) -> QueryResult<RevisionView> {
         let content = Content::load(conn, self.id)?;
         let reviews = Review::of_revision(conn, self.id)?;
+        let signatures = Signature::of(conn, Subject::Revision, self.id)?;
         let author_name =
             gamme_db::users::display_names(conn, &[self.author_id])?.remove(&self.author_id).unwrap_or_default();
         Ok(RevisionView {
@@ -376,6 +404,7 @@ impl Revision {
             tools: self.tools.clone(),
             parts: self.parts.clone(),
             ppe: self.ppe.clone(),
+            requires_verification: self.requires_verification,
             based_on_revision_id: self.based_on_revision_id,
             translated_from_revision_id: self.translated_from_revision_id,
             author_id: self.author_id,
@@ -389,6 +418,7 @@ impl Revision {
             updated_at: self.updated_at,
             content,
             reviews,
+            signatures,
         })
     }
 
@@ -592,15 +622,17 @@ impl Revision {
     }
 
     /// Publishes a revision in review, superseding the one published before, and announces
-    /// it (`procedure.published`). Four-eyes: whoever wrote or edited it cannot approve it.
+    /// it (`procedure.published`). Four-eyes: whoever wrote or edited it cannot approve it. The
+    /// approver signs it (`approved`, over its fields and content), with a recent sign-in.
     pub fn approve(
         &mut self,
         conn: &mut PgConnection,
         procedure: &mut Procedure,
         actor: &AuthUser,
-        comment: &str,
-        correlation: Option<String>,
+        approval: Approval,
     ) -> Result<()> {
+        let Approval { comment, policy, correlation } = approval;
+        let comment = comment.as_str();
         let comment = validate::bounded("comment", comment.trim(), 5000)?;
         self.allow(Transition::Approve)?;
         if self.author_id == actor.id || AuditEvent::edited_by(conn, self.id, actor.id)? {
@@ -608,6 +640,9 @@ impl Revision {
                 "You wrote or edited this revision: another editor must approve it (four-eyes rule).",
             ));
         }
+        let content = Content::load(conn, self.id)?;
+        let signed = self.signed_content(&content);
+        Signature::sign(conn, &policy, actor, Subject::Revision, self.id, Meaning::Approved, signed, None)?;
         let now = gamme_db::clock::now();
         let superseded = procedure.published_revision_id;
         if let Some(old) = superseded {
@@ -634,6 +669,17 @@ impl Revision {
         };
         outbox::enqueue(conn, &Envelope::new(event, correlation))?;
         Ok(())
+    }
+
+    /// The hash an approval signs: the revision's identity, fields and content.
+    pub fn signed_content(&self, content: &Content) -> String {
+        signatures::content_hash(&json!({
+            "revision_id": self.id,
+            "procedure_id": self.procedure_id,
+            "number": self.number,
+            "fields": self.fields(),
+            "content": content,
+        }))
     }
 
     /// Sends a revision in review back to draft, with the comment its author needs.

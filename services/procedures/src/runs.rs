@@ -27,6 +27,7 @@ use crate::{
     procedures::Procedure,
     results::{ResultInput, ResultView, StepResult},
     revisions::{Revision, RevisionView},
+    signatures::{self, Meaning, Signature, SigningPolicy, Subject},
     steps::{Content, StepKind, StepView},
     validate,
 };
@@ -100,6 +101,18 @@ pub struct CompleteRun {
     pub signature_file_id: Option<Uuid>,
 }
 
+/// Where a run stands with the second person's check (`verified`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Verification {
+    /// Its revision does not require one (and nobody gave one).
+    NotRequired,
+    /// Required: signed off, or still open, and not yet verified.
+    Pending,
+    /// A second person signed it as `verified`.
+    Verified,
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FlaggedStep {
     pub step_id: Uuid,
@@ -142,6 +155,11 @@ pub struct RunView {
     pub signoff_name: Option<String>,
     pub signoff_at: Option<DateTime<Utc>>,
     pub signature_file_id: Option<Uuid>,
+    /// The run's signatures, oldest first: `performed` at sign-off, `verified` by a second
+    /// person.
+    pub signatures: Vec<Signature>,
+    /// Where the run stands with the second person's check its revision may require.
+    pub verification: Verification,
     /// The revision followed, whole.
     pub revision: RevisionView,
     pub results: Vec<ResultView>,
@@ -380,14 +398,28 @@ impl Run {
         Ok(stored.view(Some(step)))
     }
 
+    /// The hash a sign-off and a verification sign: the run's identity and every result.
+    fn signed_results(&self, results: &[StepResult]) -> String {
+        signatures::content_hash(&json!({
+            "run_id": self.id,
+            "procedure_id": self.procedure_id,
+            "revision_id": self.revision_id,
+            "asset_id": self.asset_id,
+            "work_order_id": self.work_order_id,
+            "results": results,
+        }))
+    }
+
     /// Signs the run off, the one move of its lifecycle (`in_progress → completed`): every
     /// required step needs a result, and failed checks and out-of-limit readings a note. Its
-    /// outcome is `failed` when a step was flagged; `run.completed` announces it.
+    /// outcome is `failed` when a step was flagged; `run.completed` announces it. The signer
+    /// signs its results (`performed`), with a recent sign-in.
     pub fn complete(
         &mut self,
         conn: &mut PgConnection,
         actor: &AuthUser,
         input: &CompleteRun,
+        policy: &SigningPolicy,
         correlation: Option<String>,
     ) -> Result<()> {
         self.require_technician(actor)?;
@@ -421,6 +453,9 @@ impl Run {
                 Some(json!({ "steps": steps })),
             ));
         }
+        let signed = self.signed_results(&results);
+        let image = input.signature_file_id;
+        Signature::sign(conn, policy, actor, Subject::Run, self.id, Meaning::Performed, signed, image)?;
         let now = gamme_db::clock::now();
         self.status = RunStatus::Completed;
         self.outcome = Some(if flagged.is_empty() { RunOutcome::Passed } else { RunOutcome::Failed });
@@ -464,6 +499,24 @@ impl Run {
         Ok(())
     }
 
+    /// A second person's check of a signed-off run (`verified`, over the same results as the
+    /// sign-off), with a recent sign-in: never the person who performed or signed it off.
+    pub fn verify(&self, conn: &mut PgConnection, actor: &AuthUser, policy: &SigningPolicy) -> Result<()> {
+        if self.status != RunStatus::Completed {
+            return Err(ProcError::conflict("run_not_completed", "Only a signed-off run can be verified."));
+        }
+        let performed = Signature::find(conn, Subject::Run, self.id, Meaning::Performed)?;
+        if self.technician_id == actor.id || performed.is_some_and(|s| s.signer_id == actor.id) {
+            return Err(ProcError::Forbidden("You performed this run: a second person verifies it."));
+        }
+        let results = StepResult::for_run(conn, self.id)?;
+        let signed = self.signed_results(&results);
+        let signature = Signature::sign(conn, policy, actor, Subject::Run, self.id, Meaning::Verified, signed, None)?;
+        let after = json!({ "verified_by": signature.signer_name, "content_hash": signature.content_hash });
+        AuditEvent::record(conn, actor.id, "run.verified", self, None, Some(after))?;
+        Ok(())
+    }
+
     /// The run with the revision it follows, its results, what is missing and what was
     /// flagged, and what changed when a newer revision has been published since.
     pub fn view(self, conn: &mut PgConnection) -> Result<RunView> {
@@ -491,7 +544,17 @@ impl Run {
             results.iter().map(|r| r.view(content.steps().find(|s| s.id == r.step_id))).collect();
         let revision_view = revision.view(conn)?;
         let names = gamme_db::users::display_names(conn, &[self.technician_id])?;
+        let signatures = Signature::of(conn, Subject::Run, self.id)?;
+        let verification = if signatures.iter().any(|s| s.meaning == Meaning::Verified) {
+            Verification::Verified
+        } else if revision.requires_verification {
+            Verification::Pending
+        } else {
+            Verification::NotRequired
+        };
         Ok(RunView {
+            signatures,
+            verification,
             signoff_name: self.signoff_name.clone(),
             signoff_at: self.signoff_at,
             signature_file_id: self.signature_file_id,

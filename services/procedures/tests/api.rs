@@ -1170,3 +1170,109 @@ async fn another_services_audit_entry_is_entered_once_and_shown_to_admins() {
     let report = app.get_ok("/api/procedures/audit/verify", &admin).await;
     assert_eq!(report["valid"], true, "{report}");
 }
+
+/// `user` holding a token from a sign-in `secs_ago` seconds ago.
+fn signed_in_ago(app: &TestApp, user: &TestUser, secs_ago: i64) -> TestUser {
+    TestUser { token: app.issuer.signed_in_ago(user, secs_ago), ..user.clone() }
+}
+
+#[tokio::test]
+async fn signatures_need_a_recent_sign_in_and_record_who_signed_what_and_its_meaning() {
+    let app = spawn_app().await;
+    let (author, reviewer) = (app.user("Alice", Role::Editor), app.user("Bruno", Role::Editor));
+    let (tech, checker) = (app.user("Théo", Role::Technician), app.user("Tina", Role::Technician));
+    let p = app
+        .procedure(&author, &format!("PM-S-{}", &uuid()[..8]), "Graissage", json!([step("checkbox", "Graisser")]))
+        .await;
+    let id = p["id"].as_str().unwrap().to_owned();
+    let draft = ok(app
+        .patch(&format!("/api/procedures/{id}/revisions/1"), &author, &json!({ "requires_verification": true }))
+        .await)
+    .await;
+    assert_eq!(draft["requires_verification"], true);
+    ok(app.post(&format!("/api/procedures/{id}/revisions/1/submit"), &author, &json!({})).await).await;
+
+    // Approval: a sign-in of ten minutes ago is too old to sign (five by default); nothing changes.
+    let approve = format!("/api/procedures/{id}/revisions/1/approve");
+    let stale = app.post(&approve, &signed_in_ago(&app, &reviewer, 600), &json!({})).await;
+    let refused = problem(stale, StatusCode::FORBIDDEN).await;
+    assert_eq!(refused["code"], "reauthentication_required");
+    assert!(refused["detail"].as_str().unwrap().contains("/api/auth/reauthenticate"), "{refused}");
+    assert_eq!(app.get_ok(&format!("/api/procedures/{id}/revisions/1"), &author).await["status"], "in_review");
+    assert_eq!(app.count(&format!("SELECT count(*) AS n FROM signatures WHERE subject_id = (SELECT id FROM revisions WHERE procedure_id = '{id}')")), 0);
+    let published = ok(app.post(&approve, &signed_in_ago(&app, &reviewer, 60), &json!({})).await).await;
+    let approval = &published["signatures"][0];
+    assert_eq!(published["signatures"].as_array().unwrap().len(), 1);
+    assert_eq!(approval["meaning"], "approved");
+    assert_eq!(approval["signer_id"], reviewer.id.to_string());
+    assert_eq!(approval["signer_name"], "Bruno");
+    assert!(approval["signed_at"].is_string() && approval["authenticated_at"].is_string());
+    let revision_hash = approval["content_hash"].as_str().unwrap().to_owned();
+    assert_eq!(revision_hash.len(), 64);
+
+    // Sign-off: the performer signs the results.
+    let res = app.post("/api/runs", &tech, &json!({ "procedure_id": id })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let run: Value = res.json().await.unwrap();
+    let run_id = run["id"].as_str().unwrap().to_owned();
+    assert_eq!(run["verification"], "pending");
+    let grease = steps_of(&run["revision"])[0]["id"].as_str().unwrap().to_owned();
+    ok(app
+        .put(&format!("/api/runs/{run_id}/steps/{grease}"), &tech, &json!({ "result_id": uuid(), "value": true }))
+        .await)
+    .await;
+    let complete = format!("/api/runs/{run_id}/complete");
+    let stale = app.post(&complete, &signed_in_ago(&app, &tech, 3600), &json!({ "signoff_name": "Théo" })).await;
+    assert_eq!(problem(stale, StatusCode::FORBIDDEN).await["code"], "reauthentication_required");
+    assert_eq!(app.get_ok(&format!("/api/runs/{run_id}"), &tech).await["status"], "in_progress");
+    let done = ok(app.post(&complete, &tech, &json!({ "signoff_name": "Théo" })).await).await;
+    assert_eq!(done["status"], "completed");
+    assert_eq!(done["verification"], "pending");
+    let performed = &done["signatures"][0];
+    assert_eq!(performed["meaning"], "performed");
+    assert_eq!(performed["signer_id"], tech.id.to_string());
+    assert_eq!(performed["signer_name"], "Théo");
+    let results_hash = performed["content_hash"].as_str().unwrap().to_owned();
+    assert_ne!(results_hash, revision_hash);
+
+    // Verification: never by the performer, only with a recent sign-in, once.
+    let verify = format!("/api/runs/{run_id}/verify");
+    let own = app.post(&verify, &tech, &json!({})).await;
+    assert!(problem(own, StatusCode::FORBIDDEN).await["detail"].as_str().unwrap().contains("second person"));
+    let stale = app.post(&verify, &signed_in_ago(&app, &checker, 301), &json!({})).await;
+    assert_eq!(problem(stale, StatusCode::FORBIDDEN).await["code"], "reauthentication_required");
+    let viewer = app.user("Victor", Role::Viewer);
+    problem(app.post(&verify, &viewer, &json!({})).await, StatusCode::FORBIDDEN).await;
+    let verified = ok(app.post(&verify, &checker, &json!({})).await).await;
+    assert_eq!(verified["verification"], "verified");
+    let second = &verified["signatures"][1];
+    assert_eq!(second["meaning"], "verified");
+    assert_eq!(second["signer_name"], "Tina");
+    assert_eq!(second["content_hash"], results_hash.as_str(), "both signed the same results");
+    let again = app.post(&verify, &app.user("Edith", Role::Editor), &json!({})).await;
+    assert_eq!(problem(again, StatusCode::CONFLICT).await["code"], "already_signed");
+    assert_eq!(app.count("SELECT count(*) AS n FROM audit_events WHERE action = 'run.verified'"), 1);
+
+    // A signature never changes, whoever asks.
+    use diesel::RunQueryDsl;
+    let mut conn = app.db.connect();
+    let edit = diesel::sql_query(format!("UPDATE signatures SET signer_name = 'X' WHERE subject_id = '{run_id}'"))
+        .execute(&mut conn);
+    assert!(edit.is_err(), "a signature was changed");
+    assert!(diesel::sql_query("TRUNCATE signatures").execute(&mut conn).is_err(), "the signatures were truncated");
+}
+
+#[tokio::test]
+async fn verification_is_not_required_unless_the_revision_asks_and_needs_a_signed_off_run() {
+    let app = spawn_app().await;
+    let (tech, run, _, _) = published_run(&app).await;
+    let fresh = app.get_ok(&format!("/api/runs/{run}"), &tech).await;
+    assert_eq!(fresh["verification"], "not_required");
+    // An editor sees the run in progress, but only a signed-off run can be verified.
+    let res = app.post(&format!("/api/runs/{run}/verify"), &app.user("Edith", Role::Editor), &json!({})).await;
+    assert_eq!(problem(res, StatusCode::CONFLICT).await["code"], "run_not_completed");
+    // Another technician does not see it at all while it is open.
+    let res = app.post(&format!("/api/runs/{run}/verify"), &app.user("Tina", Role::Technician), &json!({})).await;
+    problem(res, StatusCode::NOT_FOUND).await;
+    assert_eq!(app.count(&format!("SELECT count(*) AS n FROM signatures WHERE subject_id = '{run}'")), 0);
+}

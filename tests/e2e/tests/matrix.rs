@@ -342,6 +342,13 @@ async fn person(admin: &Session, role: &str) -> Person {
     Person { email, password, session: session_of(&changed) }
 }
 
+/// `person`'s session with the password typed again just now, as a signature needs.
+async fn signing(person: &Person) -> Session {
+    let body = json!({ "password": person.password });
+    let answer = ok(&person.session, Method::POST, "/api/auth/reauthenticate", Some(&body), StatusCode::OK).await;
+    Session { refresh_cookie: person.session.refresh_cookie.clone(), ..session_of(&answer) }
+}
+
 fn session_of(answer: &Value) -> Session {
     Session {
         access_token: answer["access_token"].as_str().unwrap().to_owned(),
@@ -425,9 +432,9 @@ impl World {
         id_of(&ok(by, Method::POST, "/api/procedures", Some(&body), StatusCode::CREATED).await)
     }
 
-    /// The admin caller, who approves what the stack's admin writes before the rows run.
-    fn reviewer(&self) -> Session {
-        copy(&self.person(Caller::Admin).unwrap().session)
+    /// The admin caller, who approves what the stack's admin writes, with a recent sign-in.
+    async fn reviewer(&self) -> Session {
+        signing(&self.person(Caller::Admin).unwrap()).await
     }
 
     /// Revision 1 of a fresh procedure, written and submitted by the stack's admin, in review.
@@ -441,8 +448,17 @@ impl World {
     async fn published(&self) -> String {
         let id = self.in_review().await;
         let path = format!("/api/procedures/{id}/revisions/1/approve");
-        ok(&self.reviewer(), Method::POST, &path, Some(&json!({})), StatusCode::OK).await;
+        ok(&self.reviewer().await, Method::POST, &path, Some(&json!({})), StatusCode::OK).await;
         id
+    }
+
+    /// A run of the published procedure by `by`, recorded and signed off.
+    async fn signed_off(&self, by: &Person) -> String {
+        let run = self.run(&by.session, true).await;
+        let path = format!("/api/runs/{run}/complete");
+        let body = json!({ "signoff_name": "Matrix sign-off" });
+        ok(&signing(by).await, Method::POST, &path, Some(&body), StatusCode::OK).await;
+        run
     }
 
     /// A run of the published procedure by `by`, its required step recorded when `recorded`.
@@ -543,7 +559,7 @@ impl World {
         world.draft_photo = world.upload(&admin).await;
 
         // The published procedure: revision 1 superseded by 2, and 3 a draft.
-        let (author, reviewer) = (copy(&admin), world.reviewer());
+        let (author, reviewer) = (copy(&admin), world.reviewer().await);
         let body = json!({ "code": unique("MATRIX-PUB"), "title": "Matrix published", "language": "en",
                            "asset_ids": [world.equipment], "content": content(Some(&world.published_photo)) });
         let published = id_of(&ok(&author, Method::POST, "/api/procedures", Some(&body), StatusCode::CREATED).await);
@@ -585,9 +601,7 @@ impl World {
         let path = format!("/api/runs/{}/steps/{}", world.other_run, world.photo_step);
         let result = json!({ "result_id": new_id(), "photo_ids": [world.other_run_photo] });
         ok(&other, Method::PUT, &path, Some(&result), StatusCode::OK).await;
-        world.completed_run = world.run(&other, true).await;
-        let path = format!("/api/runs/{}/complete", world.completed_run);
-        ok(&other, Method::POST, &path, Some(&json!({ "signoff_name": "Other technician" })), StatusCode::OK).await;
+        world.completed_run = world.signed_off(&world.other.clone()).await;
 
         for caller in [Caller::Viewer, Caller::Technician, Caller::Editor, Caller::Admin] {
             let session = copy(&world.person(caller).unwrap().session);
@@ -631,7 +645,7 @@ async fn follow_ups(world: &World, admin: &Session, asset: &str) -> Vec<String> 
     let id = id_of(&ok(admin, Method::POST, "/api/procedures", Some(&body), StatusCode::CREATED).await);
     ok(admin, Method::POST, &format!("/api/procedures/{id}/revisions/1/submit"), None, StatusCode::OK).await;
     let path = format!("/api/procedures/{id}/revisions/1/approve");
-    let revision = ok(&world.reviewer(), Method::POST, &path, Some(&json!({})), StatusCode::OK).await;
+    let revision = ok(&world.reviewer().await, Method::POST, &path, Some(&json!({})), StatusCode::OK).await;
     let settings = json!({ "follow_up": "propose" });
     ok(admin, Method::PUT, &format!("/api/work/procedures/{id}/settings"), Some(&settings), StatusCode::OK).await;
     let run = id_of(
@@ -672,6 +686,9 @@ struct Call {
     cookie: bool,
     /// A 2xx answer is a new session of the caller's (with this password, if it changed).
     renews: Option<Option<String>>,
+    /// A signature: the caller types their password again first (`/api/auth/reauthenticate`),
+    /// as the web UI asks, so the sign-in is recent whenever the row runs.
+    signs: bool,
 }
 
 impl Call {
@@ -686,6 +703,11 @@ impl Call {
 
     fn query(mut self, query: &str) -> Self {
         self.query = query.to_owned();
+        self
+    }
+
+    fn signed(mut self) -> Self {
+        self.signs = true;
         self
     }
 }
@@ -715,6 +737,10 @@ async fn prepare(w: &World, row: &Row, caller: Caller) -> Result<Call, String> {
             call
         }
         ("auth", "refresh", "-") => Call { cookie: true, renews: Some(None), ..Call::default() },
+        ("auth", "reauthenticate", "-") => {
+            let password = me.map_or_else(|| "Not-a-password-1".to_owned(), |p| p.password);
+            Call { renews: Some(None), ..Call::default() }.body(json!({ "password": password }))
+        }
         ("auth", "setup", "-") => Call::default().body(
             json!({ "email": format!("{}@gamme.test", unique("setup")), "password": "Setup-password-1", "display_name": "Setup" }),
         ),
@@ -791,7 +817,12 @@ async fn prepare(w: &World, row: &Row, caller: Caller) -> Result<Call, String> {
             Call::at(&[("id", &w.draft(&admin, None).await), ("n", "1")]).body(json!({ "title": "Matrix retitled" }))
         }
         ("procedures", "revisions_approve" | "revisions_reject", "-") => {
-            Call::at(&[("id", &w.in_review().await), ("n", "1")]).body(json!({ "comment": "Matrix review" }))
+            let call = Call::at(&[("id", &w.in_review().await), ("n", "1")]).body(json!({ "comment": "Matrix review" }));
+            if row.operation == "revisions_approve" {
+                call.signed()
+            } else {
+                call
+            }
         }
         ("procedures", "revisions_archive" | "revisions_submit", "-") => {
             Call::at(&[("id", &w.draft(&admin, None).await), ("n", "1")])
@@ -817,6 +848,11 @@ async fn prepare(w: &World, row: &Row, caller: Caller) -> Result<Call, String> {
             let run = w.run(&w.person(Caller::Technician).unwrap().session, true).await;
             Call::at(&[("id", &run)])
                 .body(json!({ "signoff_name": "Matrix sign-off", "signature_file_id": w.draft_photo }))
+                .signed()
+        }
+        ("procedures", "runs_verify", case @ ("-" | "own-run")) => {
+            let by = if case == "-" { w.other.clone() } else { w.person(Caller::Technician).unwrap() };
+            Call::at(&[("id", &w.signed_off(&by).await)]).signed()
         }
         ("procedures", "runs_record_step", "someone-elses-photo") => {
             let run = w.run(&w.person(Caller::Technician).unwrap().session, false).await;
@@ -831,7 +867,7 @@ async fn prepare(w: &World, row: &Row, caller: Caller) -> Result<Call, String> {
         ("procedures", "runs_complete", case @ ("-" | "other-technicians-run")) => {
             let by = if case == "-" { w.person(Caller::Technician).unwrap() } else { w.other.clone() };
             let run = w.run(&by.session, true).await;
-            Call::at(&[("id", &run)]).body(json!({ "signoff_name": "Matrix sign-off" }))
+            Call::at(&[("id", &run)]).body(json!({ "signoff_name": "Matrix sign-off" })).signed()
         }
         ("procedures", "runs_record_step", case @ ("-" | "other-technicians-run")) => {
             let by = if case == "-" { w.person(Caller::Technician).unwrap() } else { w.other.clone() };
@@ -941,6 +977,17 @@ async fn run_cell(w: &World, row: &Row, caller: Caller) -> Result<(StatusCode, V
     }
     if !call.query.is_empty() {
         path = format!("{path}?{}", call.query);
+    }
+    if call.signs {
+        if let Some(person) = w.person(caller) {
+            let body = json!({ "password": person.password });
+            let (status, answer) =
+                send(Some(&person.session.access_token), None, Method::POST, "/api/auth/reauthenticate", Some(&body))
+                    .await;
+            if status.is_success() {
+                w.renew(caller, &answer, None);
+            }
+        }
     }
     let me = w.person(caller);
     let token = me.as_ref().map(|p| p.session.access_token.clone());

@@ -305,7 +305,9 @@ export interface paths {
         put?: never;
         /**
          * Approve a revision in review: it is published and the one before is superseded. The
-         *     author of a revision cannot approve it.
+         *     author of a revision cannot approve it. Approving is a signature (`approved`, over the
+         *     revision's fields and content): it needs a sign-in a few minutes old at most, so confirm
+         *     the password first (`POST /api/auth/reauthenticate`).
          */
         post: operations["revisions_approve"];
         delete?: never;
@@ -454,7 +456,9 @@ export interface paths {
         put?: never;
         /**
          * Sign off a run. Every required step needs a result, and failed checks or out-of-limit
-         *     readings a note; then the run never changes.
+         *     readings a note; then the run never changes. Signing off is a signature (`performed`, over
+         *     the run's results): it needs a sign-in a few minutes old at most, so confirm the password
+         *     first (`POST /api/auth/reauthenticate`).
          */
         post: operations["runs_complete"];
         delete?: never;
@@ -477,6 +481,29 @@ export interface paths {
          */
         put: operations["runs_record_step"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify a signed-off run as a second person: a signature (`verified`) over the same results
+         *     as the sign-off, by anyone who may run procedures but the person who performed it. It needs
+         *     a sign-in a few minutes old at most, so confirm the password first
+         *     (`POST /api/auth/reauthenticate`). A revision may require it of every run
+         *     (`requires_verification`); any signed-off run may receive it.
+         */
+        post: operations["runs_verify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -638,6 +665,11 @@ export interface components {
             step_id: string;
             title: string;
         };
+        /**
+         * @description What a signature means.
+         * @enum {string}
+         */
+        Meaning: "approved" | "performed" | "verified";
         NewerRevision: {
             diff: components["schemas"]["RevisionDiff"];
             /** Format: int32 */
@@ -781,6 +813,8 @@ export interface components {
             language: string;
             parts?: string[];
             ppe?: string[];
+            /** @description Each run needs a second person's `verified` signature, besides the performer's. */
+            requires_verification?: boolean;
             tags?: string[];
             title: string;
             tools?: string[];
@@ -800,6 +834,7 @@ export interface components {
             language?: string | null;
             parts?: string[] | null;
             ppe?: string[] | null;
+            requires_verification?: boolean | null;
             tags?: string[] | null;
             title?: string | null;
             tools?: string[] | null;
@@ -861,11 +896,15 @@ export interface components {
             procedure_id: string;
             /** Format: date-time */
             published_at?: string | null;
+            /** @description Each run needs a second person's `verified` signature. */
+            requires_verification: boolean;
             /** Format: date-time */
             reviewed_at?: string | null;
             /** Format: uuid */
             reviewed_by?: string | null;
             reviews: components["schemas"]["ReviewView"][];
+            /** @description The approval's signature, once approved. */
+            signatures: components["schemas"]["Signature"][];
             status: components["schemas"]["RevisionStatus"];
             /** Format: date-time */
             submitted_at?: string | null;
@@ -929,9 +968,16 @@ export interface components {
             revision: components["schemas"]["RevisionView"];
             /** Format: uuid */
             signature_file_id?: string | null;
+            /**
+             * @description The run's signatures, oldest first: `performed` at sign-off, `verified` by a second
+             *     person.
+             */
+            signatures: components["schemas"]["Signature"][];
             /** Format: date-time */
             signoff_at?: string | null;
             signoff_name?: string | null;
+            /** @description Where the run stands with the second person's check its revision may require. */
+            verification: components["schemas"]["Verification"];
         };
         /** @description A group of steps. Only the first group may be untitled (steps before any section). */
         SectionInput: {
@@ -948,6 +994,34 @@ export interface components {
             id?: string | null;
             steps: components["schemas"]["StepView"][];
             title?: string | null;
+        };
+        /** @description A signature's manifestation: who signed, when, meaning what, and over what. */
+        Signature: {
+            /**
+             * Format: date-time
+             * @description When the signer last typed their password before signing.
+             */
+            authenticated_at: string;
+            /**
+             * @description Hex SHA-256 of what was signed, as canonical JSON (keys sorted): the revision's fields
+             *     and content, or the run's results.
+             */
+            content_hash: string;
+            /**
+             * Format: uuid
+             * @description A drawn signature (sign-offs), uploaded to the files service.
+             */
+            image_file_id?: string | null;
+            meaning: components["schemas"]["Meaning"];
+            /** Format: date-time */
+            signed_at: string;
+            /**
+             * Format: uuid
+             * @description The signer's account.
+             */
+            signer_id: string;
+            /** @description The signer's name as printed with the signature (their display name when signing). */
+            signer_name: string;
         };
         StartRun: {
             /** Format: uuid */
@@ -1091,31 +1165,11 @@ export interface components {
             /** @description Replaces the linked assets. */
             asset_ids?: string[] | null;
         };
-        Verification: {
-            /**
-             * Format: int64
-             * @description The first entry that does not match, when the chain is broken.
-             */
-            broken_at_seq?: number | null;
-            /**
-             * Format: int64
-             * @description The entry the latest checkpoint names, when there is one.
-             */
-            checkpoint_seq?: number | null;
-            /**
-             * Format: int64
-             * @description Sealed entries checked.
-             */
-            entries_checked: number;
-            reason?: string | null;
-            /**
-             * Format: int64
-             * @description Entries written so recently that they are not sealed yet (not checked).
-             */
-            unsealed: number;
-            /** @description True when every sealed entry matches its seal and the chain reaches the checkpoint. */
-            valid: boolean;
-        };
+        /**
+         * @description Where a run stands with the second person's check (`verified`).
+         * @enum {string}
+         */
+        Verification: "not_required" | "pending" | "verified";
         /** @enum {string} */
         WarningLevel: "note" | "caution" | "warning" | "danger";
     };
@@ -2571,7 +2625,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `forbidden`: own revision or not a reviewer; or `password_change_required`: the account still has its temporary password and must change it first */
+            /** @description `forbidden`: own revision or not a reviewer; `reauthentication_required`: the sign-in is too old to sign; or `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3233,7 +3287,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            /** @description `forbidden`: not the run's technician; `reauthentication_required`: the sign-in is too old to sign; or `password_change_required`: the account still has its temporary password and must change it first */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3368,6 +3422,71 @@ export interface operations {
             };
             /** @description `unsupported_media_type`: the body is not `application/json` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    runs_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunView"];
+                };
+            };
+            /** @description `invalid_path`, `invalid_query`, `invalid_json`, `invalid_body` or a rule of the operation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: no valid access token (missing, expired, revoked, or its account deactivated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: a viewer, or the run's performer; `reauthentication_required`: the sign-in is too old to sign; or `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `run_not_completed`, `already_signed` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

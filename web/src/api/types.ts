@@ -13,6 +13,7 @@ export type ProcedureSummary = P['ProcedureSummary'];
 export type ProcedureView = P['ProcedureView'];
 export type ProcedureDocument = P['ProcedureDocument'];
 export type RevisionView = P['RevisionView'];
+export type Signature = P['Signature'];
 export type RevisionSummary = P['RevisionSummary'];
 export type RevisionStatus = P['RevisionStatus'];
 export type RevisionDiff = P['RevisionDiff'];

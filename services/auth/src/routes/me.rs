@@ -1,14 +1,14 @@
 //! The signed-in user: who am I, change my password.
 
 use actix_web::{http::StatusCode, web, HttpResponse};
-use gamme_auth_token::PasswordPending;
+use gamme_auth_token::{AuthUser, PasswordPending};
 use gamme_service_kit::Problem;
 use secrecy::SecretString;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::{
-    routes::session::{signed_in, LoginResponse},
+    routes::session::{access_only, signed_in, LoginResponse},
     sessions,
     users::{User, UserView},
     AppState,
@@ -30,6 +30,34 @@ pub struct ChangePasswordRequest {
     pub current_password: SecretString,
     #[schema(value_type = String, format = Password, min_length = 8, max_length = 128)]
     pub new_password: SecretString,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReauthenticateRequest {
+    #[schema(value_type = String, format = Password)]
+    pub password: SecretString,
+}
+
+/// A fresh access token for the signed-in user, who types their password again: approving a
+/// revision, signing off a run and verifying one need a sign-in a few minutes old at most
+/// (`auth_time`). The refresh cookie stays as it is. Attempts are limited per account, with
+/// password changes.
+#[utoipa::path(post, path = "/api/auth/reauthenticate", tag = "auth", security(("bearer" = [])),
+    request_body = ReauthenticateRequest,
+    responses(
+        (status = 200, description = "Confirmed; an access token whose `auth_time` is now", body = LoginResponse),
+        (status = 401, description = "`invalid_credentials`: the password is wrong", body = Problem),
+        (status = 429, description = "`too_many_attempts`, with Retry-After", body = Problem)))]
+#[tracing::instrument(skip_all, fields(user_id = %user.id))]
+pub async fn reauthenticate(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    body: web::Json<ReauthenticateRequest>,
+) -> Result<HttpResponse, Problem> {
+    let password = body.into_inner().password;
+    let (user, at) = sessions::reauthenticate(&state.store, state.config.login_limits, user.id, password).await?;
+    Ok(access_only(&state, &user, at)?)
 }
 
 /// Change my password. Every other sign-in of mine ends; this one continues with new tokens.

@@ -19,6 +19,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/logout", web::post().to(session::logout))
             .route("/me", web::get().to(me::me))
             .route("/me/password", web::post().to(me::change_password))
+            .route("/reauthenticate", web::post().to(me::reauthenticate))
             .route("/users", web::get().to(users::list))
             .route("/users", web::post().to(users::create))
             .route("/users/{id}", web::patch().to(users::update))

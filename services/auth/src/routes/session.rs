@@ -16,7 +16,7 @@ use crate::{
     error::AuthError,
     refresh_tokens::REFRESH_TTL_DAYS,
     sessions::{self, SignedIn},
-    users::UserView,
+    users::{User, UserView},
     AppState,
 };
 
@@ -60,19 +60,37 @@ fn cleared_cookie(state: &AppState) -> Cookie<'static> {
     c
 }
 
+fn login_response(
+    state: &AppState,
+    user: &User,
+    authenticated_at: chrono::DateTime<chrono::Utc>,
+) -> Result<LoginResponse, AuthError> {
+    let (access_token, _) =
+        state.keys.current.sign_access_token(user, authenticated_at, &state.config.issuer, &state.config.audience)?;
+    Ok(LoginResponse { access_token, token_type: "Bearer", expires_in: ACCESS_TOKEN_TTL_SECS, user: user.view() })
+}
+
 /// The answer to every successful sign-in: access token in the body, refresh token in the cookie.
 pub fn signed_in(state: &AppState, session: &SignedIn, status: StatusCode) -> Result<HttpResponse, AuthError> {
-    let SignedIn { user, refresh } = session;
-    let (access_token, _) = state.keys.current.sign_access_token(user, &state.config.issuer, &state.config.audience)?;
+    let SignedIn { user, refresh, authenticated_at } = session;
     Ok(HttpResponse::build(status)
         .insert_header(("Cache-Control", "no-store"))
         .cookie(refresh_cookie(state, refresh))
-        .json(LoginResponse {
-            access_token,
-            token_type: "Bearer",
-            expires_in: ACCESS_TOKEN_TTL_SECS,
-            user: user.view(),
-        }))
+        .json(login_response(state, user, *authenticated_at)?))
+}
+
+/// An access token alone, for `user` who proved their password at `authenticated_at`: the
+/// refresh cookie stays as it is.
+pub fn access_only(
+    state: &AppState,
+    user: &User,
+    authenticated_at: chrono::DateTime<chrono::Utc>,
+) -> Result<HttpResponse, AuthError> {
+    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(login_response(
+        state,
+        user,
+        authenticated_at,
+    )?))
 }
 
 fn presented_refresh(req: &HttpRequest) -> Option<SecretString> {

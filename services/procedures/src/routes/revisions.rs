@@ -13,7 +13,8 @@ use crate::{
     error::ProcError,
     procedures::Procedure,
     reviews::ReviewDecision,
-    revisions::{Revision, RevisionPatch, RevisionSummary, RevisionView},
+    revisions::{Approval, Revision, RevisionPatch, RevisionSummary, RevisionView},
+    signatures::SigningPolicy,
     stats::{self, RevisionStats},
     steps::{Content, ContentInput},
 };
@@ -155,25 +156,32 @@ pub async fn submit(
 }
 
 /// Approve a revision in review: it is published and the one before is superseded. The
-/// author of a revision cannot approve it.
+/// author of a revision cannot approve it. Approving is a signature (`approved`, over the
+/// revision's fields and content): it needs a sign-in a few minutes old at most, so confirm
+/// the password first (`POST /api/auth/reauthenticate`).
 #[utoipa::path(operation_id = "revisions_approve", post, path = "/api/procedures/{id}/revisions/{n}/approve",
     params(("id" = Uuid, Path,), ("n" = i32, Path,)), tag = "revisions", request_body = ReviewDecision,
     security(("bearer" = [])),
-    responses((status = 200, body = RevisionView), (status = 403, description = "`forbidden`: own revision or not a reviewer", body = Problem),
+    responses((status = 200, body = RevisionView),
+        (status = 403, description = "`forbidden`: own revision or not a reviewer; `reauthentication_required`: the sign-in is too old to sign", body = Problem),
         (status = 409, description = "`not_in_review`", body = Problem)))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn approve(
     user: AuthUser,
     store: web::Data<Store>,
+    signing: web::Data<SigningPolicy>,
     request_id: RequestId,
     path: web::Path<(Uuid, i32)>,
     body: Option<web::Json<ReviewDecision>>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let (id, n) = path.into_inner();
-    let comment = body.map(|b| b.into_inner().comment).unwrap_or_default();
-    let correlation = Some(request_id.as_str().to_owned());
-    let view = change(&store, id, n, move |c, p, r| r.approve(c, p, &user, &comment, correlation)).await?;
+    let approval = Approval {
+        comment: body.map(|b| b.into_inner().comment).unwrap_or_default(),
+        policy: **signing,
+        correlation: Some(request_id.as_str().to_owned()),
+    };
+    let view = change(&store, id, n, move |c, p, r| r.approve(c, p, &user, approval)).await?;
     tracing::info!(procedure_id = %id, revision = n, "revision published");
     Ok(HttpResponse::Ok().json(view))
 }

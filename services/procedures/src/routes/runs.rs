@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::{
     results::{ResultInput, ResultView},
     runs::{CompleteRun, Run, RunFilter, RunSummary, RunView, StartRun},
+    signatures::SigningPolicy,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -17,7 +18,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("", web::post().to(start))
         .route("/{id}", web::get().to(get))
         .route("/{id}/steps/{step_id}", web::put().to(record_step))
-        .route("/{id}/complete", web::post().to(complete));
+        .route("/{id}/complete", web::post().to(complete))
+        .route("/{id}/verify", web::post().to(verify));
 }
 
 #[derive(Serialize, ToSchema)]
@@ -90,29 +92,64 @@ pub async fn record_step(
 }
 
 /// Sign off a run. Every required step needs a result, and failed checks or out-of-limit
-/// readings a note; then the run never changes.
+/// readings a note; then the run never changes. Signing off is a signature (`performed`, over
+/// the run's results): it needs a sign-in a few minutes old at most, so confirm the password
+/// first (`POST /api/auth/reauthenticate`).
 #[utoipa::path(operation_id = "runs_complete", post, path = "/api/runs/{id}/complete",
     params(("id" = Uuid, Path,)), tag = "runs", request_body = CompleteRun, security(("bearer" = [])),
-    responses((status = 200, body = RunView), (status = 400, body = Problem), (status = 403, body = Problem),
+    responses((status = 200, body = RunView), (status = 400, body = Problem),
+        (status = 403, description = "`forbidden`: not the run's technician; `reauthentication_required`: the sign-in is too old to sign", body = Problem),
         (status = 409, description = "`run_completed`", body = Problem),
         (status = 422, description = "`missing_steps` (named in `errors`) or `notes_required`", body = Problem)))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn complete(
     user: AuthUser,
     store: web::Data<Store>,
+    signing: web::Data<SigningPolicy>,
     request_id: RequestId,
     id: web::Path<Uuid>,
     body: web::Json<CompleteRun>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::RUNNERS)?;
-    let (id, input) = (id.into_inner(), body.into_inner());
+    let (id, input, policy) = (id.into_inner(), body.into_inner(), **signing);
     let correlation = Some(request_id.as_str().to_owned());
     let view = store
         .write(move |c| {
             let mut run = Run::find_for_update(c, id, &user)?;
-            run.complete(c, &user, &input, correlation)?;
+            run.complete(c, &user, &input, &policy, correlation)?;
             run.view(c)
         })
         .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Verify a signed-off run as a second person: a signature (`verified`) over the same results
+/// as the sign-off, by anyone who may run procedures but the person who performed it. It needs
+/// a sign-in a few minutes old at most, so confirm the password first
+/// (`POST /api/auth/reauthenticate`). A revision may require it of every run
+/// (`requires_verification`); any signed-off run may receive it.
+#[utoipa::path(operation_id = "runs_verify", post, path = "/api/runs/{id}/verify",
+    params(("id" = Uuid, Path,)), tag = "runs", security(("bearer" = [])),
+    responses((status = 200, body = RunView),
+        (status = 403, description = "`forbidden`: a viewer, or the run's performer; `reauthentication_required`: the sign-in is too old to sign", body = Problem),
+        (status = 404, body = Problem),
+        (status = 409, description = "`run_not_completed`, `already_signed`", body = Problem)))]
+#[tracing::instrument(skip_all, fields(user_id = %user.id))]
+pub async fn verify(
+    user: AuthUser,
+    store: web::Data<Store>,
+    signing: web::Data<SigningPolicy>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, Problem> {
+    user.require(Roles::RUNNERS)?;
+    let (id, policy) = (id.into_inner(), **signing);
+    let view = store
+        .write(move |c| {
+            let run = Run::find_for_update(c, id, &user)?;
+            run.verify(c, &user, &policy)?;
+            run.view(c)
+        })
+        .await?;
+    tracing::info!(run_id = %id, "run verified");
     Ok(HttpResponse::Ok().json(view))
 }

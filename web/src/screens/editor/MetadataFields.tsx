@@ -1,6 +1,6 @@
 // What a procedure is about: code, title, language, description, tags, equipment, duration,
 // and what to bring (tools, parts, PPE).
-import { Grid, MultiSelect, NativeSelect, NumberInput, TagsInput, Text, TextInput, Textarea } from '@mantine/core';
+import { Checkbox, Grid, MultiSelect, NativeSelect, NumberInput, TagsInput, Text, TextInput, Textarea } from '@mantine/core';
 import type { UseFormReturnType } from '@mantine/form';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -112,6 +112,13 @@ export function MetadataFields({ form, fixedCode, linked }: Props) {
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 4 }}>
         <TagsInput label={t('editor.fields.ppe')} description={t('editor.fields.listHint')} {...form.getInputProps('ppe')} />
+      </Grid.Col>
+      <Grid.Col span={12}>
+        <Checkbox
+          label={t('editor.fields.requiresVerification')}
+          description={t('editor.fields.requiresVerificationHint')}
+          {...form.getInputProps('requires_verification', { type: 'checkbox' })}
+        />
       </Grid.Col>
     </Grid>
   );

@@ -48,6 +48,8 @@ export interface DraftValues {
   tools: string[];
   parts: string[];
   ppe: string[];
+  /** Each run needs a second person's verification. */
+  requires_verification: boolean;
   sections: DraftSection[];
 }
 
@@ -61,6 +63,7 @@ export const METADATA_FIELDS = [
   'tools',
   'parts',
   'ppe',
+  'requires_verification',
 ] as const satisfies readonly (keyof DraftValues & keyof RevisionPatch)[];
 
 let counter = 0;
@@ -107,6 +110,7 @@ export function emptyDraft(language: string): DraftValues {
     tools: [],
     parts: [],
     ppe: [],
+    requires_verification: false,
     sections: [untitledGroup()],
   };
 }
@@ -156,6 +160,7 @@ export function draftFromRevision(revision: RevisionView, code: string, assetIds
     tools: revision.tools,
     parts: revision.parts,
     ppe: revision.ppe,
+    requires_verification: revision.requires_verification,
     sections,
   };
 }
@@ -172,6 +177,7 @@ export function metadataPatch(values: DraftValues) {
     tools: values.tools,
     parts: values.parts,
     ppe: values.ppe,
+    requires_verification: values.requires_verification,
   };
 }
 

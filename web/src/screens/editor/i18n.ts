@@ -56,6 +56,8 @@ export const en = {
     tools: 'Required tools',
     parts: 'Parts',
     ppe: 'Personal protective equipment',
+    requiresVerification: 'A second person verifies each run',
+    requiresVerificationHint: 'After sign-off, someone other than the technician checks the results and signs them as verified.',
   },
   steps: {
     title: 'Steps',
@@ -170,6 +172,8 @@ export const fr: Widen<typeof en> = {
     tools: 'Outillage nécessaire',
     parts: 'Pièces',
     ppe: 'Équipements de protection individuelle (EPI)',
+    requiresVerification: 'Une seconde personne vérifie chaque exécution',
+    requiresVerificationHint: 'Après la signature, une autre personne que le technicien contrôle les résultats et les signe comme vérifiés.',
   },
   steps: {
     title: 'Étapes',

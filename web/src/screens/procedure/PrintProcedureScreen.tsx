@@ -62,6 +62,14 @@ function PrintSheet({ procedure, revision }: { procedure: ProcedureView; revisio
               <dd>{format.date(revision.published_at)}</dd>
             </div>
           )}
+          {revision.signatures.map((signature) => (
+            <div key={signature.meaning} data-testid="print-signature">
+              <dt>{t(`signing.meaning.${signature.meaning}`)}</dt>
+              <dd>
+                {t('procedure.print.signedBy', { name: signature.signer_name, time: format.dateTime(signature.signed_at) })}
+              </dd>
+            </div>
+          ))}
           {revision.estimated_minutes != null && (
             <div>
               <dt>{t('procedure.duration')}</dt>
@@ -90,6 +98,7 @@ function PrintSheet({ procedure, revision }: { procedure: ProcedureView; revisio
         <div>{t('procedure.print.technician')}</div>
         <div>{t('procedure.print.date')}</div>
         <div>{t('procedure.print.signature')}</div>
+        {revision.requires_verification && <div>{t('procedure.print.verifier')}</div>}
       </div>
       <footer className={classes.footer}>
         {procedure.code} · {t('procedure.revisionNumber', { number: revision.number })} · {revision.title}

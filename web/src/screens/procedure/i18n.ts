@@ -172,6 +172,8 @@ export const en = {
     photoTaken: 'Photo taken',
     signature: 'Signature',
     technician: 'Technician',
+    verifier: 'Verified by (second person)',
+    signedBy: '{{name}}, {{time}}',
     date: 'Date',
   },
 };
@@ -347,6 +349,8 @@ export const fr: Widen<typeof en> = {
     photoTaken: 'Photo prise',
     signature: 'Signature',
     technician: 'Technicien',
+    verifier: 'Vérifié par (seconde personne)',
+    signedBy: '{{name}}, {{time}}',
     date: 'Date',
   },
 };

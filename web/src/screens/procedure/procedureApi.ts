@@ -9,6 +9,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import { proceduresApi, unwrap } from '../../api/client';
+import { signing } from '../../auth/signing';
 import type { RevisionView } from '../../api/types';
 
 const AUDIT_PAGE_SIZE = 50;
@@ -114,12 +115,15 @@ export function useSubmitRevision(id: string) {
 export function useApproveRevision(id: string) {
   const invalidate = useInvalidateProcedure(id);
   return useMutation({
+    // Approving is a signature: past the allowed age of the sign-in, the password is asked again.
     mutationFn: (n: number) =>
-      unwrap(
-        proceduresApi.POST('/api/procedures/{id}/revisions/{n}/approve', {
-          params: { path: { id, n } },
-          body: {},
-        }),
+      signing(() =>
+        unwrap(
+          proceduresApi.POST('/api/procedures/{id}/revisions/{n}/approve', {
+            params: { path: { id, n } },
+            body: {},
+          }),
+        ),
       ),
     onSuccess: invalidate,
   });

@@ -1,16 +1,20 @@
 // The report of a run: what was followed, by whom, on what, every step's result with flagged
 // readings highlighted, notes, photos and the signature. Prints on A4 without the app frame.
 import { Alert, Anchor, Badge, Box, Button, Group, Image, List, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { IconAlertTriangle, IconPrinter } from '@tabler/icons-react';
+import { notifications } from '@mantine/notifications';
+import { IconAlertTriangle, IconPrinter, IconShieldCheck } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFile } from '../../api/fileLinks';
 import type { ResultView, RunView } from '../../api/types';
+import { useCurrentUser } from '../../auth/session';
 import { FileThumb } from '../../components/FileThumb';
+import { ProblemAlert } from '../../components/ProblemAlert';
+import { Signatures } from '../../components/Signatures';
 import { usePageTitle } from '../../components/usePageTitle';
 import { OutcomeBadge } from './OutcomeBadge';
-import { useAsset } from './runsApi';
+import { useAsset, useVerifyRun } from './runsApi';
 import { formatValue, fromResult, limitMessage, limitProblem, runSteps, type RunStep } from './runSteps';
 import classes from './runs.module.css';
 
@@ -116,6 +120,10 @@ export function RunReport({ run }: { run: RunView }) {
             })}
           </Text>
           {run.signature_file_id && <SignatureImage fileId={run.signature_file_id} alt={t('runs.report.signatureOf', { name: run.signoff_name ?? '' })} />}
+          <Box mt="sm">
+            <Signatures signatures={run.signatures} />
+          </Box>
+          {run.verification === 'pending' && <Verify run={run} />}
         </Paper>
       )}
     </Stack>
@@ -197,6 +205,43 @@ function ReportStep({ step, result }: { step: RunStep; result: ResultView | unde
         </Stack>
       )}
     </Paper>
+  );
+}
+
+/** Who may verify (anyone who runs procedures but its performer) gets the button; others the state. */
+function Verify({ run }: { run: RunView }) {
+  const { t } = useTranslation();
+  const user = useCurrentUser();
+  const verify = useVerifyRun(run.id);
+  const performer = run.signatures.some((s) => s.meaning === 'performed' && s.signer_id === user.id);
+  const mayVerify = user.role !== 'viewer' && user.id !== run.technician_id && !performer;
+  return (
+    <Stack gap="xs" mt="sm">
+      <Text c="orange.9" fw={500}>
+        {t('runs.report.verificationPending')}
+      </Text>
+      {mayVerify && (
+        <Box className={classes.noPrint}>
+          <Text size="sm" mb={6}>
+            {t('runs.report.verifyIntro')}
+          </Text>
+          <Button
+            leftSection={<IconShieldCheck size={18} aria-hidden />}
+            loading={verify.isPending}
+            onClick={() => {
+              verify.mutate(undefined, {
+                onSuccess: () => notifications.show({ color: 'green', message: t('runs.report.verified') }),
+              });
+            }}
+          >
+            {t('runs.report.verify')}
+          </Button>
+          <Box mt="xs">
+            <ProblemAlert error={verify.error} />
+          </Box>
+        </Box>
+      )}
+    </Stack>
   );
 }
 

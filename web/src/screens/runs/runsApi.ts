@@ -3,6 +3,7 @@ import { infiniteQueryOptions, queryOptions, useMutation, useQuery, useQueryClie
 import { api, proceduresApi, unwrap } from '../../api/client';
 import type { RunView } from '../../api/types';
 import type { components } from '../../api/procedures';
+import { signing } from '../../auth/signing';
 
 type CompleteRun = components['schemas']['CompleteRun'];
 
@@ -90,13 +91,25 @@ export function useStartRun() {
 export function useCompleteRun(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
+    // Signing off is a signature: past the allowed age of the sign-in, the password is asked again.
     mutationFn: (body: CompleteRun) =>
-      unwrap(proceduresApi.POST('/api/runs/{id}/complete', { params: { path: { id } }, body })),
+      signing(() => unwrap(proceduresApi.POST('/api/runs/{id}/complete', { params: { path: { id } }, body }))),
     onSuccess: (run: RunView) => {
       queryClient.setQueryData(runQueryKey(id), run);
       return queryClient.invalidateQueries({ queryKey: ['runs', 'list'] });
     },
     // Missing steps or notes: the run view names them; fetch it again so the lists are current.
     onError: () => queryClient.invalidateQueries({ queryKey: runQueryKey(id) }),
+  });
+}
+
+/** A second person's `verified` signature on a signed-off run. */
+export function useVerifyRun(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => signing(() => unwrap(proceduresApi.POST('/api/runs/{id}/verify', { params: { path: { id } } }))),
+    onSuccess: (run: RunView) => {
+      queryClient.setQueryData(runQueryKey(id), run);
+    },
   });
 }
