@@ -280,6 +280,9 @@ impl User {
         RefreshToken::revoke_all_for_user(conn, self.id)?;
         // Other services keep users between requests: this tells them tokens before now are void.
         user.announce(conn, None)?;
+        // The log says that it changed and that it was a temporary one, never what it is.
+        let after = serde_json::json!({ "was_temporary": self.must_change_password, "other_sessions_ended": true });
+        user.audit(conn, self.id, "user.password_changed", None, Some(after), None)?;
         Ok(user)
     }
 

@@ -46,14 +46,18 @@ async fn user_administration_and_file_deletions_enter_the_audit_log() {
             .expect("administer");
         assert_eq!(res.status(), StatusCode::OK);
     }
-    let items = actions_about(&admin, "user", &id, 3).await;
+    let items = actions_about(&admin, "user", &id, 4).await;
     let actions: Vec<&str> = items.iter().map(|e| e["action"].as_str().unwrap()).collect();
-    assert_eq!(actions, ["user.created", "user.role_changed", "user.deactivated"], "{items:?}");
+    assert_eq!(actions, ["user.created", "user.password_changed", "user.role_changed", "user.deactivated"], "{items:?}");
     let admin_id = admin.user["id"].as_str().unwrap();
-    assert!(items.iter().all(|e| e["actor_id"] == admin_id), "the admin did each: {items:?}");
-    assert_eq!(items[1]["before"]["role"], "technician");
-    assert_eq!(items[1]["after"]["role"], "editor");
-    assert!(!items.iter().any(|e| e.to_string().contains("password")), "no password reaches the log");
+    // The person changed their temporary password themself; the admin did the rest.
+    assert_eq!(items[1]["actor_id"], id.as_str());
+    assert_eq!(items[1]["after"]["was_temporary"], true);
+    assert!([0, 2, 3].iter().all(|&i| items[i]["actor_id"] == admin_id), "the admin did each: {items:?}");
+    assert_eq!(items[2]["before"]["role"], "technician");
+    assert_eq!(items[2]["after"]["role"], "editor");
+    let logged = serde_json::to_string(&items).unwrap();
+    assert!(!logged.contains("Own-password-42") && !logged.contains("password_hash"), "no password reaches the log");
 
     let editor = user_with_role(&admin, "editor").await;
     let file = uploaded(&editor, "notice.txt", b"Notice de la pompe P-101").await;
