@@ -217,7 +217,13 @@ test('editor A verifies the run as a second person, typing her password again fo
     // Her sign-in is an hour old now: the page restores the session from the refresh cookie,
     // whose access token says so.
     ageSignIns(EDITOR_A.email);
-    await page.goto(`/runs/${verifiedRun}`);
+    // The runs waiting for a second person are one filter away.
+    await page.goto('/runs?verification=pending');
+    const waiting = page.getByRole('link', { name: PROCEDURE.title }).first();
+    await expectVisible(waiting);
+    await expectVisible(page.getByRole('row', { name: new RegExp(PROCEDURE.title) }).getByText('À vérifier', { exact: true }));
+    await waiting.click();
+    await page.waitForURL(new RegExp(`/runs/${verifiedRun}$`));
     await expectVisible(page.getByText("Rapport d'exécution"));
     await page.getByRole('button', { name: 'Vérifier cette exécution' }).click();
     const confirm = page.getByRole('dialog', { name: 'Confirmez votre identité' });

@@ -12,7 +12,7 @@ use gamme_bus::{outbox, Envelope, Event};
 use gamme_db::{
     file_access::Viewer,
     paging::{Page, PageSize, Pager},
-    schema::{procedures, revisions, runs},
+    schema::{procedures, revisions, runs, signatures as signature_rows},
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -102,8 +102,9 @@ pub struct CompleteRun {
 }
 
 /// Where a run stands with the second person's check (`verified`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, gamme_db::strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", crate = "gamme_db::strum")]
 pub enum Verification {
     /// Its revision does not require one (and nobody gave one).
     NotRequired,
@@ -140,6 +141,8 @@ pub struct RunSummary {
     pub completed_at: Option<DateTime<Utc>>,
     /// The work order the run carries out.
     pub work_order_id: Option<Uuid>,
+    /// Where the run stands with the second person's check its revision may require.
+    pub verification: Verification,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -158,8 +161,6 @@ pub struct RunView {
     /// The run's signatures, oldest first: `performed` at sign-off, `verified` by a second
     /// person.
     pub signatures: Vec<Signature>,
-    /// Where the run stands with the second person's check its revision may require.
-    pub verification: Verification,
     /// The revision followed, whole.
     pub revision: RevisionView,
     pub results: Vec<ResultView>,
@@ -184,6 +185,9 @@ pub struct RunFilter {
     pub outcome: Option<String>,
     /// `in_progress` or `completed`.
     pub status: Option<String>,
+    /// `pending` (its revision requires a second person's check, not given yet), `verified` or
+    /// `not_required`.
+    pub verification: Option<String>,
     pub cursor: Option<String>,
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
@@ -192,7 +196,9 @@ pub struct RunFilter {
 /// 1–200, 50 by default.
 const RUN_PAGE: PageSize = PageSize::new(50, 200);
 
-type SummaryRow = (Run, String, String, i32);
+/// A run with its procedure's code, its revision's title, number and whether it requires
+/// verification, and whether it has a `verified` signature.
+type SummaryRow = (Run, String, String, i32, bool, bool);
 
 impl Audited for Run {
     fn entity(&self) -> AuditEntity {
@@ -545,20 +551,17 @@ impl Run {
         let revision_view = revision.view(conn)?;
         let names = gamme_db::users::display_names(conn, &[self.technician_id])?;
         let signatures = Signature::of(conn, Subject::Run, self.id)?;
-        let verification = if signatures.iter().any(|s| s.meaning == Meaning::Verified) {
-            Verification::Verified
-        } else if revision.requires_verification {
-            Verification::Pending
-        } else {
-            Verification::NotRequired
-        };
+        let verified = signatures.iter().any(|s| s.meaning == Meaning::Verified);
+        let (signoff_name, signoff_at, signature_file_id) =
+            (self.signoff_name.clone(), self.signoff_at, self.signature_file_id);
+        let row =
+            (self, procedure.code, revision.title.clone(), revision.number, revision.requires_verification, verified);
         Ok(RunView {
             signatures,
-            verification,
-            signoff_name: self.signoff_name.clone(),
-            signoff_at: self.signoff_at,
-            signature_file_id: self.signature_file_id,
-            summary: summary((self, procedure.code, revision.title.clone(), revision.number), &names),
+            signoff_name,
+            signoff_at,
+            signature_file_id,
+            summary: summary(row, &names),
             revision: revision_view,
             results: result_views,
             flagged,
@@ -583,11 +586,26 @@ impl Run {
                 s.parse::<RunStatus>().map_err(|_| ProcError::invalid("`status` is `in_progress` or `completed`."))
             })
             .transpose()?;
+        let verification = filter
+            .verification
+            .as_deref()
+            .map(|v| {
+                v.parse::<Verification>()
+                    .map_err(|_| ProcError::invalid("`verification` is `pending`, `verified` or `not_required`."))
+            })
+            .transpose()?;
         let mut q = runs::table
             .inner_join(procedures::table.on(procedures::id.eq(runs::procedure_id)))
             .inner_join(revisions::table.on(revisions::id.eq(runs::revision_id)))
             .filter(viewer(user).may_see_run(runs::id))
-            .select((Run::as_select(), procedures::code, revisions::title, revisions::number))
+            .select((
+                Run::as_select(),
+                procedures::code,
+                revisions::title,
+                revisions::number,
+                revisions::requires_verification,
+                verified(),
+            ))
             .order((runs::started_at.desc(), runs::id.desc()))
             .limit(pager.fetch())
             .into_boxed();
@@ -612,6 +630,14 @@ impl Run {
         if let Some(s) = status {
             q = q.filter(runs::status.eq(s));
         }
+        q = match verification {
+            Some(Verification::Pending) => q.filter(revisions::requires_verification.and(verified().eq(false))),
+            Some(Verification::Verified) => q.filter(verified()),
+            Some(Verification::NotRequired) => {
+                q.filter(revisions::requires_verification.eq(false).and(verified().eq(false)))
+            }
+            None => q,
+        };
         if let Some((at, id)) = pager.after {
             q = q.filter(runs::started_at.lt(at).or(runs::started_at.eq(at).and(runs::id.lt(id))));
         }
@@ -633,7 +659,27 @@ fn viewer(user: &AuthUser) -> Viewer {
 
 /// A run with its procedure's code, its revision's title and number, and its technician's
 /// name (from `names`).
-fn summary((run, code, title, number): SummaryRow, names: &HashMap<Uuid, String>) -> RunSummary {
+/// Whether the run (of the query's `runs` row) carries a `verified` signature.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn verified() -> _ {
+    let run: Subject = Subject::Run;
+    let meaning: Meaning = Meaning::Verified;
+    diesel::dsl::exists(
+        signature_rows::table
+            .filter(signature_rows::subject_type.eq(run))
+            .filter(signature_rows::subject_id.eq(runs::id))
+            .filter(signature_rows::meaning.eq(meaning)),
+    )
+}
+
+fn summary((run, code, title, number, required, verified): SummaryRow, names: &HashMap<Uuid, String>) -> RunSummary {
+    let verification = if verified {
+        Verification::Verified
+    } else if required {
+        Verification::Pending
+    } else {
+        Verification::NotRequired
+    };
     RunSummary {
         id: run.id,
         procedure_id: run.procedure_id,
@@ -649,5 +695,6 @@ fn summary((run, code, title, number): SummaryRow, names: &HashMap<Uuid, String>
         started_at: run.started_at,
         completed_at: run.completed_at,
         work_order_id: run.work_order_id,
+        verification,
     }
 }

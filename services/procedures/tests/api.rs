@@ -1234,6 +1234,14 @@ async fn signatures_need_a_recent_sign_in_and_record_who_signed_what_and_its_mea
     assert_eq!(performed["signer_name"], "Théo");
     let results_hash = performed["content_hash"].as_str().unwrap().to_owned();
     assert_ne!(results_hash, revision_hash);
+    // A supervisor finds what waits for them.
+    let waiting = app.get_ok(&format!("/api/runs?procedure={id}&verification=pending"), &reviewer).await;
+    assert_eq!(waiting["items"][0]["id"], run_id.as_str());
+    assert_eq!(waiting["items"][0]["verification"], "pending");
+    let none = app.get_ok(&format!("/api/runs?procedure={id}&verification=verified"), &reviewer).await;
+    assert_eq!(none["items"].as_array().unwrap().len(), 0);
+    let res = app.get("/api/runs?verification=soon", &reviewer).await;
+    problem(res, StatusCode::BAD_REQUEST).await;
 
     // Verification: never by the performer, only with a recent sign-in, once.
     let verify = format!("/api/runs/{run_id}/verify");
@@ -1252,6 +1260,10 @@ async fn signatures_need_a_recent_sign_in_and_record_who_signed_what_and_its_mea
     let again = app.post(&verify, &app.user("Edith", Role::Editor), &json!({})).await;
     assert_eq!(problem(again, StatusCode::CONFLICT).await["code"], "already_signed");
     assert_eq!(app.count("SELECT count(*) AS n FROM audit_events WHERE action = 'run.verified'"), 1);
+    let verified = app.get_ok(&format!("/api/runs?procedure={id}&verification=verified"), &reviewer).await;
+    assert_eq!(verified["items"][0]["id"], run_id.as_str());
+    let waiting = app.get_ok(&format!("/api/runs?procedure={id}&verification=pending"), &reviewer).await;
+    assert_eq!(waiting["items"].as_array().unwrap().len(), 0);
 
     // A signature never changes, whoever asks.
     use diesel::RunQueryDsl;

@@ -48,7 +48,11 @@ async fn user_administration_and_file_deletions_enter_the_audit_log() {
     }
     let items = actions_about(&admin, "user", &id, 4).await;
     let actions: Vec<&str> = items.iter().map(|e| e["action"].as_str().unwrap()).collect();
-    assert_eq!(actions, ["user.created", "user.password_changed", "user.role_changed", "user.deactivated"], "{items:?}");
+    assert_eq!(
+        actions,
+        ["user.created", "user.password_changed", "user.role_changed", "user.deactivated"],
+        "{items:?}"
+    );
     let admin_id = admin.user["id"].as_str().unwrap();
     // The person changed their temporary password themself; the admin did the rest.
     assert_eq!(items[1]["actor_id"], id.as_str());

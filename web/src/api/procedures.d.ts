@@ -952,6 +952,8 @@ export interface components {
             technician_id: string;
             technician_name: string;
             title: string;
+            /** @description Where the run stands with the second person's check its revision may require. */
+            verification: components["schemas"]["Verification"];
             /**
              * Format: uuid
              * @description The work order the run carries out.
@@ -976,8 +978,6 @@ export interface components {
             /** Format: date-time */
             signoff_at?: string | null;
             signoff_name?: string | null;
-            /** @description Where the run stands with the second person's check its revision may require. */
-            verification: components["schemas"]["Verification"];
         };
         /** @description A group of steps. Only the first group may be untitled (steps before any section). */
         SectionInput: {
@@ -1582,6 +1582,11 @@ export interface operations {
                 outcome?: string;
                 /** @description `in_progress` or `completed`. */
                 status?: string;
+                /**
+                 * @description `pending` (its revision requires a second person's check, not given yet), `verified` or
+                 *     `not_required`.
+                 */
+                verification?: string;
                 cursor?: string;
                 limit?: number;
             };
@@ -3061,6 +3066,11 @@ export interface operations {
                 outcome?: string;
                 /** @description `in_progress` or `completed`. */
                 status?: string;
+                /**
+                 * @description `pending` (its revision requires a second person's check, not given yet), `verified` or
+                 *     `not_required`.
+                 */
+                verification?: string;
                 cursor?: string;
                 limit?: number;
             };

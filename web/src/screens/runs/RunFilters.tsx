@@ -7,7 +7,7 @@ import type { AssetRef } from '../../api/types';
 import { useCurrentUser } from '../../auth/session';
 import { peopleQuery, procedureOptionsQuery } from './runsApi';
 
-export const FILTER_KEYS = ['procedure', 'asset', 'technician', 'from', 'to', 'outcome', 'status'] as const;
+export const FILTER_KEYS = ['procedure', 'asset', 'technician', 'from', 'to', 'outcome', 'status', 'verification'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 export type FilterValues = Partial<Record<FilterKey, string>>;
 
@@ -117,6 +117,19 @@ export function RunFilters({ values, onChange, onReset }: Props) {
           { value: '', label: t('common.all') },
           { value: 'in_progress', label: t('runs.status.in_progress') },
           { value: 'completed', label: t('runs.status.completed') },
+        ]}
+      />
+      <NativeSelect
+        label={t('runs.filters.verification')}
+        value={values.verification ?? ''}
+        onChange={(event) => {
+          set('verification')(event.currentTarget.value);
+        }}
+        data={[
+          { value: '', label: t('common.all') },
+          { value: 'pending', label: t('runs.verification.pending') },
+          { value: 'verified', label: t('runs.verification.verified') },
+          { value: 'not_required', label: t('runs.verification.not_required') },
         ]}
       />
       <Group align="flex-end">

@@ -1,6 +1,6 @@
 // Run history: every run, filtered by procedure, equipment, technician, dates, outcome and
 // status (kept in the URL), newest first, a page at a time, each opening its report.
-import { Anchor, Button, Center, Collapse, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Center, Collapse, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { IconFilter } from '@tabler/icons-react';
 import { useInfiniteQuery } from '@tanstack/react-query';
@@ -147,9 +147,23 @@ function RunRow({ run, date }: { run: RunSummary; date: Intl.DateTimeFormat }) {
       <Table.Td>{asset}</Table.Td>
       <Table.Td>{run.technician_name}</Table.Td>
       <Table.Td>
-        <OutcomeBadge status={run.status} outcome={run.outcome} />
+        <Group gap={6}>
+          <OutcomeBadge status={run.status} outcome={run.outcome} />
+          <VerificationBadge run={run} />
+        </Group>
       </Table.Td>
     </Table.Tr>
+  );
+}
+
+/** A signed-off run waiting for its second person, or verified; nothing when not required. */
+function VerificationBadge({ run }: { run: RunSummary }) {
+  const { t } = useTranslation();
+  if (run.verification === 'not_required' || (run.verification === 'pending' && run.status !== 'completed')) return null;
+  return (
+    <Badge variant="light" color={run.verification === 'verified' ? 'teal' : 'orange'}>
+      {t(`runs.verification.${run.verification}`)}
+    </Badge>
   );
 }
 
@@ -162,7 +176,10 @@ function RunCard({ run, date }: { run: RunSummary; date: Intl.DateTimeFormat }) 
         <Anchor component={Link} to={`/runs/${run.id}`} fw={600} miw={0}>
           {run.title}
         </Anchor>
-        <OutcomeBadge status={run.status} outcome={run.outcome} />
+        <Group gap={6} wrap="nowrap">
+          <OutcomeBadge status={run.status} outcome={run.outcome} />
+          <VerificationBadge run={run} />
+        </Group>
       </Group>
       <Text size="sm" c="dimmed">
         {run.procedure_code} · {t('runs.revision', { number: run.revision_number })}

@@ -26,6 +26,7 @@ export const en = {
     to: 'Started until',
     outcome: 'Outcome',
     status: 'Status',
+    verification: 'Verification',
     reset: 'Clear filters',
     nothingFound: 'Nothing found',
   },
@@ -36,6 +37,11 @@ export const en = {
   outcome: {
     passed: 'Passed',
     failed: 'Failed',
+  },
+  verification: {
+    pending: 'To verify',
+    verified: 'Verified',
+    not_required: 'Not required',
   },
   start: {
     button: 'Start a run',
@@ -189,6 +195,7 @@ export const fr: Widen<typeof en> = {
     to: "Commencée jusqu'au",
     outcome: 'Résultat',
     status: 'Statut',
+    verification: 'Vérification',
     reset: 'Effacer les filtres',
     nothingFound: 'Aucun résultat',
   },
@@ -199,6 +206,11 @@ export const fr: Widen<typeof en> = {
   outcome: {
     passed: 'Conforme',
     failed: 'Non conforme',
+  },
+  verification: {
+    pending: 'À vérifier',
+    verified: 'Vérifiée',
+    not_required: 'Non requise',
   },
   start: {
     button: 'Lancer une exécution',

@@ -27,6 +27,7 @@ export interface RunFilters {
   to?: string;
   outcome?: string;
   status?: string;
+  verification?: string;
 }
 
 const PAGE_SIZE = 30;
