@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use utoipa::ToSchema;
 
-use crate::{audit::AuditEvent, error::ProcError};
+use crate::{audit::AuditEvent, error::ProcError, hex};
 
 /// The seal before the first entry.
 const GENESIS: &str = "";
@@ -337,8 +337,4 @@ pub async fn run(chain: std::sync::Arc<AuditChain>, store: Store, shutdown: Canc
             Err(err) => tracing::warn!(error = %err, "sealing the audit chain failed; it is tried again"),
         }
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

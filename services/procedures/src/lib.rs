@@ -34,6 +34,11 @@ use gamme_service_kit::{Backbone, Info, Parts, Service};
 
 pub use config::ProceduresConfig;
 
+/// Lower-case hex of `bytes`: digests and seals as they are stored and shown.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The procedures service, as the kit runs it. Its handlers share the kit's `Store` and the
 /// token `Authenticator`.
 pub struct Procedures;

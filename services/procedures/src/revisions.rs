@@ -632,7 +632,6 @@ impl Revision {
         approval: Approval,
     ) -> Result<()> {
         let Approval { comment, policy, correlation } = approval;
-        let comment = comment.as_str();
         let comment = validate::bounded("comment", comment.trim(), 5000)?;
         self.allow(Transition::Approve)?;
         if self.author_id == actor.id || AuditEvent::edited_by(conn, self.id, actor.id)? {

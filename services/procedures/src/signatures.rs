@@ -90,7 +90,7 @@ pub struct Signature {
 pub fn content_hash(value: &serde_json::Value) -> String {
     // serde_json's maps are ordered by key (no `preserve_order`), so this is canonical.
     let bytes = serde_json::to_vec(value).unwrap_or_default();
-    ring::digest::digest(&ring::digest::SHA256, &bytes).as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex(ring::digest::digest(&ring::digest::SHA256, &bytes).as_ref())
 }
 
 impl Signature {

@@ -52,7 +52,7 @@ impl Rendered {
     pub fn json(value: &impl Serialize) -> Result<Self, Problem> {
         let body = serde_json::to_vec(value).map_err(|e| Problem::internal(&e))?;
         let digest = ring::digest::digest(&ring::digest::SHA256, &body);
-        let hex: String = digest.as_ref()[..16].iter().map(|b| format!("{b:02x}")).collect();
+        let hex = crate::hex(&digest.as_ref()[..16]);
         let etag = HeaderValue::try_from(format!("\"{hex}\"")).map_err(|e| Problem::internal(&e))?;
         Ok(Self { etag, body: Bytes::from(body) })
     }
