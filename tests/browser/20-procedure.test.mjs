@@ -103,7 +103,8 @@ function content(photoId, { changed }) {
             title: changed ? 'Relever la pression résiduelle au manomètre' : 'Relever la pression résiduelle',
             unit: 'bar',
             min: 0,
-            max: changed ? 0.2 : 0.5,
+            // Revision 2 widens the limit: the safety review must say so.
+            max: changed ? 0.8 : 0.5,
             warning_level: 'caution',
             warning_text: 'Purger lentement.',
             required: true,
@@ -329,6 +330,31 @@ test('the revision history compares revisions and names the changed step; audit 
     const alignment = page.getByRole('row', { name: /Contrôler l’alignement/ });
     await expectVisible(alignment.getByText('100 % (élevé)'));
     await screenshotFromTop(page, 'procedure-stats');
+  } finally {
+    await page.close();
+  }
+});
+
+test('the reviewer sees what revision 2 weakens, step by step, and the approval dialog repeats it', { timeout: 60_000 }, async () => {
+  const page = await sessions.editorB.newPage();
+  try {
+    await page.goto(`/procedures/${procedure.id}?revision=2`);
+    await expectVisible(heading(page, TITLE));
+    const review = page.getByRole('alert', { name: 'Revue de sécurité par rapport à la révision 1' });
+    await expectVisible(review);
+    await expectVisible(review.getByText('1 point de sécurité à vérifier'));
+    await expectVisible(review.getByText(/^Limite élargie : 0 à 0,5 bar devient 0 à 0,8 bar$/));
+    await expectVisible(review.getByRole('link', { name: 'Avant : étape 2, « Relever la pression résiduelle »' }));
+    await expectVisible(review.getByRole('link', { name: 'Désormais : étape 2, « Relever la pression résiduelle au manomètre »' }));
+    await screenshotFromTop(page, 'procedure-safety-review');
+    await page.getByRole('button', { name: 'Approuver' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Approuver la révision 2 ?' });
+    await expectVisible(confirm.getByText(/Cette révision affaiblit 1 point de sécurité/));
+    await confirm.getByRole('button', { name: 'Annuler' }).click();
+    await expectHidden(confirm);
+    // The published revision shows its approval's signature.
+    await page.goto(`/procedures/${procedure.id}`);
+    await expectVisible(page.getByTestId('signatures').getByText(/Bruno proc/));
   } finally {
     await page.close();
   }

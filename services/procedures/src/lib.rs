@@ -22,6 +22,7 @@ pub mod reviews;
 pub mod revisions;
 pub mod routes;
 pub mod runs;
+pub mod safety;
 pub mod search;
 pub mod signatures;
 pub mod stats;

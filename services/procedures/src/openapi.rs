@@ -40,6 +40,7 @@ use crate::routes::{assets, audit, procedures, revisions, runs};
         revisions::reject,
         revisions::archive,
         revisions::diff,
+        revisions::safety_review,
         revisions::statistics,
         runs::list,
         runs::start,

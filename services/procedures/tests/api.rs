@@ -20,6 +20,13 @@ fn steps_of(revision: &Value) -> Vec<Value> {
         .collect()
 }
 
+/// A step of a revision as input, keeping its identity.
+fn as_input(s: &Value) -> Value {
+    json!({ "id": s["id"], "kind": s["kind"], "title": s["title"], "body": s["body"],
+        "warning_level": s["warning_level"], "warning_text": s["warning_text"], "required": s["required"],
+        "unit": s["unit"], "min": s["min"], "max": s["max"], "options": s["options"], "attachments": s["attachments"] })
+}
+
 #[tokio::test]
 async fn every_prefix_wants_a_token() {
     let app = spawn_app().await;
@@ -110,9 +117,7 @@ async fn a_new_draft_supersedes_revision_one_when_published_and_the_diff_names_t
         .into_iter()
         .filter(|s| s["kind"] != "text")
         .map(|s| {
-            let mut input = json!({ "id": s["id"], "kind": s["kind"], "title": s["title"], "body": s["body"],
-                "warning_level": s["warning_level"], "warning_text": s["warning_text"], "required": s["required"],
-                "unit": s["unit"], "min": s["min"], "max": s["max"], "options": s["options"], "attachments": s["attachments"] });
+            let mut input = as_input(&s);
             if s["kind"] == "number" {
                 input["max"] = json!(3.5);
             }
@@ -1287,4 +1292,169 @@ async fn verification_is_not_required_unless_the_revision_asks_and_needs_a_signe
     let res = app.post(&format!("/api/runs/{run}/verify"), &app.user("Tina", Role::Technician), &json!({})).await;
     problem(res, StatusCode::NOT_FOUND).await;
     assert_eq!(app.count(&format!("SELECT count(*) AS n FROM signatures WHERE subject_id = '{run}'")), 0);
+}
+
+#[tokio::test]
+async fn a_safety_review_names_what_a_new_revision_weakens_on_both_sides() {
+    let app = spawn_app().await;
+    let (a, b) = (app.user("Alice", Role::Editor), app.user("Bruno", Role::Editor));
+    let p = app
+        .procedure(
+            &a,
+            "PM-SAFE",
+            "Pompe de relevage",
+            json!([
+                { "kind": "instruction", "title": "Consigner l'armoire électrique", "body": "Cadenas personnel." },
+                { "kind": "instruction", "title": "Purger le circuit", "warning_level": "danger", "warning_text": "Fluide à 90 °C" },
+                { "kind": "number", "title": "Pression", "unit": "bar", "min": 2.0, "max": 3.0 },
+                { "kind": "number", "title": "Température", "unit": "°C", "min": 10.0, "max": 80.0 },
+                { "kind": "number", "title": "Débit", "unit": "m³/h", "max": 10.0 },
+                { "kind": "checkbox", "title": "Contrôler le joint" },
+                { "kind": "instruction", "title": "Porter les gants", "body": "Gants nitrile." },
+                { "kind": "instruction", "title": "Nettoyer le carter", "warning_level": "warning", "warning_text": "Arêtes vives" },
+                { "kind": "instruction", "title": "Remettre le capot", "warning_level": "caution", "warning_text": "Pincement" },
+                { "kind": "instruction", "title": "Ranger l'outillage" }
+            ]),
+        )
+        .await;
+    let id = p["id"].as_str().unwrap();
+    ok(app.patch(&format!("/api/procedures/{id}/revisions/1"), &a, &json!({ "ppe": ["gants", "lunettes"] })).await)
+        .await;
+    let none = app.get_ok(&format!("/api/procedures/{id}/revisions/1/safety-review"), &a).await;
+    assert_eq!(none, json!({ "revision_number": 1, "against_number": null, "findings": [] }), "nothing to weaken yet");
+    app.publish(id, 1, &a, &b).await;
+
+    let res = app.post(&format!("/api/procedures/{id}/revisions"), &a, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let old: Vec<Value> = steps_of(&res.json().await.unwrap());
+    let published = steps_of(&app.get_ok(&format!("/api/procedures/{id}/revisions/1"), &a).await);
+    let was = |t: &str| published.iter().find(|s| s["title"] == t).unwrap()["id"].clone();
+    let mut steps = Vec::new();
+    for s in &old {
+        let mut input = as_input(s);
+        match s["title"].as_str().unwrap() {
+            "Consigner l'armoire électrique" => continue,
+            "Purger le circuit" => input["warning_level"] = json!("caution"),
+            "Pression" => input["max"] = json!(4.0),
+            "Température" => input["unit"] = json!("°F"),
+            "Débit" => input["max"] = Value::Null,
+            "Contrôler le joint" => input["required"] = json!(false),
+            "Porter les gants" => {
+                input["title"] = json!("Préparer le poste");
+                input["body"] = json!("");
+            }
+            "Nettoyer le carter" => {
+                input["warning_level"] = Value::Null;
+                input["warning_text"] = Value::Null;
+            }
+            // Re-created as a new step with the same title and warning: not a removal.
+            "Remettre le capot" => {
+                input["id"] = Value::Null;
+            }
+            _ => {}
+        }
+        steps.push(input);
+    }
+    let res = app
+        .put(
+            &format!("/api/procedures/{id}/revisions/2/content"),
+            &a,
+            &json!({ "sections": [{ "title": null, "steps": steps }] }),
+        )
+        .await;
+    let revised = ok(res).await;
+    ok(app.patch(&format!("/api/procedures/{id}/revisions/2"), &a, &json!({ "ppe": ["Gants"] })).await).await;
+    let new = steps_of(&revised);
+    let new_id = |t: &str| new.iter().find(|s| s["title"] == t).unwrap()["id"].clone();
+
+    let review = app.get_ok(&format!("/api/procedures/{id}/revisions/2/safety-review"), &a).await;
+    assert_eq!(review["revision_number"], 2);
+    assert_eq!(review["against_number"], 1);
+    let findings: Vec<(String, Value, Value, Value, Value)> = review["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap().to_owned(),
+                f["before_step"]["step_id"].clone(),
+                f["after_step"]["step_id"].clone(),
+                f["before"].clone(),
+                f["after"].clone(),
+            )
+        })
+        .collect();
+    let expected = vec![
+        (
+            "safety_step_removed".to_owned(),
+            was("Consigner l'armoire électrique"),
+            Value::Null,
+            json!(["lock_out"]),
+            Value::Null,
+        ),
+        (
+            "warning_lowered".to_owned(),
+            was("Purger le circuit"),
+            new_id("Purger le circuit"),
+            json!("danger"),
+            json!("caution"),
+        ),
+        (
+            "limit_widened".to_owned(),
+            was("Pression"),
+            new_id("Pression"),
+            json!({ "min": 2.0, "max": 3.0, "unit": "bar" }),
+            json!({ "min": 2.0, "max": 4.0, "unit": "bar" }),
+        ),
+        (
+            "unit_changed".to_owned(),
+            was("Température"),
+            new_id("Température"),
+            json!({ "min": 10.0, "max": 80.0, "unit": "°C" }),
+            json!({ "min": 10.0, "max": 80.0, "unit": "°F" }),
+        ),
+        (
+            "limit_removed".to_owned(),
+            was("Débit"),
+            new_id("Débit"),
+            json!({ "min": null, "max": 10.0, "unit": "m³/h" }),
+            json!({ "min": null, "max": null, "unit": "m³/h" }),
+        ),
+        (
+            "step_made_optional".to_owned(),
+            was("Contrôler le joint"),
+            new_id("Contrôler le joint"),
+            json!(true),
+            json!(false),
+        ),
+        (
+            "safety_wording_removed".to_owned(),
+            was("Porter les gants"),
+            new_id("Préparer le poste"),
+            json!(["ppe"]),
+            json!([]),
+        ),
+        (
+            "warning_removed".to_owned(),
+            was("Nettoyer le carter"),
+            new_id("Nettoyer le carter"),
+            json!("warning"),
+            Value::Null,
+        ),
+        ("ppe_removed".to_owned(), Value::Null, Value::Null, json!("lunettes"), Value::Null),
+    ];
+    assert_eq!(findings, expected, "{review:#}");
+
+    // Readers do not see the draft, so not its review either; the published one compares
+    // with nothing older once it is the first.
+    let viewer = app.user("Vera", Role::Viewer);
+    problem(app.get(&format!("/api/procedures/{id}/revisions/2/safety-review"), &viewer).await, StatusCode::NOT_FOUND)
+        .await;
+    let first = app.get_ok(&format!("/api/procedures/{id}/revisions/1/safety-review"), &viewer).await;
+    assert_eq!(first["against_number"], Value::Null);
+    // Once published, revision 2 is compared with the revision it replaced.
+    app.publish(id, 2, &a, &b).await;
+    let after = app.get_ok(&format!("/api/procedures/{id}/revisions/2/safety-review"), &viewer).await;
+    assert_eq!(after["against_number"], 1);
+    assert_eq!(after["findings"].as_array().unwrap().len(), expected.len());
 }

@@ -809,8 +809,8 @@ async fn prepare(w: &World, row: &Row, caller: Caller) -> Result<Call, String> {
         ("procedures", "revisions_new_draft", "-") => Call::at(&[("id", &w.published().await)]),
         ("procedures", "revisions_diff", "-") => Call::at(&[("id", published), ("a", "1"), ("b", "2")]),
         ("procedures", "revisions_diff", "to-a-draft") => Call::at(&[("id", published), ("a", "2"), ("b", "3")]),
-        ("procedures", "revisions_get" | "revisions_statistics", "-") => Call::at(&[("id", published), ("n", "2")]),
-        ("procedures", "revisions_get" | "revisions_statistics", "draft-revision") => {
+        ("procedures", "revisions_get" | "revisions_statistics" | "revisions_safety_review", "-") => Call::at(&[("id", published), ("n", "2")]),
+        ("procedures", "revisions_get" | "revisions_statistics" | "revisions_safety_review", "draft-revision") => {
             Call::at(&[("id", published), ("n", "3")])
         }
         ("procedures", "revisions_update", "-") => {

@@ -370,6 +370,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/procedures/{id}/revisions/{n}/safety-review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What revision `n` weakens compared with the published one (for the published revision: the
+         *     one it replaced): warnings removed or lowered, limits widened or dropped, lock-out,
+         *     zero-energy and protective-equipment steps removed, required steps made optional, PPE
+         *     removed. Each finding names the step on both sides. Found by rules, at once, for the
+         *     reviewer to read before approving.
+         */
+        get: operations["revisions_safety_review"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/procedures/{id}/revisions/{n}/stats": {
         parameters: {
             query?: never;
@@ -978,6 +1001,36 @@ export interface components {
             /** Format: date-time */
             signoff_at?: string | null;
             signoff_name?: string | null;
+        };
+        SafetyFinding: {
+            /** @description What it becomes (`null` when removed). */
+            after: unknown;
+            after_step?: null | components["schemas"]["SafetyFindingStep"];
+            /** @description What it was: a warning level, limits `{min, max, unit}`, topics, a PPE item. */
+            before: unknown;
+            before_step?: null | components["schemas"]["SafetyFindingStep"];
+            kind: components["schemas"]["SafetyFindingKind"];
+        };
+        /** @enum {string} */
+        SafetyFindingKind: "warning_removed" | "warning_lowered" | "limit_widened" | "limit_removed" | "unit_changed" | "safety_step_removed" | "safety_wording_removed" | "step_made_optional" | "ppe_removed";
+        /** @description One side of a finding: a step of one of the two revisions. */
+        SafetyFindingStep: {
+            /** Format: int32 */
+            number: number;
+            /** Format: uuid */
+            step_id: string;
+            title: string;
+        };
+        SafetyReview: {
+            /**
+             * Format: int32
+             * @description The revision compared against: the published one, or for the published revision the
+             *     one it replaced. `null` when there is none (nothing to weaken).
+             */
+            against_number?: number | null;
+            findings: components["schemas"]["SafetyFinding"][];
+            /** Format: int32 */
+            revision_number: number;
         };
         /** @description A group of steps. Only the first group may be untitled (steps before any section). */
         SectionInput: {
@@ -2911,6 +2964,63 @@ export interface operations {
             };
             /** @description `unsupported_media_type`: the body is not `application/json` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revisions_safety_review: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                n: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafetyReview"];
+                };
+            };
+            /** @description `invalid_path`, `invalid_query`, `invalid_json`, `invalid_body` or a rule of the operation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: no valid access token (missing, expired, revoked, or its account deactivated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `password_change_required`: the account still has its temporary password and must change it first */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

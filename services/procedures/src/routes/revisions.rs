@@ -14,6 +14,7 @@ use crate::{
     procedures::Procedure,
     reviews::ReviewDecision,
     revisions::{Approval, Revision, RevisionPatch, RevisionSummary, RevisionView},
+    safety::{self, SafetyReview},
     signatures::SigningPolicy,
     stats::{self, RevisionStats},
     steps::{Content, ContentInput},
@@ -30,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/{id}/revisions/{n}/reject", web::post().to(reject))
         .route("/{id}/revisions/{n}/archive", web::post().to(archive))
         .route("/{id}/revisions/{n}/stats", web::get().to(statistics))
+        .route("/{id}/revisions/{n}/safety-review", web::get().to(safety_review))
         .route("/{id}/revisions/{a}/diff/{b}", web::get().to(diff));
 }
 
@@ -237,6 +239,35 @@ pub async fn diff(
             let to = Revision::visible_to(c, &procedure, b, &user)?;
             let (fc, tc) = (Content::load(c, from.id)?, Content::load(c, to.id)?);
             Ok::<_, ProcError>(diff::diff(&from, &fc, &to, &tc))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+/// What revision `n` weakens compared with the published one (for the published revision: the
+/// one it replaced): warnings removed or lowered, limits widened or dropped, lock-out,
+/// zero-energy and protective-equipment steps removed, required steps made optional, PPE
+/// removed. Each finding names the step on both sides. Found by rules, at once, for the
+/// reviewer to read before approving.
+#[utoipa::path(operation_id = "revisions_safety_review", get, path = "/api/procedures/{id}/revisions/{n}/safety-review",
+    params(("id" = Uuid, Path,), ("n" = i32, Path,)), tag = "revisions", security(("bearer" = [])),
+    responses((status = 200, body = SafetyReview), (status = 404, body = Problem)))]
+pub async fn safety_review(
+    user: AuthUser,
+    store: web::Data<Store>,
+    path: web::Path<(Uuid, i32)>,
+) -> Result<HttpResponse, Problem> {
+    let (id, n) = path.into_inner();
+    let result = store
+        .read(move |c| {
+            let procedure = Procedure::visible_to(c, id, &user)?;
+            let revision = Revision::visible_to(c, &procedure, n, &user)?;
+            let Some(baseline) = safety::baseline_id(procedure.published_revision_id, &revision) else {
+                return Ok(SafetyReview { revision_number: n, against_number: None, findings: Vec::new() });
+            };
+            let baseline = Revision::by_id(c, baseline)?;
+            let (bc, rc) = (Content::load(c, baseline.id)?, Content::load(c, revision.id)?);
+            Ok::<_, ProcError>(safety::review(&baseline, &bc, &revision, &rc))
         })
         .await?;
     Ok(HttpResponse::Ok().json(result))

@@ -15,6 +15,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { StartRunButton } from '../runs/StartRunButton';
 import { useApproveRevision, useExportProcedure, useSubmitRevision } from './procedureApi';
 import { RejectModal } from './RejectModal';
+import { useSafetyFindingCount } from './SafetyReview';
 
 interface Props {
   procedure: ProcedureView;
@@ -47,6 +48,8 @@ export function ProcedureActions({ procedure, revision, requested }: Props) {
   const isEditor = me.role === 'editor' || me.role === 'admin';
   const canRun = (me.role === 'technician' || me.role === 'admin') && procedure.published_revision_number != null;
   const open = !procedure.archived;
+  const inReview = isEditor && open && revision.status === 'in_review';
+  const weakened = useSafetyFindingCount(procedure.id, revision.number, inReview && procedure.published_revision_number != null);
 
   const onSubmit = () => {
     submit.mutate(revision.number, {
@@ -58,7 +61,16 @@ export function ProcedureActions({ procedure, revision, requested }: Props) {
     approve.reset();
     modals.openConfirmModal({
       title: t('procedure.review.approveTitle', { number: revision.number }),
-      children: <Text size="sm">{t('procedure.review.approveBody')}</Text>,
+      children: (
+        <Stack gap="xs">
+          {weakened ? (
+            <Text size="sm" c="orange.8" fw={600}>
+              {t('procedure.safety.approveWarning', { count: weakened })}
+            </Text>
+          ) : null}
+          <Text size="sm">{t('procedure.review.approveBody')}</Text>
+        </Stack>
+      ),
       labels: { confirm: t('procedure.review.approve'), cancel: t('common.cancel') },
       confirmProps: { color: 'green' },
       onConfirm: () => {
@@ -84,7 +96,7 @@ export function ProcedureActions({ procedure, revision, requested }: Props) {
             {t('procedure.review.submit')}
           </Button>
         )}
-        {isEditor && open && revision.status === 'in_review' && (
+        {inReview && (
           <>
             <Button color="green" leftSection={<IconCheck size={18} aria-hidden />} loading={approve.isPending} onClick={onApprove}>
               {t('procedure.review.approve')}

@@ -1,11 +1,12 @@
 // Who, what and with what: code, title, status, language, tags, assets, duration, description,
-// and the tools, parts and protective equipment to bring.
+// the tools, parts and protective equipment to bring, and the approval's signature.
 import { Anchor, Badge, Group, List, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconClock, IconHelmet, IconPackage, IconTool } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { ProcedureView, RevisionView } from '../../api/types';
+import { Signatures } from '../../components/Signatures';
 import { StatusBadge } from '../../components/StatusBadge';
 
 function Requirement({ icon, title, items }: { icon: ReactNode; title: string; items: readonly string[] }) {
@@ -114,6 +115,7 @@ export function ProcedureHeader({ procedure, revision }: { procedure: ProcedureV
           ))}
         </SimpleGrid>
       )}
+      <Signatures signatures={revision.signatures} />
     </Stack>
   );
 }

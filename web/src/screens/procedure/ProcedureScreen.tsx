@@ -18,6 +18,7 @@ import { revisionsQuery, useRevisionDetails, useShownRevision } from './procedur
 import { RevisionContent } from './RevisionContent';
 import { RevisionHistory } from './RevisionHistory';
 import { RevisionNotices } from './RevisionNotices';
+import { SafetyReview } from './SafetyReview';
 import { StepStatistics } from './StepStatistics';
 
 function ProcedureTabs({ procedure, revision }: { procedure: ProcedureView; revision: RevisionView }) {
@@ -70,6 +71,16 @@ function ProcedureTabs({ procedure, revision }: { procedure: ProcedureView; revi
   );
 }
 
+/** A revision an editor may still change or approve, while another one is in force. */
+function awaitsApproval(procedure: ProcedureView, revision: RevisionView): boolean {
+  return (
+    !procedure.archived &&
+    procedure.published_revision_number != null &&
+    procedure.published_revision_number !== revision.number &&
+    (revision.status === 'draft' || revision.status === 'in_review')
+  );
+}
+
 export function ProcedureScreen() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
@@ -101,6 +112,7 @@ export function ProcedureScreen() {
     <Stack gap="lg">
       <RevisionNotices procedure={procedure} revision={revision} />
       <ProcedureHeader procedure={procedure} revision={revision} />
+      {awaitsApproval(procedure, revision) && <SafetyReview procedureId={procedure.id} revisionNumber={revision.number} />}
       <ProcedureActions procedure={procedure} revision={revision} requested={requested} />
       <ProcedureTabs procedure={procedure} revision={revision} />
     </Stack>

@@ -22,6 +22,7 @@ const keys = {
   diff: (id: string, a: number, b: number) => ['procedure', id, 'diff', a, b] as const,
   audit: (id: string) => ['procedure', id, 'audit'] as const,
   stats: (id: string, n: number) => ['procedure', id, 'stats', n] as const,
+  safety: (id: string, n: number) => ['procedure', id, 'safety', n] as const,
 };
 
 export const procedureQuery = (id: string) =>
@@ -50,6 +51,15 @@ export const diffQuery = (id: string, a: number, b: number) =>
     queryFn: () =>
       unwrap(
         proceduresApi.GET('/api/procedures/{id}/revisions/{a}/diff/{b}', { params: { path: { id, a, b } } }),
+      ),
+  });
+
+export const safetyReviewQuery = (id: string, n: number) =>
+  queryOptions({
+    queryKey: keys.safety(id, n),
+    queryFn: () =>
+      unwrap(
+        proceduresApi.GET('/api/procedures/{id}/revisions/{n}/safety-review', { params: { path: { id, n } } }),
       ),
   });
 
