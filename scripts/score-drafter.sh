@@ -16,4 +16,7 @@ if [[ ${1:-} == -h || ${1:-} == --help ]]; then
     sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 0
 fi
+# Only the drafter's settings are read (no database or broker is reached): development mode, so
+# the defaults of the connection settings are not refused as development secrets.
+export GAMME_ENV=${GAMME_ENV:-development}
 exec cargo run --quiet -p gamme-ai-worker --example score_drafter -- "$@"
