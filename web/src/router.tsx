@@ -45,6 +45,8 @@ export const router = createBrowserRouter([
           { path: 'assets/:id', lazy: () => import('./screens/assets/AssetsScreen').then((m) => ({ Component: m.AssetsScreen })) },
           { path: 'runs', lazy: () => import('./screens/runs/RunsScreen').then((m) => ({ Component: m.RunsScreen })) },
           { path: 'runs/:id', lazy: () => import('./screens/runs/RunScreen').then((m) => ({ Component: m.RunScreen })) },
+          { path: 'work', lazy: () => import('./screens/work/MyWorkScreen').then((m) => ({ Component: m.MyWorkScreen })) },
+          { path: 'work/orders/:id', lazy: () => import('./screens/work/WorkOrderScreen').then((m) => ({ Component: m.WorkOrderScreen })) },
           { path: 'assistant', lazy: () => import('./screens/assistant/AssistantScreen').then((m) => ({ Component: m.AssistantScreen })) },
           { path: 'account', element: <AccountScreen /> },
           {

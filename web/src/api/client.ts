@@ -4,6 +4,7 @@ import type { paths as aiPaths } from './ai';
 import type { components, paths } from './auth';
 import type { paths as filesPaths } from './files';
 import type { paths as proceduresPaths } from './procedures';
+import type { paths as workPaths } from './work';
 
 export type User = components['schemas']['User'];
 export type Role = components['schemas']['Role'];
@@ -117,6 +118,7 @@ export const api = createClient<paths>(clientOptions);
 export const proceduresApi = createClient<proceduresPaths>(clientOptions);
 export const filesApi = createClient<filesPaths>(clientOptions);
 export const aiApi = createClient<aiPaths>(clientOptions);
+export const workApi = createClient<workPaths>(clientOptions);
 
 /** The `Authorization` header value, for the few requests openapi-fetch cannot make (upload progress). */
 export function bearer(): string | null {

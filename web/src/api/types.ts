@@ -2,6 +2,7 @@
 import type { components as Ai } from './ai';
 import type { components as Files } from './files';
 import type { components as Procedures } from './procedures';
+import type { components as Work } from './work';
 
 type P = Procedures['schemas'];
 export type AssetDetail = P['AssetDetail'];
@@ -63,3 +64,10 @@ export const STEP_KINDS: readonly StepKind[] = [
   'signature',
 ];
 export const WARNING_LEVELS: readonly WarningLevel[] = ['note', 'caution', 'warning', 'danger'];
+
+type W = Work['schemas'];
+export type MyWork = W['MyWork'];
+export type OrderView = W['OrderView'];
+export type OrderDetail = W['OrderDetail'];
+export type OrderStatus = W['OrderStatus'];
+export type Priority = W['Priority'];

@@ -6,6 +6,7 @@ import { en as procedure } from '../screens/procedure/i18n';
 import { en as editor } from '../screens/editor/i18n';
 import { en as runs } from '../screens/runs/i18n';
 import { en as assistant } from '../screens/assistant/i18n';
+import { en as work } from '../screens/work/i18n';
 import type { Widen } from './types';
 
 export const en = {
@@ -78,6 +79,7 @@ export const en = {
     library: 'Library',
     assets: 'Assets',
     runs: 'Runs',
+    work: 'My work',
     assistant: 'AI assistant',
     admin: 'Admin',
     account: 'My account',
@@ -224,6 +226,7 @@ export const en = {
   procedure,
   editor,
   runs,
+  work,
   assistant,
 };
 

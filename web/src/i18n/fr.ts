@@ -5,6 +5,7 @@ import { fr as procedure } from '../screens/procedure/i18n';
 import { fr as editor } from '../screens/editor/i18n';
 import { fr as runs } from '../screens/runs/i18n';
 import { fr as assistant } from '../screens/assistant/i18n';
+import { fr as work } from '../screens/work/i18n';
 import type { Translations } from './en';
 
 export const fr: Translations = {
@@ -77,6 +78,7 @@ export const fr: Translations = {
     library: 'Bibliothèque',
     assets: 'Équipements',
     runs: 'Exécutions',
+    work: 'Mon travail',
     assistant: 'Assistant IA',
     admin: 'Administration',
     account: 'Mon compte',
@@ -223,5 +225,6 @@ export const fr: Translations = {
   procedure,
   editor,
   runs,
+  work,
   assistant,
 };

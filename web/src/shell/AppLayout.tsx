@@ -4,6 +4,7 @@ import { useDisclosure, useMediaQuery, useReducedMotion } from '@mantine/hooks';
 import {
   IconBook,
   IconBuildingFactory2,
+  IconCalendarCheck,
   IconChecklist,
   IconChevronDown,
   IconLogout,
@@ -48,6 +49,7 @@ export function AppLayout() {
     { to: '/', label: t('nav.library'), icon: <IconBook size={20} aria-hidden /> },
     { to: '/assets', label: t('nav.assets'), icon: <IconBuildingFactory2 size={20} aria-hidden /> },
     { to: '/runs', label: t('nav.runs'), icon: <IconChecklist size={20} aria-hidden /> },
+    ...(user.role === 'viewer' ? [] : [{ to: '/work', label: t('nav.work'), icon: <IconCalendarCheck size={20} aria-hidden /> }]),
     { to: '/assistant', label: t('nav.assistant'), icon: <IconSparkles size={20} aria-hidden /> },
   ];
   if (user.role === 'admin') {
