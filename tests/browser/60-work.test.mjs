@@ -2,6 +2,8 @@
 // the order, signs the run off, and the order is done. Seeds its procedure and order through the API.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 import { drawSignature, expectVisible, launchBrowser, newPage, screenshot } from './harness.mjs';
 import { call, ensureTeam, signInPage } from './team.mjs';
 
@@ -12,6 +14,8 @@ const TITLE = `Graissage du palier ${suffix}`;
 let browser;
 let team;
 let order;
+let site;
+let pump;
 
 before(
   async () => {
@@ -21,6 +25,11 @@ before(
     const asset = await call('POST', '/api/assets', {
       token: editorA.token,
       body: { kind: 'site', code: `SITE-W-${suffix}`, name: `Usine de Nantes ${suffix}` },
+    });
+    site = asset;
+    pump = await call('POST', '/api/assets', {
+      token: editorA.token,
+      body: { kind: 'area', parent_id: asset.id, code: `P-${suffix}`, name: `Atelier de dosage ${suffix}` },
     });
     const procedure = await call('POST', '/api/procedures', {
       token: editorA.token,
@@ -92,6 +101,45 @@ test('on a 390 px phone a technician goes from my work to the order, runs it, an
     await expectVisible(page.getByRole('link', { name: 'Ouvrir l’exécution' }));
     await expectVisible(page.getByText(/Statut : En cours → Terminé/));
     await screenshot(page, 'work-phone-order-done');
+  } finally {
+    await context.close();
+  }
+});
+
+test('the label sheet of a site holds a QR code per asset that decodes to its page, which shows the work due', { timeout: 60_000 }, async () => {
+  const { context, page } = await newPage(browser);
+  try {
+    await signInPage(page, team.editorA);
+    await page.goto(`/assets/${site.id}`);
+    await expectVisible(page.getByRole('heading', { name: 'Travail à faire' }));
+    await page.getByRole('link', { name: 'Imprimer les étiquettes' }).click();
+    await page.waitForURL(new RegExp(`/assets/${site.id}/labels$`));
+    await expectVisible(page.getByRole('heading', { name: new RegExp(`Étiquettes : Usine de Nantes ${suffix}`) }));
+    const labels = page.getByTestId('label');
+    await expectVisible(labels.filter({ hasText: `P-${suffix}` }));
+    assert.equal(await labels.count(), 2, 'the site and the area under it');
+    await screenshot(page, 'work-labels');
+
+    const qr = page.getByRole('img', { name: `QR code de P-${suffix}` });
+    await expectVisible(qr);
+    const png = PNG.sync.read(await qr.screenshot());
+    const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    assert.ok(decoded, 'the QR code decodes');
+    const sheet = await call('GET', `/api/work/assets/${site.id}/labels`, { token: team.editorA.token });
+    const expected = sheet.labels.find((label) => label.asset_id === pump.id).url;
+    assert.equal(decoded.data, expected);
+    assert.match(decoded.data, new RegExp(`/assets/${pump.id}$`));
+
+    // Scanned, the code opens the area's page with its open order, which opens with its start button.
+    const repair = await call('POST', '/api/work/orders', {
+      token: team.editorA.token,
+      body: { asset_id: pump.id, title: `Remplacer la membrane ${suffix}` },
+    });
+    await page.goto(new URL(decoded.data).pathname);
+    await expectVisible(page.getByRole('heading', { name: 'Travail à faire' }));
+    await page.getByRole('link', { name: `OT-${repair.number} Remplacer la membrane ${suffix}` }).click();
+    await expectVisible(page.getByRole('heading', { level: 1, name: `Remplacer la membrane ${suffix}` }));
+    await expectVisible(page.getByRole('button', { name: 'Commencer' }));
   } finally {
     await context.close();
   }

@@ -33,6 +33,7 @@ export const router = createBrowserRouter([
     element: <SignedIn />,
     children: [
       // Paper layouts, without the app frame.
+      { path: 'assets/:id/labels', lazy: () => import('./screens/work/LabelSheetScreen').then((m) => ({ Component: m.LabelSheetScreen })) },
       { path: 'procedures/:id/print', lazy: () => import('./screens/procedure/PrintProcedureScreen').then((m) => ({ Component: m.PrintProcedureScreen })) },
       {
         element: <AppLayout />,

@@ -1,4 +1,4 @@
-// One asset: where it sits, its details, the editors' actions, its procedures and runs.
+// One asset: where it sits, its details, the editors' actions, the work due, its procedures and runs.
 import { Anchor, Breadcrumbs, Button, Center, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { modals } from '@mantine/modals';
@@ -16,6 +16,7 @@ import { AssetProcedures } from './AssetProcedures';
 import { AssetRuns } from './AssetRuns';
 import { assetQuery, useArchiveAsset } from './assetsApi';
 import { MoveAssetModal } from './MoveAssetModal';
+import { AssetWork } from '../work/AssetWork';
 
 interface Props {
   id: string;
@@ -45,6 +46,7 @@ export function AssetDetails({ id, canEdit, onAddChild }: Props) {
           <AssetFacts asset={asset} />
         </Stack>
       </Paper>
+      <AssetWork assetId={asset.id} />
       <AssetProcedures assetId={asset.id} />
       <AssetRuns assetId={asset.id} />
     </Stack>

@@ -16,6 +16,15 @@ export const en = {
   noDue: 'No due date',
   overdue: 'Overdue',
   back: 'Back to my work',
+  asset: {
+    title: 'Work due',
+    none: 'No open work order on this equipment.',
+  },
+  labels: {
+    print: 'Print labels',
+    title: 'Labels: {{name}} and everything under it',
+    qr: 'QR code of {{code}}',
+  },
   status: {
     proposed: 'Proposed',
     open: 'Open',
@@ -82,6 +91,15 @@ export const fr: Widen<typeof en> = {
   noDue: 'Sans échéance',
   overdue: 'En retard',
   back: 'Retour à mon travail',
+  asset: {
+    title: 'Travail à faire',
+    none: 'Aucun ordre de travail ouvert sur cet équipement.',
+  },
+  labels: {
+    print: 'Imprimer les étiquettes',
+    title: 'Étiquettes : {{name}} et tout ce qui en dépend',
+    qr: 'QR code de {{code}}',
+  },
   status: {
     proposed: 'Proposé',
     open: 'Ouvert',

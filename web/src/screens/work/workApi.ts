@@ -52,3 +52,15 @@ export function useComment(id: string) {
     onSuccess: invalidate,
   });
 }
+
+export const assetWorkQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['work', 'asset', id] as const,
+    queryFn: () => unwrap(workApi.GET('/api/work/assets/{id}', { params: { path: { id } } })),
+  });
+
+export const labelsQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['work', 'labels', id] as const,
+    queryFn: () => unwrap(workApi.GET('/api/work/assets/{id}/labels', { params: { path: { id } } })),
+  });
