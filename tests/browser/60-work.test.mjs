@@ -60,6 +60,10 @@ test('on a 390 px phone a technician goes from my work to the order, runs it, an
   const { context, page } = await newPage(browser, PHONE);
   try {
     await signInPage(page, team.technician);
+    // The bell says the order was assigned to them.
+    await page.getByRole('button', { name: /^Notifications : \d+ non lues?$/ }).click();
+    await expectVisible(page.getByRole('menuitem', { name: new RegExp(`OT-${order.number} vous est attribué`) }));
+    await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Ouvrir la navigation' }).click();
     await page.getByRole('link', { name: 'Mon travail' }).click();
     await expectVisible(page.getByRole('heading', { level: 1, name: 'Mon travail' }));

@@ -148,6 +148,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    notification_preferences (user_id, kind) {
+        user_id -> Uuid,
+        kind -> Text,
+        in_app -> Bool,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        kind -> Text,
+        work_order_id -> Uuid,
+        created_at -> Timestamptz,
+        read_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     outbox (id) {
         id -> Int8,
         message_id -> Uuid,
@@ -492,6 +511,9 @@ diesel::joinable!(meter_readings -> meters (meter_id));
 diesel::joinable!(meter_sources -> meters (meter_id));
 diesel::joinable!(meter_sources -> procedures (procedure_id));
 diesel::joinable!(meters -> assets (asset_id));
+diesel::joinable!(notification_preferences -> users (user_id));
+diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(notifications -> work_orders (work_order_id));
 diesel::joinable!(plans -> meters (meter_id));
 diesel::joinable!(plans -> procedures (procedure_id));
 diesel::joinable!(plans -> teams (team_id));
@@ -539,6 +561,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     meter_readings,
     meter_sources,
     meters,
+    notification_preferences,
+    notifications,
     outbox,
     plans,
     procedure_assets,

@@ -30,7 +30,9 @@ fn owner(table: &str) -> Option<ServiceRole> {
         | "work_orders"
         | "work_order_comments"
         | "work_order_history"
-        | "work_order_signals" => Work,
+        | "work_order_signals"
+        | "notifications"
+        | "notification_preferences" => Work,
         other => panic!("table {other} has no owner here: add it, and its migration's grants"),
     })
 }

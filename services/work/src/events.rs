@@ -26,7 +26,9 @@ impl Actor {
 }
 
 /// Adds `event` to the outbox inside the caller's transaction.
+/// Those the event concerns are notified in the same transaction (`notifications`).
 pub fn publish(conn: &mut PgConnection, actor: &Actor, event: Event) -> Result<()> {
+    crate::notifications::from_event(conn, actor, &event)?;
     outbox::enqueue(conn, &Envelope::new(event, actor.correlation_id.clone()))?;
     Ok(())
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod follow_ups;
 pub mod meters;
+pub mod notifications;
 pub mod openapi;
 pub mod order_views;
 pub mod orders;

@@ -20,7 +20,8 @@ Who may call what (every route needs a signed-in user):\n\n\
 | start, complete (by hand), comment an order | yes | his own and his teams' | no |\n\
 | plans, teams, meters, meter sources, site and procedure settings | change and read | read | read |\n\
 | record a meter reading | yes | yes | no |\n\
-| compliance, labels, asset work, people | read | read | read |\n\n\
+| compliance, labels, asset work, people | read | read | read |\n\
+| notifications and their preferences | their own | their own | their own |\n\n\
 An order with a procedure starts with a run: `POST /api/runs` with `work_order_id`; it is done when the run is signed off."
     ),
     paths(
@@ -63,6 +64,11 @@ An order with a procedure starts with a run: `POST /api/runs` with `work_order_i
         routes::settings::set_site,
         routes::settings::get_procedure,
         routes::settings::set_procedure,
+        routes::notifications::list,
+        routes::notifications::read,
+        routes::notifications::read_all,
+        routes::notifications::preferences,
+        routes::notifications::set_preferences,
     ),
     components(schemas(gamme_service_kit::Problem)),
     modifiers(&BearerAuth),

@@ -548,3 +548,100 @@ async fn boards_calendar_compliance_and_labels_show_what_is_due() {
     assert_eq!(work["orders"].as_array().unwrap().len(), 1);
     assert_eq!(work["plans"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn notifications_reach_those_an_order_concerns_once_and_each_person_chooses_and_reads_their_own() {
+    let app = spawn_app().await;
+    let tree = app.tree("N");
+    let (tech, tech2) = (app.user("Théo", Role::Technician), app.user("Tania", Role::Technician));
+    let editor = app.user("Émilie", Role::Editor);
+    let team = app.team("Mécanique", &[&tech, &tech2]).await;
+    let mine = expect(
+        app.post(
+            "/api/work/orders",
+            &editor,
+            &json!({ "title": "Graisser le palier", "asset_id": tree.equipment, "assignee_id": tech.id }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let due = (Utc::now() + chrono::Duration::hours(2)).to_rfc3339();
+    let ours = expect(
+        app.post(
+            "/api/work/orders",
+            &editor,
+            &json!({ "title": "Changer le filtre", "asset_id": tree.equipment, "team_id": team, "due_at": due }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    // The one who assigns hears nothing of it.
+    assert_eq!(app.get_ok("/api/work/notifications", &editor).await["unread"], 0);
+
+    // Tania does not want to hear of orders falling due.
+    let prefs = expect(
+        app.put(
+            "/api/work/notifications/preferences",
+            &tech2,
+            &json!({ "items": [{ "kind": "due_soon", "in_app": false }] }),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        prefs["items"],
+        json!([{ "kind": "assigned", "in_app": true }, { "kind": "due_soon", "in_app": false },
+               { "kind": "overdue", "in_app": true }, { "kind": "follow_up", "in_app": true }])
+    );
+    let res = app
+        .put("/api/work/notifications/preferences", &tech2, &json!({ "items": [{ "kind": "loud", "in_app": true }] }))
+        .await;
+    problem(res, StatusCode::BAD_REQUEST).await;
+    // Two scheduler passes announce the order falling due once.
+    pass_at(&mut app.db.connect(), Utc::now());
+    pass_at(&mut app.db.connect(), Utc::now());
+
+    let kinds = |list: &Value| -> Vec<(String, String)> {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| (n["kind"].as_str().unwrap().to_owned(), n["order_title"].as_str().unwrap().to_owned()))
+            .collect()
+    };
+    let theo = app.get_ok("/api/work/notifications", &tech).await;
+    assert_eq!(theo["unread"], 3);
+    assert_eq!(
+        kinds(&theo),
+        vec![
+            ("due_soon".to_owned(), "Changer le filtre".to_owned()),
+            ("assigned".to_owned(), "Changer le filtre".to_owned()),
+            ("assigned".to_owned(), "Graisser le palier".to_owned()),
+        ]
+    );
+    assert_eq!(theo["items"][2]["work_order_id"], mine["id"]);
+    assert_eq!(theo["items"][2]["order_number"], mine["number"]);
+    let tania = app.get_ok("/api/work/notifications", &tech2).await;
+    assert_eq!(kinds(&tania), vec![("assigned".to_owned(), "Changer le filtre".to_owned())]);
+    assert_eq!(tania["items"][0]["work_order_id"], ours["id"]);
+
+    // Each reads their own only: another's notification is not there for them.
+    let first = theo["items"][0]["id"].as_str().unwrap().to_owned();
+    problem(
+        app.post(&format!("/api/work/notifications/{first}/read"), &tech2, &json!({})).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let res = app.post(&format!("/api/work/notifications/{first}/read"), &tech, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let unread = app.get_ok("/api/work/notifications?unread=true", &tech).await;
+    assert_eq!((unread["unread"].clone(), unread["items"].as_array().unwrap().len()), (json!(2), 2));
+    let res = app.post("/api/work/notifications/read", &tech, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.get_ok("/api/work/notifications", &tech).await["unread"], 0);
+    assert_eq!(app.get_ok("/api/work/notifications", &tech2).await["unread"], 1, "Tania's stay unread");
+    assert_eq!(app.count("SELECT count(*) AS n FROM notifications"), 4);
+}

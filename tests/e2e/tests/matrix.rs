@@ -882,9 +882,14 @@ async fn prepare(w: &World, row: &Row, caller: Caller) -> Result<Call, String> {
         (
             "work",
             "work_board" | "work_calendar" | "work_compliance" | "work_me" | "work_meters_list" | "work_orders_list"
-            | "work_people" | "work_plans_list" | "work_teams_list",
+            | "work_people" | "work_plans_list" | "work_teams_list" | "work_notifications_list"
+            | "work_notifications_read_all" | "work_notifications_preferences",
             "-",
         ) => Call::default(),
+        ("work", "work_notifications_read", "-") => Call::at(&[("id", &new_id())]),
+        ("work", "work_notifications_set_preferences", "-") => {
+            Call::default().body(json!({ "items": [{ "kind": "assigned", "in_app": true }] }))
+        }
         ("work", "work_meters_create", "-") => {
             Call::default().body(json!({ "asset_id": w.equipment, "name": unique("Matrix hours"), "unit": "h" }))
         }

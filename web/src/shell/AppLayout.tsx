@@ -17,6 +17,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useCurrentUser, signOut } from '../auth/session';
 import { LanguageSwitch } from '../components/LanguageSwitch';
+import { NotificationBell } from '../screens/work/NotificationBell';
 
 function initials(name: string): string {
   return name
@@ -87,6 +88,7 @@ export function AppLayout() {
           </Group>
           <Group gap="sm" wrap="nowrap">
             <LanguageSwitch />
+            {user.role !== 'viewer' && <NotificationBell />}
             <Menu position="bottom-end" width={240}>
               <Menu.Target>
                 <UnstyledButton aria-label={t('nav.userMenu', { name: user.display_name })}>

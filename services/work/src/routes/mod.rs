@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod due;
 pub mod meters;
+pub mod notifications;
 pub mod orders;
 pub mod people;
 pub mod plans;
@@ -26,7 +27,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(due::configure)
             .configure(assets::configure)
             .configure(settings::configure)
-            .configure(people::configure),
+            .configure(people::configure)
+            .configure(notifications::configure),
     );
 }
 

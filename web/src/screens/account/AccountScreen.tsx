@@ -1,10 +1,12 @@
-// The signed-in user's own account: who they are, and changing their password.
+// The signed-in user's own account: who they are, changing their password, and which
+// notifications they get.
 import { Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { useCurrentUser } from '../../auth/session';
 import { ChangePasswordForm } from '../../components/ChangePasswordForm';
 import { usePageTitle } from '../../components/usePageTitle';
+import { NotificationPreferences } from '../work/NotificationPreferences';
 
 export function AccountScreen() {
   const { t } = useTranslation();
@@ -52,6 +54,7 @@ export function AccountScreen() {
           }
         />
       </Paper>
+      {user.role !== 'viewer' && <NotificationPreferences />}
     </Stack>
   );
 }
