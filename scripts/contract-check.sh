@@ -63,6 +63,8 @@ for doc in auth procedures files ai work; do
     failures=$(grep -oE '[0-9]+ failures?' "$reports/$doc.txt" | tail -1 | grep -oE '[0-9]+' || echo 0)
     total=$((total + failures))
     printf '%-11s %3d failures\n' "$doc" "$failures"
+    # An operation schemathesis cannot generate a request for is not fuzzed at all: say so.
+    sed -n '/^Errors:/,/^$/p' "$reports/$doc.txt" | grep -E '^ +. ' | sed 's/^ *[^ ]* /    not fuzzed: /' || true
     sed -n '/^Failures:/,/^$/p' "$reports/$doc.txt" | grep -E '^ +. ST' | sed 's/^ *[^ ]* /    /' || true
 done
 printf 'total       %3d failures (schemathesis --checks all --max-examples %s; reports in %s)\n' \
