@@ -2,7 +2,8 @@
 # The one test command for Gamme: the README and CI (.ci/run) both run it.
 #
 #   scripts/test.sh           everything: Rust tests, broker-restart tests, browser suite,
-#                             cross-service (e2e) tests, backup round trip, compose file check
+#                             cross-service (e2e) tests, backup round trip, API contract fuzzing,
+#                             compose file check
 #   scripts/test.sh --quick   only the Rust tests (no broker restarts, no stack, no browser)
 #
 # It finds or starts Postgres and RabbitMQ (local servers, else Docker), installs the tools
@@ -180,6 +181,8 @@ install_tools() {
         [[ -x ${GAMME_CHROMIUM:-/usr/bin/chromium} ]] || missing+=(chromium)
         command -v curl >/dev/null || missing+=(curl)
         command -v envsubst >/dev/null || missing+=(gettext-base)
+        # The contract check makes a virtual environment for schemathesis.
+        python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
     fi
     if ((${#missing[@]})); then
         apt_install "${missing[@]}"
@@ -476,6 +479,16 @@ backup_check() {
         "$repo/scripts/backup-check.sh"
 }
 
+# Every OpenAPI document fuzzed with schemathesis (scripts/contract-check.sh) on a stack of its
+# own, with the binaries the test stack was built with.
+contract_check() {
+    env -u GAMME_ADMIN_EMAIL -u GAMME_ADMIN_PASSWORD -u GAMME_ADMIN_PASSWORD_FILE -u GAMME_ENV \
+        GAMME_PORT="${GAMME_CONTRACT_CHECK_PORT:-18880}" GAMME_STACK_PORT_BASE="${GAMME_CONTRACT_CHECK_PORT_BASE:-18980}" \
+        GAMME_STACK_DIR="$repo/.stack/contract-check" GAMME_STACK_DB=gamme_contract_check GAMME_STACK_NO_BUILD=1 \
+        GAMME_STACK_PG_URL="$(server_url_of "$GAMME_TEST_DATABASE_URL")" GAMME_STACK_AMQP_URL="$GAMME_TEST_AMQP_URL" \
+        "$repo/scripts/contract-check.sh"
+}
+
 compose_check() {
     if docker compose version >/dev/null 2>&1; then
         docker compose -f docker-compose.yml config -q
@@ -531,8 +544,10 @@ if ((quick == 0)); then
 
     if ((stack_up)); then
         run_step "Backup round trip" backup_check
+        run_step "API contracts" contract_check
     else
         skip_step "Backup round trip" "the stack did not come up"
+        skip_step "API contracts" "the stack did not come up"
     fi
 
     run_step "Compose check" compose_check

@@ -227,6 +227,7 @@ fn http_server(
         let (readiness, routes) = (readiness.clone(), routes.clone());
         App::new()
             .app_data(methods.clone())
+            .wrap(middleware::from_fn(crate::methods::middleware))
             .wrap(middleware::from_fn(request_id::middleware))
             .app_data(problem::json_config(json_limit))
             .app_data(problem::path_config())

@@ -1,8 +1,17 @@
 //! The answer to a path a service serves, asked with a method it does not: 405 with the `Allow`
 //! header RFC 9110 asks for, from the service's own OpenAPI document. Any other unknown address
 //! stays a 404.
+//!
+//! The check runs before routing ([`middleware`]): `PATCH /api/files/limits` must not reach the
+//! route `PATCH /api/files/{id}` and answer that `limits` is not an id.
 
-use actix_web::{http::header, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{
+    body::{EitherBody, MessageBody},
+    dev::{ServiceRequest, ServiceResponse},
+    http::header,
+    middleware::Next,
+    web, HttpRequest, HttpResponse, ResponseError,
+};
 
 use crate::Problem;
 
@@ -63,23 +72,42 @@ impl MethodTable {
     }
 }
 
+/// Middleware (use with `actix_web::middleware::from_fn`, inside the request id's): a documented
+/// path asked with a method it does not serve answers 405 before any route sees it.
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let refused = req.app_data::<web::Data<MethodTable>>().and_then(|table| {
+        let allow = table.allowed(req.path())?;
+        let served = allow.split(", ").any(|method| method == req.method().as_str());
+        (!served).then(|| method_not_allowed(&allow))
+    });
+    match refused {
+        Some(response) => Ok(req.into_response(response).map_into_right_body()),
+        None => Ok(next.call(req).await?.map_into_left_body()),
+    }
+}
+
 /// The kit's default service: 405 with `Allow` at a documented path, else 404.
-pub async fn unmatched(req: HttpRequest, table: actix_web::web::Data<MethodTable>) -> HttpResponse {
+pub async fn unmatched(req: HttpRequest, table: web::Data<MethodTable>) -> HttpResponse {
     match table.allowed(req.path()) {
-        Some(allow) => {
-            let mut response = Problem::new(
-                actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
-                format!("This address answers {allow}."),
-            )
-            .error_response();
-            if let Ok(value) = header::HeaderValue::from_str(&allow) {
-                response.headers_mut().insert(header::ALLOW, value);
-            }
-            response
-        }
+        Some(allow) => method_not_allowed(&allow),
         None => crate::problem::not_found().await,
     }
+}
+
+fn method_not_allowed(allow: &str) -> HttpResponse {
+    let mut response = Problem::new(
+        actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("This address answers {allow}."),
+    )
+    .error_response();
+    if let Ok(value) = header::HeaderValue::from_str(allow) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
 }
 
 #[cfg(test)]

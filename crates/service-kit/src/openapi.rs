@@ -121,6 +121,29 @@ fn declare_password_change_required(responses: &mut Responses) {
     }
 }
 
+/// Says `additionalProperties: false` on each variant of the named schemas: serde's
+/// `deny_unknown_fields` on an internally tagged enum refuses unknown fields in every variant,
+/// which utoipa does not carry over (it does for structs). `modifiers(&ClosedVariants(&["JobInput"]))`.
+pub struct ClosedVariants(pub &'static [&'static str]);
+
+impl Modify for ClosedVariants {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else { return };
+        for name in self.0 {
+            let Some(schema) = components.schemas.get_mut(*name) else { continue };
+            let Ok(mut value) = serde_json::to_value(&*schema) else { continue };
+            for variant in value["oneOf"].as_array_mut().into_iter().flatten() {
+                if variant["type"] == "object" {
+                    variant["additionalProperties"] = serde_json::Value::Bool(false);
+                }
+            }
+            if let Ok(closed) = serde_json::from_value(value) {
+                *schema = closed;
+            }
+        }
+    }
+}
+
 /// For tests: panics when `docs/openapi/<name>.json` differs from `document`; with
 /// `GAMME_UPDATE_OPENAPI` set, rewrites it first.
 pub fn assert_committed(name: &str, document: &utoipa::openapi::OpenApi) {

@@ -84,7 +84,13 @@ pub enum JobInput {
     /// Safety and quality findings on a revision.
     ReviewRevision { procedure_id: Uuid, revision_number: i32 },
     /// An answer about documents, with the passages used.
-    AskDocument { file_ids: Vec<Uuid>, question: String },
+    AskDocument {
+        #[schema(min_items = 1)]
+        file_ids: Vec<Uuid>,
+        /// 1 to 2000 characters, not all blank.
+        #[schema(max_length = 2000, pattern = r"\S")]
+        question: String,
+    },
 }
 
 impl JobInput {
@@ -160,7 +166,7 @@ fn documents_seen(conn: &mut PgConnection, user: &AuthUser, ids: &[Uuid]) -> Res
     unique.sort();
     unique.dedup();
     if !Viewer::new(user.id, user.role).unseen_files(conn, &unique)?.is_empty() {
-        return Err(AiError::invalid("One of the documents does not exist (or was deleted)."));
+        return Err(AiError::NotFound("One of the documents does not exist (or was deleted)."));
     }
     Ok(())
 }

@@ -1,10 +1,13 @@
 //! The AI worker's OpenAPI document, served at `/api/ai/openapi.json` and committed at
 //! `docs/openapi/ai.json`.
 
-use gamme_service_kit::openapi::BearerAuth;
+use gamme_service_kit::openapi::{BearerAuth, ClosedVariants};
 use utoipa::OpenApi;
 
 use crate::{proposal, routes};
+
+/// A job's input refuses fields its kind does not have.
+const JOB_INPUT_CLOSED: ClosedVariants = ClosedVariants(&["JobInput"]);
 
 #[derive(OpenApi)]
 #[openapi(
@@ -28,7 +31,7 @@ use crate::{proposal, routes};
         proposal::Answer,
         proposal::Passage,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &JOB_INPUT_CLOSED),
 )]
 struct AiApi;
 

@@ -447,7 +447,7 @@ async fn a_viewer_cannot_ask_about_a_drafts_attachment() {
     let res = app
         .post_job(&viewer, &json!({ "kind": "ask_document", "file_ids": [draft], "question": "Quel couple ?" }))
         .await;
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "refused like a document that does not exist");
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "refused like a document that does not exist");
     assert_eq!(app.count("SELECT count(*) AS n FROM ai_jobs"), 0);
 }
 
@@ -471,7 +471,7 @@ async fn a_draft_from_an_uploaded_manual_cites_its_pages_and_a_question_gets_the
     let tech = app.user("Théo", Role::Technician);
     let question = json!({ "kind": "ask_document", "file_ids": [manual], "question": "Quel couple de serrage pour les vis du carter ?" });
     let res = app.post_job(&tech, &question).await;
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "an unpublished manual is not the technician's to quote");
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "an unpublished manual is not the technician's to quote");
     attach_to_revision(&app, &editor, &manual, "published");
     let id = queued(&app, &tech, &question).await;
     let job = app.settled(&tech, &id, Duration::from_secs(30)).await;
@@ -481,5 +481,5 @@ async fn a_draft_from_an_uploaded_manual_cites_its_pages_and_a_question_gets_the
     let res = app
         .post_job(&tech, &json!({ "kind": "ask_document", "file_ids": [uuid::Uuid::new_v4()], "question": "?" }))
         .await;
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }

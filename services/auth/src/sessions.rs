@@ -152,11 +152,20 @@ pub async fn change_password(
     current: SecretString,
     new: SecretString,
 ) -> Result<SignedIn, AuthError> {
-    passwords::validate(&new)?;
-    if current.expose_secret() == new.expose_secret() {
-        return Err(AuthError::PasswordUnchanged);
-    }
+    // The current password first: whoever holds a stolen token learns nothing, not even the
+    // rules a new password must meet, without it.
+    let unchanged = current.expose_secret() == new.expose_secret();
     let (user, attempt) = prove_password(store, limits, user_id, current).await?;
+    let refused = match passwords::validate(&new) {
+        Err(err) => Some(err),
+        Ok(()) if unchanged => Some(AuthError::PasswordUnchanged),
+        Ok(()) => None,
+    };
+    if let Some(err) = refused {
+        // The password was right: the attempt does not count against the account.
+        store.write(move |c| attempt.succeeded(c).map_err(AuthError::from)).await?;
+        return Err(err);
+    }
     if user.temporary_password_expired(chrono::Utc::now()) {
         return Err(AuthError::TemporaryPasswordExpired);
     }

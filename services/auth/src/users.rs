@@ -99,7 +99,11 @@ impl NewUser {
 #[serde(deny_unknown_fields)]
 #[schema(as = UpdateUserRequest)]
 pub struct UserChange {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub display_name: Option<String>,
     pub role: Option<Role>,
     pub is_active: Option<bool>,
@@ -392,7 +396,7 @@ pub struct UserView {
 /// Emails are compared lower-cased and trimmed.
 pub fn normalize_email(raw: &str) -> Result<String, AuthError> {
     let email = raw.trim().to_lowercase();
-    let valid = email.len() <= 254
+    let valid = email.chars().count() <= 254
         && !email.chars().any(char::is_whitespace)
         && email.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')

@@ -480,6 +480,17 @@ async fn a_pending_password_change_answers_403_everywhere_but_me_and_the_change(
     assert_eq!(me.status(), StatusCode::OK);
     assert_eq!(me.json::<Value>().await.unwrap()["must_change_password"], true);
     let renewed = support::TestApp::session(app.refresh(&first.cookie).await).await;
+    // A wrong current password is refused before the new one is judged: its rules stay unsaid.
+    let res = app
+        .client
+        .post(app.url("/api/auth/me/password"))
+        .bearer_auth(&renewed.access_token)
+        .json(&json!({ "current_password": "not-the-temporary-one", "new_password": "Password123" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(problem(res).await["code"], "invalid_credentials");
     // A common password is refused as the new one.
     let res = app
         .client

@@ -181,13 +181,11 @@ pub struct RunFilter {
     pub from: Option<DateTime<Utc>>,
     /// Started before.
     pub to: Option<DateTime<Utc>>,
-    /// `passed` or `failed`.
-    pub outcome: Option<String>,
-    /// `in_progress` or `completed`.
-    pub status: Option<String>,
+    pub outcome: Option<RunOutcome>,
+    pub status: Option<RunStatus>,
     /// `pending` (its revision requires a second person's check, not given yet), `verified` or
     /// `not_required`.
-    pub verification: Option<String>,
+    pub verification: Option<Verification>,
     pub cursor: Option<String>,
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
@@ -574,26 +572,7 @@ impl Run {
     /// newest first.
     pub fn list(conn: &mut PgConnection, filter: RunFilter, user: &AuthUser) -> Result<Page<RunSummary>> {
         let pager: Pager<(DateTime<Utc>, Uuid)> = Pager::new(RUN_PAGE, filter.limit, filter.cursor.as_deref())?;
-        let outcome = filter
-            .outcome
-            .as_deref()
-            .map(|o| o.parse::<RunOutcome>().map_err(|_| ProcError::invalid("`outcome` is `passed` or `failed`.")))
-            .transpose()?;
-        let status = filter
-            .status
-            .as_deref()
-            .map(|s| {
-                s.parse::<RunStatus>().map_err(|_| ProcError::invalid("`status` is `in_progress` or `completed`."))
-            })
-            .transpose()?;
-        let verification = filter
-            .verification
-            .as_deref()
-            .map(|v| {
-                v.parse::<Verification>()
-                    .map_err(|_| ProcError::invalid("`verification` is `pending`, `verified` or `not_required`."))
-            })
-            .transpose()?;
+        let RunFilter { outcome, status, verification, .. } = filter;
         let mut q = runs::table
             .inner_join(procedures::table.on(procedures::id.eq(runs::procedure_id)))
             .inner_join(revisions::table.on(revisions::id.eq(runs::revision_id)))

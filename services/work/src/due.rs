@@ -122,7 +122,7 @@ pub fn board(conn: &mut PgConnection, access: &Access, filter: BoardFilter) -> R
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CalendarQuery {
-    /// First day (local to `GAMME_TIME_ZONE`); today when absent.
+    /// First day (local to `GAMME_TIME_ZONE`); when absent, today, or 90 days before `to`.
     pub from: Option<NaiveDate>,
     /// Last day, at most 90 days after `from`; `from` + 90 days when absent.
     pub to: Option<NaiveDate>,
@@ -155,8 +155,17 @@ pub const MAX_CALENDAR_DAYS: i64 = 90;
 
 pub fn calendar(conn: &mut PgConnection, access: &Access, q: CalendarQuery, default: Tz) -> Result<Calendar> {
     let now = crate::now();
-    let from = q.from.unwrap_or_else(|| schedule::local_date(default, now));
-    let to = q.to.unwrap_or(from + Days::new(MAX_CALENDAR_DAYS.unsigned_abs()));
+    let span = Days::new(MAX_CALENDAR_DAYS.unsigned_abs());
+    let out_of_range = || WorkError::invalid("The calendar's dates are out of range.");
+    let (from, to) = match (q.from, q.to) {
+        (Some(from), Some(to)) => (from, to),
+        (Some(from), None) => (from, from.checked_add_days(span).ok_or_else(out_of_range)?),
+        (None, Some(to)) => (to.checked_sub_days(span).ok_or_else(out_of_range)?, to),
+        (None, None) => {
+            let today = schedule::local_date(default, now);
+            (today, today + span)
+        }
+    };
     if to < from {
         return Err(WorkError::invalid("`to` is before `from`."));
     }
@@ -164,7 +173,11 @@ pub fn calendar(conn: &mut PgConnection, access: &Access, q: CalendarQuery, defa
         return Err(WorkError::invalid(format!("A calendar spans at most {MAX_CALENDAR_DAYS} days.")));
     }
     let start = schedule::local_instant(default, from, chrono::NaiveTime::MIN);
-    let end = schedule::local_instant(default, to + Days::new(1), chrono::NaiveTime::MIN);
+    let end = schedule::local_instant(
+        default,
+        to.checked_add_days(Days::new(1)).ok_or_else(out_of_range)?,
+        chrono::NaiveTime::MIN,
+    );
     let filter = OrderFilter {
         status: Some("proposed,open,in_progress,done".into()),
         team: q.team,

@@ -58,8 +58,16 @@ pub struct Reading {
 #[serde(deny_unknown_fields)]
 pub struct MeterInput {
     pub asset_id: Uuid,
+    #[schema(
+        max_length = 100,
+        pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
+    )]
     pub name: String,
     /// `h`, `cycles`, `km`…
+    #[schema(
+        max_length = 20,
+        pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
+    )]
     pub unit: String,
 }
 

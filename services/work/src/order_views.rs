@@ -190,6 +190,9 @@ pub fn detail(conn: &mut PgConnection, access: &Access, order: WorkOrder) -> Res
 #[into_params(parameter_in = Query)]
 pub struct OrderFilter {
     /// e.g. `open,in_progress`.
+    #[param(
+        pattern = r"^( *(proposed|open|in_progress|done|cancelled)? *)(,( *(proposed|open|in_progress|done|cancelled)? *))*$"
+    )]
     pub status: Option<String>,
     pub assignee: Option<Uuid>,
     pub team: Option<Uuid>,

@@ -85,8 +85,10 @@ pub struct Plan {
 #[serde(deny_unknown_fields)]
 pub struct PlanInput {
     /// Without one, the procedure's title.
+    #[schema(max_length = 200, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$")]
     pub title: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 10000, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$")]
     pub description: String,
     pub asset_id: Uuid,
     pub procedure_id: Uuid,
@@ -116,7 +118,12 @@ pub struct PlanInput {
 #[derive(Debug, Default, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanPatch {
+    #[schema(
+        max_length = 200,
+        pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
+    )]
     pub title: Option<String>,
+    #[schema(max_length = 10000, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$")]
     pub description: Option<String>,
     #[serde(default, deserialize_with = "text::nullable")]
     #[schema(value_type = Option<Uuid>)]
@@ -307,7 +314,7 @@ impl Plan {
                 let on_asset: Option<Uuid> =
                     meters::table.find(meter_id).select(meters::asset_id).first(conn).optional()?;
                 match on_asset {
-                    None => return Err(WorkError::invalid("The meter does not exist.")),
+                    None => return Err(WorkError::NotFound("meter")),
                     Some(a) if a != asset.id => {
                         return Err(WorkError::invalid(
                             "The meter belongs to another asset: a plan counts a meter of its own asset.",

@@ -27,7 +27,7 @@ pub fn check_assignee(conn: &mut PgConnection, id: Uuid) -> Result<Person> {
 pub fn asset_and_site(conn: &mut PgConnection, asset_id: Uuid) -> Result<(AssetNode, AssetNode)> {
     let path = AssetNode::path_up(conn, asset_id)?;
     let (Some(asset), Some(site)) = (path.first().cloned(), path.last().cloned()) else {
-        return Err(WorkError::invalid("The asset does not exist."));
+        return Err(WorkError::NotFound("asset"));
     };
     if asset.archived_at.is_some() {
         return Err(WorkError::conflict("asset_archived", "This asset is archived."));
@@ -40,7 +40,7 @@ pub fn procedure(conn: &mut PgConnection, id: Uuid) -> Result<ProcedureRef> {
     match ProcedureRef::find(conn, id)? {
         Some(p) if !p.archived => Ok(p),
         Some(_) => Err(WorkError::conflict("procedure_archived", "This procedure is archived.")),
-        None => Err(WorkError::invalid("The procedure does not exist.")),
+        None => Err(WorkError::NotFound("procedure")),
     }
 }
 

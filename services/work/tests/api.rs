@@ -129,8 +129,9 @@ async fn bad_input_is_a_clear_400_and_changes_nothing() {
     let tree = app.tree("B");
     let res = app.post("/api/work/orders", &app.admin, &json!({ "title": " ", "asset_id": tree.equipment })).await;
     assert_eq!(problem(res, StatusCode::BAD_REQUEST).await["code"], "validation_failed");
+    // An asset that does not exist is not found, as at its own address.
     let res = app.post("/api/work/orders", &app.admin, &json!({ "title": "x", "asset_id": Uuid::new_v4() })).await;
-    problem(res, StatusCode::BAD_REQUEST).await;
+    assert_eq!(problem(res, StatusCode::NOT_FOUND).await["code"], "not_found");
     let res = app.get("/api/work/orders?status=finished", &app.admin).await;
     problem(res, StatusCode::BAD_REQUEST).await;
     let res = app.get("/api/work/calendar?from=2027-01-01&to=2027-06-01", &app.admin).await;

@@ -196,6 +196,7 @@ export interface components {
         };
         CreateUserRequest: {
             display_name: string;
+            /** @description Compared lower-cased; at most 254 characters. */
             email: string;
             role: components["schemas"]["Role"];
         };
@@ -244,6 +245,7 @@ export interface components {
         Role: "admin" | "editor" | "technician" | "viewer";
         SetupRequest: {
             display_name: string;
+            /** @description Compared lower-cased; at most 254 characters. */
             email: string;
             /** Format: password */
             password: string;

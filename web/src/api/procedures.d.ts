@@ -619,6 +619,32 @@ export interface components {
             /** @description Pass as `cursor` for the next page; absent on the last one. */
             next_cursor?: string | null;
         };
+        /** @description Named apart from a run's `Verification` (the second person's check): one schema name each. */
+        AuditVerification: {
+            /**
+             * Format: int64
+             * @description The first entry that does not match, when the chain is broken.
+             */
+            broken_at_seq?: number | null;
+            /**
+             * Format: int64
+             * @description The entry the latest checkpoint names, when there is one.
+             */
+            checkpoint_seq?: number | null;
+            /**
+             * Format: int64
+             * @description Sealed entries checked.
+             */
+            entries_checked: number;
+            reason?: string | null;
+            /**
+             * Format: int64
+             * @description Entries written so recently that they are not sealed yet (not checked).
+             */
+            unsealed: number;
+            /** @description True when every sealed entry matches its seal and the chain reaches the checkpoint. */
+            valid: boolean;
+        };
         CompleteRun: {
             /**
              * Format: uuid
@@ -1631,15 +1657,13 @@ export interface operations {
                 from?: string;
                 /** @description Started before. */
                 to?: string;
-                /** @description `passed` or `failed`. */
-                outcome?: string;
-                /** @description `in_progress` or `completed`. */
-                status?: string;
+                outcome?: components["schemas"]["RunOutcome"];
+                status?: components["schemas"]["RunStatus"];
                 /**
                  * @description `pending` (its revision requires a second person's check, not given yet), `verified` or
                  *     `not_required`.
                  */
-                verification?: string;
+                verification?: components["schemas"]["Verification"];
                 cursor?: string;
                 limit?: number;
             };
@@ -1747,6 +1771,15 @@ export interface operations {
             };
             /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: the `asset` filter names no asset */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1898,7 +1931,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Verification"];
+                    "application/json": components["schemas"]["AuditVerification"];
                 };
             };
             /** @description `unauthorized`: no valid access token (missing, expired, revoked, or its account deactivated) */
@@ -3172,15 +3205,13 @@ export interface operations {
                 from?: string;
                 /** @description Started before. */
                 to?: string;
-                /** @description `passed` or `failed`. */
-                outcome?: string;
-                /** @description `in_progress` or `completed`. */
-                status?: string;
+                outcome?: components["schemas"]["RunOutcome"];
+                status?: components["schemas"]["RunStatus"];
                 /**
                  * @description `pending` (its revision requires a second person's check, not given yet), `verified` or
                  *     `not_required`.
                  */
-                verification?: string;
+                verification?: components["schemas"]["Verification"];
                 cursor?: string;
                 limit?: number;
             };

@@ -1598,7 +1598,7 @@ export interface operations {
     work_calendar: {
         parameters: {
             query?: {
-                /** @description First day (local to `GAMME_TIME_ZONE`); today when absent. */
+                /** @description First day (local to `GAMME_TIME_ZONE`); when absent, today, or 90 days before `to`. */
                 from?: string;
                 /** @description Last day, at most 90 days after `from`; `from` + 90 days when absent. */
                 to?: string;
@@ -1828,6 +1828,15 @@ export interface operations {
             };
             /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such asset */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2480,6 +2489,15 @@ export interface operations {
             };
             /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such asset or procedure */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3166,6 +3184,15 @@ export interface operations {
             };
             /** @description `password_change_required`: the account still has its temporary password and must change it first */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such asset, procedure or meter */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

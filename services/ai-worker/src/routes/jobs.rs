@@ -6,6 +6,7 @@ use gamme_db::{
     paging::{PageSize, Pager},
     DbError,
 };
+use gamme_service_kit::Json;
 use gamme_service_kit::{Problem, RequestId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -50,7 +51,7 @@ pub async fn create(
     user: AuthUser,
     state: web::Data<AppState>,
     request_id: RequestId,
-    body: web::Json<JobInput>,
+    body: Json<JobInput>,
 ) -> Result<HttpResponse, Problem> {
     let (input, limit) = (body.into_inner(), state.max_open_jobs_per_user);
     let correlation = request_id.as_str().to_owned();

@@ -2,6 +2,7 @@
 
 use actix_web::{http::StatusCode, web, HttpResponse};
 use gamme_auth_token::{AuthUser, PasswordPending};
+use gamme_service_kit::Json;
 use gamme_service_kit::Problem;
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -53,7 +54,7 @@ pub struct ReauthenticateRequest {
 pub async fn reauthenticate(
     user: AuthUser,
     state: web::Data<AppState>,
-    body: web::Json<ReauthenticateRequest>,
+    body: Json<ReauthenticateRequest>,
 ) -> Result<HttpResponse, Problem> {
     let password = body.into_inner().password;
     let (user, at) = sessions::reauthenticate(&state.store, state.config.login_limits, user.id, password).await?;
@@ -73,7 +74,7 @@ pub async fn reauthenticate(
 pub async fn change_password(
     PasswordPending(user): PasswordPending,
     state: web::Data<AppState>,
-    body: web::Json<ChangePasswordRequest>,
+    body: Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, Problem> {
     let ChangePasswordRequest { current_password, new_password } = body.into_inner();
     let session =

@@ -7,6 +7,7 @@ use actix_web::{
     web, HttpRequest, HttpResponse,
 };
 use gamme_auth_token::ACCESS_TOKEN_TTL_SECS;
+use gamme_service_kit::Json;
 use gamme_service_kit::Problem;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -118,7 +119,7 @@ fn client_address(req: &HttpRequest, state: &AppState) -> String {
 pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> Result<HttpResponse, Problem> {
     let LoginRequest { email, password } = body.into_inner();
     let session =

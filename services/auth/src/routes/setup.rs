@@ -1,6 +1,7 @@
 //! First-run setup: is it needed, and create the first admin (signed in at once).
 
 use actix_web::{http::StatusCode, web, HttpResponse};
+use gamme_service_kit::Json;
 use gamme_service_kit::{Problem, RequestId};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
@@ -21,10 +22,16 @@ pub struct SetupStatus {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetupRequest {
+    /// Compared lower-cased; at most 254 characters.
+    #[schema(max_length = 254, pattern = r"^[^\s@]+@[^\s@.][^\s@]*\.[^\s@]*[^\s@.]$")]
     pub email: String,
     #[schema(value_type = String, format = Password, min_length = 8, max_length = 128)]
     pub password: SecretString,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub display_name: String,
 }
 
@@ -47,7 +54,7 @@ pub async fn status(state: web::Data<AppState>) -> Result<HttpResponse, Problem>
 pub async fn setup(
     state: web::Data<AppState>,
     request_id: RequestId,
-    body: web::Json<SetupRequest>,
+    body: Json<SetupRequest>,
 ) -> Result<HttpResponse, Problem> {
     let SetupRequest { email, password, display_name } = body.into_inner();
     let session = setup::set_up(&state.store, &email, &display_name, password, request_id.0).await?;

@@ -3,6 +3,7 @@
 
 use actix_web::{web, HttpResponse};
 use gamme_auth_token::{AuthUser, Role, Roles};
+use gamme_service_kit::Json;
 use gamme_service_kit::{Problem, RequestId};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
@@ -24,8 +25,14 @@ pub struct UserList {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
+    /// Compared lower-cased; at most 254 characters.
+    #[schema(max_length = 254, pattern = r"^[^\s@]+@[^\s@.][^\s@]*\.[^\s@]*[^\s@.]$")]
     pub email: String,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub display_name: String,
     pub role: Role,
 }
@@ -59,7 +66,7 @@ pub async fn create(
     admin: AuthUser,
     state: web::Data<AppState>,
     request_id: RequestId,
-    body: web::Json<CreateUserRequest>,
+    body: Json<CreateUserRequest>,
 ) -> Result<HttpResponse, Problem> {
     admin.require(Roles::ADMINS)?;
     let CreateUserRequest { email, display_name, role } = body.into_inner();
@@ -94,7 +101,7 @@ pub async fn update(
     state: web::Data<AppState>,
     request_id: RequestId,
     path: web::Path<Uuid>,
-    body: web::Json<UserChange>,
+    body: Json<UserChange>,
 ) -> Result<HttpResponse, Problem> {
     admin.require(Roles::ADMINS)?;
     let (id, correlation) = (path.into_inner(), Some(request_id.0));

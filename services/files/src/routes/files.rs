@@ -41,12 +41,14 @@ pub async fn get(user: AuthUser, id: web::Path<Uuid>, state: web::Data<AppState>
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// `me`, or a user's id.
+    #[param(pattern = r"^(|me|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})$")]
     uploader: Option<String>,
     /// `image`, `video`, `text`, or an exact media type such as `application/pdf`.
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     media_type: Option<String>,
     /// Part of the file name.
+    #[param(pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     q: Option<String>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,

@@ -13,7 +13,7 @@ use crate::{metadata::FileView, uploads, AppState};
 #[allow(dead_code)]
 pub struct UploadForm {
     /// One part per file; the part's file name is kept for display.
-    #[schema(value_type = Vec<String>, format = Binary)]
+    #[schema(value_type = Vec<String>, format = Binary, min_items = 1)]
     files: Vec<Vec<u8>>,
 }
 

@@ -2,6 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 use gamme_auth_token::{AuthUser, Roles};
+use gamme_service_kit::Json;
 use gamme_service_kit::{Problem, Store};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -77,11 +78,7 @@ pub async fn get(_user: AuthUser, store: web::Data<Store>, id: web::Path<Uuid>) 
     responses((status = 201, body = Asset), (status = 400, body = Problem), (status = 403, body = Problem),
         (status = 409, description = "`code_taken`", body = Problem)))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
-pub async fn create(
-    user: AuthUser,
-    store: web::Data<Store>,
-    body: web::Json<CreateAsset>,
-) -> Result<HttpResponse, Problem> {
+pub async fn create(user: AuthUser, store: web::Data<Store>, body: Json<CreateAsset>) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let input = body.into_inner();
     let asset = store.write(move |c| Asset::create(c, &user, input)).await?;
@@ -98,7 +95,7 @@ pub async fn update(
     user: AuthUser,
     store: web::Data<Store>,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateAsset>,
+    body: Json<UpdateAsset>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let (id, input) = (id.into_inner(), body.into_inner());

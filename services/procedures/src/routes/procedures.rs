@@ -1,5 +1,6 @@
 //! `/api/procedures`: search, create, read, link assets, archive, export and import.
 
+use gamme_service_kit::Json;
 use std::sync::Arc;
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -36,7 +37,8 @@ pub struct ProcedurePage {
 
 /// Search and list procedures.
 #[utoipa::path(operation_id = "procedures_list", get, path = "/api/procedures", tag = "procedures", params(SearchParams), security(("bearer" = [])),
-    responses((status = 200, body = ProcedurePage), (status = 400, body = Problem), (status = 401, body = Problem)))]
+    responses((status = 200, body = ProcedurePage), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 404, description = "`not_found`: the `asset` filter names no asset", body = Problem)))]
 pub async fn list(
     user: AuthUser,
     store: web::Data<Store>,
@@ -55,7 +57,7 @@ pub async fn list(
 pub async fn create(
     user: AuthUser,
     store: web::Data<Store>,
-    body: web::Json<CreateProcedure>,
+    body: Json<CreateProcedure>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let input = body.into_inner();
@@ -108,7 +110,7 @@ pub async fn update(
     user: AuthUser,
     store: web::Data<Store>,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateProcedure>,
+    body: Json<UpdateProcedure>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let (id, change) = (id.into_inner(), body.into_inner());
@@ -163,7 +165,7 @@ pub async fn export(
 pub async fn import(
     user: AuthUser,
     store: web::Data<Store>,
-    body: web::Json<ProcedureDocument>,
+    body: Json<ProcedureDocument>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let doc = body.into_inner();

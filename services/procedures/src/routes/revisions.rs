@@ -3,6 +3,7 @@
 use actix_web::{web, HttpResponse};
 use diesel::PgConnection;
 use gamme_auth_token::{AuthUser, Roles};
+use gamme_service_kit::Json;
 use gamme_service_kit::{Problem, RequestId, Store};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -113,7 +114,7 @@ pub async fn update(
     user: AuthUser,
     store: web::Data<Store>,
     path: web::Path<(Uuid, i32)>,
-    body: web::Json<RevisionPatch>,
+    body: Json<RevisionPatch>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let ((id, n), patch) = (path.into_inner(), body.into_inner());
@@ -133,7 +134,7 @@ pub async fn replace_content(
     user: AuthUser,
     store: web::Data<Store>,
     path: web::Path<(Uuid, i32)>,
-    body: web::Json<ContentInput>,
+    body: Json<ContentInput>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let ((id, n), input) = (path.into_inner(), body.into_inner());
@@ -174,7 +175,7 @@ pub async fn approve(
     signing: web::Data<SigningPolicy>,
     request_id: RequestId,
     path: web::Path<(Uuid, i32)>,
-    body: Option<web::Json<ReviewDecision>>,
+    body: Option<Json<ReviewDecision>>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let (id, n) = path.into_inner();
@@ -198,7 +199,7 @@ pub async fn reject(
     user: AuthUser,
     store: web::Data<Store>,
     path: web::Path<(Uuid, i32)>,
-    body: web::Json<ReviewDecision>,
+    body: Json<ReviewDecision>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let ((id, n), comment) = (path.into_inner(), body.into_inner().comment);

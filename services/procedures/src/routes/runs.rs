@@ -2,6 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 use gamme_auth_token::{AuthUser, Roles};
+use gamme_service_kit::Json;
 use gamme_service_kit::{Problem, RequestId, Store};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -52,7 +53,7 @@ pub async fn start(
     user: AuthUser,
     store: web::Data<Store>,
     request_id: RequestId,
-    body: web::Json<StartRun>,
+    body: Json<StartRun>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::RUNNERS)?;
     let (input, correlation) = (body.into_inner(), Some(request_id.as_str().to_owned()));
@@ -82,7 +83,7 @@ pub async fn record_step(
     user: AuthUser,
     store: web::Data<Store>,
     path: web::Path<(Uuid, Uuid)>,
-    body: web::Json<ResultInput>,
+    body: Json<ResultInput>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::RUNNERS)?;
     let ((run_id, step_id), input) = (path.into_inner(), body.into_inner());
@@ -108,7 +109,7 @@ pub async fn complete(
     signing: web::Data<SigningPolicy>,
     request_id: RequestId,
     id: web::Path<Uuid>,
-    body: web::Json<CompleteRun>,
+    body: Json<CompleteRun>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::RUNNERS)?;
     let (id, input, policy) = (id.into_inner(), body.into_inner(), **signing);

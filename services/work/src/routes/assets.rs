@@ -3,6 +3,7 @@
 
 use actix_web::{web, HttpResponse};
 use gamme_auth_token::{AuthUser, Roles};
+use gamme_service_kit::Json;
 use gamme_service_kit::Problem;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -52,7 +53,7 @@ pub async fn set_team(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    body: web::Json<AssetTeamInput>,
+    body: Json<AssetTeamInput>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let (id, team) = (id.into_inner(), body.into_inner().team_id);

@@ -4,6 +4,7 @@ use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use gamme_auth_token::{AuthUser, Roles};
 use gamme_db::paging::Pager;
+use gamme_service_kit::Json;
 use gamme_service_kit::{Problem, RequestId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -74,11 +75,12 @@ pub async fn list(
 /// Put a meter on an asset (editors and admins).
 #[utoipa::path(operation_id = "work_meters_create", post, path = "/api/work/meters", tag = "meters", request_body = MeterInput,
     security(("bearer" = [])), responses((status = 201, body = MeterView), (status = 400, body = Problem), (status = 403, body = Problem),
+        (status = 404, description = "`not_found`: no such asset", body = Problem),
         (status = 409, description = "`meter_name_taken`", body = Problem)))]
 pub async fn create(
     user: AuthUser,
     state: web::Data<AppState>,
-    body: web::Json<MeterInput>,
+    body: Json<MeterInput>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let input = body.into_inner();
@@ -130,7 +132,7 @@ pub async fn record(
     state: web::Data<AppState>,
     request_id: RequestId,
     id: web::Path<Uuid>,
-    body: web::Json<ReadingInput>,
+    body: Json<ReadingInput>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::RUNNERS)?;
     let (actor, id, input) = (actor(&user, &request_id), id.into_inner(), body.into_inner());
@@ -147,7 +149,7 @@ pub async fn set_sources(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    body: web::Json<MeterSources>,
+    body: Json<MeterSources>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let (id, sources) = (id.into_inner(), body.into_inner().sources);

@@ -4,6 +4,7 @@ use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use gamme_auth_token::AuthUser;
 use gamme_db::paging::{PageSize, Pager};
+use gamme_service_kit::Json;
 use gamme_service_kit::{Problem, RequestId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -39,12 +40,14 @@ pub struct OrderPage {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reason {
+    #[schema(max_length = 2000, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$")]
     pub reason: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Completion {
+    #[schema(max_length = 5000, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$")]
     pub note: Option<String>,
 }
 
@@ -81,13 +84,14 @@ pub async fn list(
 /// Make an order by hand (editors and admins). Without a team or an assignee it goes to the
 /// asset's team; without a title, it takes the procedure's.
 #[utoipa::path(operation_id = "work_orders_create", post, path = "/api/work/orders", tag = "orders", request_body = NewOrder,
-    security(("bearer" = [])), responses((status = 201, body = OrderDetail), (status = 400, body = Problem), (status = 403, body = Problem)))]
+    security(("bearer" = [])), responses((status = 201, body = OrderDetail), (status = 400, body = Problem), (status = 403, body = Problem),
+        (status = 404, description = "`not_found`: no such asset or procedure", body = Problem)))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn create(
     user: AuthUser,
     state: web::Data<AppState>,
     request_id: RequestId,
-    body: web::Json<NewOrder>,
+    body: Json<NewOrder>,
 ) -> Result<HttpResponse, Problem> {
     let actor = actor(&user, &request_id);
     let input = body.into_inner();
@@ -163,7 +167,7 @@ pub async fn update(
     state: web::Data<AppState>,
     request_id: RequestId,
     id: web::Path<Uuid>,
-    body: web::Json<OrderPatch>,
+    body: Json<OrderPatch>,
 ) -> Result<HttpResponse, Problem> {
     let patch = body.into_inner();
     act(user, state, request_id, id.into_inner(), true, move |c, _, actor, order| order.apply(c, actor, patch)).await
@@ -193,7 +197,7 @@ pub async fn cancel(
     state: web::Data<AppState>,
     request_id: RequestId,
     id: web::Path<Uuid>,
-    body: web::Json<Reason>,
+    body: Json<Reason>,
 ) -> Result<HttpResponse, Problem> {
     let reason = crate::text::optional("reason", body.into_inner().reason.as_deref(), 2000)?;
     let zone = state.default_zone;
@@ -231,7 +235,7 @@ pub async fn complete(
     state: web::Data<AppState>,
     request_id: RequestId,
     id: web::Path<Uuid>,
-    body: web::Json<Completion>,
+    body: Json<Completion>,
 ) -> Result<HttpResponse, Problem> {
     let note = crate::text::optional("note", body.into_inner().note.as_deref(), 5000)?;
     let (by, zone) = (user.id, state.default_zone);
@@ -252,7 +256,7 @@ pub async fn comment(
     state: web::Data<AppState>,
     request_id: RequestId,
     id: web::Path<Uuid>,
-    body: web::Json<CommentInput>,
+    body: Json<CommentInput>,
 ) -> Result<HttpResponse, Problem> {
     let (actor, id, input) = (actor(&user, &request_id), id.into_inner(), body.into_inner());
     let view = state

@@ -2,6 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 use gamme_auth_token::{AuthUser, Roles};
+use gamme_service_kit::Json;
 use gamme_service_kit::{Problem, RequestId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -62,21 +63,21 @@ pub async fn list(
 
 /// Make a plan (editors and admins). A meter plan takes the meter's latest reading at once.
 #[utoipa::path(operation_id = "work_plans_create", post, path = "/api/work/plans", tag = "plans", request_body = PlanInput,
-    security(("bearer" = [])), responses((status = 201, body = PlanView), (status = 400, body = Problem), (status = 403, body = Problem)))]
+    security(("bearer" = [])), responses((status = 201, body = PlanView), (status = 400, body = Problem), (status = 403, body = Problem),
+        (status = 404, description = "`not_found`: no such asset, procedure or meter", body = Problem)))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn create(
     user: AuthUser,
     state: web::Data<AppState>,
     request_id: RequestId,
-    body: web::Json<PlanInput>,
+    body: Json<PlanInput>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let (actor, input, zone) = (actor(&user, &request_id), body.into_inner(), state.default_zone);
     let view = state
         .store
         .write(move |c| {
-            let z = planning::zone_of_asset(c, input.asset_id, zone)
-                .map_err(|_| WorkError::invalid("The asset does not exist."))?;
+            let z = planning::zone_of_asset(c, input.asset_id, zone).map_err(|_| WorkError::NotFound("asset"))?;
             let mut plan = Plan::new(c, input, user.id, schedule::local_date(z, crate::now()))?;
             planning::plan_created(c, &actor, &mut plan)?;
             plan.view(c, z)
@@ -110,7 +111,7 @@ pub async fn update(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    body: web::Json<PlanPatch>,
+    body: Json<PlanPatch>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let (id, patch, zone) = (id.into_inner(), body.into_inner(), state.default_zone);

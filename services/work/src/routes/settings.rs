@@ -4,6 +4,7 @@
 use actix_web::{web, HttpResponse};
 use gamme_auth_token::{AuthUser, Roles};
 use gamme_db::procedure_refs::ProcedureRef;
+use gamme_service_kit::Json;
 use gamme_service_kit::Problem;
 use uuid::Uuid;
 
@@ -40,7 +41,7 @@ pub async fn set_site(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    body: web::Json<SiteSettings>,
+    body: Json<SiteSettings>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let (id, input) = (id.into_inner(), body.into_inner());
@@ -81,7 +82,7 @@ pub async fn set_procedure(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    body: web::Json<ProcedureSettings>,
+    body: Json<ProcedureSettings>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let (id, input) = (id.into_inner(), body.into_inner());

@@ -2,6 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 use gamme_auth_token::{AuthUser, Roles};
+use gamme_service_kit::Json;
 use gamme_service_kit::Problem;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -50,7 +51,7 @@ pub async fn list(_user: AuthUser, state: web::Data<AppState>) -> Result<HttpRes
 pub async fn create(
     user: AuthUser,
     state: web::Data<AppState>,
-    body: web::Json<TeamInput>,
+    body: Json<TeamInput>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let input = body.into_inner();
@@ -75,7 +76,7 @@ pub async fn update(
     user: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    body: web::Json<TeamPatch>,
+    body: Json<TeamPatch>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::EDITORS)?;
     let (id, patch) = (id.into_inner(), body.into_inner());
