@@ -3,7 +3,7 @@
 
 use actix_web::{web, HttpResponse};
 use gamme_auth_token::AuthUser;
-use gamme_service_kit::Problem;
+use gamme_service_kit::{Json, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -85,7 +85,7 @@ pub async fn preferences(user: AuthUser, state: web::Data<AppState>) -> Result<H
 pub async fn set_preferences(
     user: AuthUser,
     state: web::Data<AppState>,
-    body: web::Json<Preferences>,
+    body: Json<Preferences>,
 ) -> Result<HttpResponse, Problem> {
     let choices = body.into_inner().items;
     let prefs = state.store.write(move |c| notifications::set_preferences(c, user.id, &choices)).await?;
