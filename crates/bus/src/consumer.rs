@@ -29,6 +29,60 @@ pub struct Incoming {
     pub message_type: Option<String>,
     /// Deliveries before this one, as counted by a quorum queue (0 on the first).
     pub delivery_count: u32,
+    /// Why the broker dead-lettered it, on a message read from a dead-letter queue.
+    pub death: Option<Death>,
+}
+
+/// Why a message was dead-lettered: the newest entry of its `x-death` header (or the
+/// `x-first-death-reason` the broker also sets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Death {
+    /// Returned more times than its queue's `x-delivery-limit` allows: its consumers kept
+    /// stopping before they acked it (crashes count) or kept requeueing it.
+    DeliveryLimit,
+    /// A consumer rejected it without requeueing ([`Outcome::DeadLetter`]).
+    Rejected,
+    /// Its time to live ran out.
+    Expired,
+    /// A full queue pushed it out.
+    MaxLength,
+    /// A reason this version of Gamme does not know.
+    Other(String),
+}
+
+impl Death {
+    fn from_reason(reason: &str) -> Self {
+        match reason {
+            "delivery_limit" => Death::DeliveryLimit,
+            "rejected" => Death::Rejected,
+            "expired" => Death::Expired,
+            "maxlen" => Death::MaxLength,
+            other => Death::Other(other.to_owned()),
+        }
+    }
+
+    fn from_headers(headers: Option<&FieldTable>) -> Option<Self> {
+        let headers = headers?.inner();
+        let newest = match headers.get("x-death") {
+            Some(AMQPValue::FieldArray(deaths)) => deaths.as_slice().first().and_then(|d| match d {
+                AMQPValue::FieldTable(t) => long_string(t.inner().get("reason")),
+                _ => None,
+            }),
+            _ => None,
+        };
+        newest
+            .or_else(|| long_string(headers.get("x-last-death-reason")))
+            .or_else(|| long_string(headers.get("x-first-death-reason")))
+            .map(|reason| Death::from_reason(&reason))
+    }
+}
+
+fn long_string(value: Option<&AMQPValue>) -> Option<String> {
+    match value? {
+        AMQPValue::LongString(s) => Some(String::from_utf8_lossy(s.as_bytes()).into_owned()),
+        AMQPValue::ShortString(s) => Some(s.as_str().to_owned()),
+        _ => None,
+    }
 }
 
 /// What to do with a message once its handler is done.
@@ -76,6 +130,7 @@ impl Incoming {
             correlation_id: p.correlation_id().as_ref().map(|s| s.to_string()),
             message_type: p.kind().as_ref().map(|s| s.to_string()),
             delivery_count: delivery_count(p.headers().as_ref()),
+            death: Death::from_headers(p.headers().as_ref()),
         }
     }
 }

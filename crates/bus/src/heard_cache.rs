@@ -179,6 +179,7 @@ mod tests {
             correlation_id: None,
             message_type: Some("user.updated".into()),
             delivery_count: 0,
+            death: None,
         })
     }
 
@@ -227,6 +228,7 @@ mod tests {
             correlation_id: None,
             message_type: None,
             delivery_count: 0,
+            death: None,
         };
         cache.heard(Heard::Event(garbled), by_user);
         assert_eq!(cache.size(), (0, 0), "an unreadable event forgets everything");

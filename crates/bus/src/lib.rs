@@ -11,7 +11,7 @@ pub mod outbox;
 pub mod topology;
 
 pub use connection::{Bus, BusError};
-pub use consumer::{Heard, Incoming, Outcome};
+pub use consumer::{Death, Heard, Incoming, Outcome};
 pub use envelope::{Envelope, Event, FlaggedStep, WorkOrderSnapshot, SCHEMA_VERSION};
 pub use outbox::OutboxRelay;
 pub use topology::{EventQueue, Topology, WorkQueue};

@@ -10,7 +10,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use gamme_bus::{consumer, Bus, Outcome, Topology, WorkQueue};
+use gamme_bus::{consumer, Bus, Death, Outcome, Topology, WorkQueue};
 use lapin::{
     options::{BasicGetOptions, QueueDeclareOptions},
     types::FieldTable,
@@ -80,6 +80,52 @@ async fn a_job_that_always_fails_is_dead_lettered_after_five_attempts() {
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(attempts.load(Ordering::SeqCst), 5);
+    shutdown.cancel();
+    worker.await.unwrap();
+    assert_eq!(dead_letter_reasons(&bus, 1).await, [Some(Death::DeliveryLimit)]);
+    delete_test_queues(&bus).await;
+}
+
+/// Consumes `n` dead letters and says why each was dead-lettered.
+async fn dead_letter_reasons(bus: &Bus, n: usize) -> Vec<Option<Death>> {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let shutdown = CancellationToken::new();
+    let reader = tokio::spawn(consumer::run(
+        bus.clone(),
+        bus.topology().dead_letter_queue(&WORK),
+        4,
+        shutdown.clone(),
+        move |msg| {
+            let _ = tx.send(msg.death);
+            async { Outcome::Ack }
+        },
+    ));
+    let mut reasons = Vec::new();
+    while reasons.len() < n {
+        let reason = tokio::time::timeout(Duration::from_secs(20), rx.recv()).await.unwrap().unwrap();
+        reasons.push(reason);
+    }
+    shutdown.cancel();
+    reader.await.unwrap();
+    reasons
+}
+
+#[tokio::test]
+async fn a_dead_letter_says_why_it_was_dead_lettered() {
+    let bus = bus();
+    publish_job(&bus, b"bad").await;
+    let shutdown = CancellationToken::new();
+    let worker = tokio::spawn(consumer::run(
+        bus.clone(),
+        bus.topology().queue(WORK.name),
+        4,
+        shutdown.clone(),
+        |msg| async move {
+            assert_eq!(msg.death, None, "a first delivery was never dead-lettered");
+            Outcome::DeadLetter
+        },
+    ));
+    assert_eq!(dead_letter_reasons(&bus, 1).await, [Some(Death::Rejected)]);
     shutdown.cancel();
     worker.await.unwrap();
     delete_test_queues(&bus).await;

@@ -24,6 +24,7 @@ diesel::table! {
         started_at -> Nullable<Timestamptz>,
         finished_at -> Nullable<Timestamptz>,
         updated_at -> Timestamptz,
+        lease_until -> Nullable<Timestamptz>,
     }
 }
 

@@ -21,6 +21,10 @@ pub struct AiConfig {
     /// First pause before a job that failed for a transient reason goes back to the queue;
     /// doubled per attempt, at most 30 s (`GAMME_AI_REQUEUE_PAUSE_MS`, 2000).
     pub requeue_pause: Duration,
+    /// How long a running job stays with its worker without word from it
+    /// (`GAMME_AI_LEASE_SECS`, 30, at least 1): the worker renews it every third of that, and
+    /// every replica looks as often for jobs whose lease ran out, to take them back.
+    pub lease: Duration,
     /// Consume jobs in this process (`GAMME_AI_CONSUME`, true); tests of the API alone turn it off.
     pub consume: bool,
 }
@@ -45,6 +49,7 @@ impl ServiceConfig for AiConfig {
             max_open_jobs_per_user: env.parse("GAMME_AI_MAX_OPEN_JOBS_PER_USER", 10)?,
             llm,
             requeue_pause: Duration::from_millis(env.parse("GAMME_AI_REQUEUE_PAUSE_MS", 2000)?),
+            lease: env.seconds("GAMME_AI_LEASE_SECS", 30)?.max(Duration::from_secs(1)),
             consume: env.parse("GAMME_AI_CONSUME", true)?,
         })
     }

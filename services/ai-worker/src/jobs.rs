@@ -1,10 +1,47 @@
 //! AI jobs: what was asked, by whom, and what came of it. A job's life is one table
 //! ([`JobStatus::may_become`]); every change of status goes through [`Job::transition`], which
 //! only moves a job that stands where that table allows. A job is settled once: the first
-//! result written wins and a redelivered message for a settled job is skipped.
+//! result written wins, a redelivered message for a settled job is skipped, and each settled
+//! job announces `ai.job.finished` once, in the transaction that settled it.
+//!
+//! # Attempts, leases and redeliveries
+//!
+//! The broker is the one who counts attempts: a job's `attempts` is the delivery its worker
+//! took it from (`x-delivery-count + 1`), written when the delivery starts it. A delivery that
+//! was prefetched but never started still counts (the broker counted it), so the number a
+//! person sees is the one the broker dead-letters on.
+//!
+//! A running job holds a lease (`lease_until`) that its worker renews while it works
+//! ([`Job::renew`], every third of `GAMME_AI_LEASE_SECS`). Three things can end a worker's hold
+//! on a job, and they are told apart this way:
+//!
+//! - **The worker's connection to the broker goes** (the process was killed, crashed, or lost
+//!   its network): the broker hands the unacked message to another worker at once, and that
+//!   delivery *takes the job over* — [`Job::start`] moves a running job to running again, with
+//!   its own attempt number and a fresh lease. If the old worker is in fact still alive and
+//!   finishes first, its result stands (first result wins) and the new delivery is skipped.
+//! - **The lease runs out** (nobody renewed it for a whole lease): either the broker has not
+//!   yet redelivered the message (every worker is down or busy) or the message will never come
+//!   back. The sweep ([`Job::take_back_expired`], run by every replica, safe to run at once:
+//!   each row is moved by one `UPDATE … WHERE lease_until < now() … RETURNING`) puts the job
+//!   back to `queued` while the broker still has deliveries left for it, so the person sees it
+//!   waiting, not running; its message takes it again when redelivered. A job whose lease ran
+//!   out on its last attempt is failed: the broker dead-letters its message when that delivery
+//!   returns, and nobody else would settle it.
+//! - **The broker dead-letters the message** (delivery limit reached, or rejected): the
+//!   dead-letter consumer fails the job at once if it is not settled ([`Job::fail_dead_lettered`])
+//!   and acks the dead letter either way, so a job that had in fact succeeded keeps its one
+//!   result and its one event.
+
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
+use diesel::{
+    data_types::PgInterval,
+    dsl,
+    prelude::*,
+    sql_types::{Interval, Nullable, Timestamptz},
+};
 use gamme_auth_token::{AuthUser, Roles};
 use gamme_bus::{outbox, Envelope, Event, WorkQueue};
 use gamme_db::{file_access::Viewer, locks, revision_texts::RevisionText, schema::ai_jobs};
@@ -206,6 +243,9 @@ pub struct Job {
     pub finished_at: Option<DateTime<Utc>>,
     #[serde(skip)]
     pub updated_at: DateTime<Utc>,
+    /// Until when the worker on a running job holds it (see the module's documentation).
+    #[serde(skip)]
+    pub lease_until: Option<DateTime<Utc>>,
 }
 
 /// How a job ended, as its worker records it.
@@ -229,6 +269,20 @@ struct Changes<'a> {
     model: Option<Option<&'a str>>,
     started_at: Option<DateTime<Utc>>,
     finished_at: Option<DateTime<Utc>>,
+    /// The broker's number of the delivery that starts the job (`x-delivery-count + 1`).
+    attempts: Option<i32>,
+}
+
+/// What a person reads of a job that was taken back after its worker stopped without a word.
+const INTERRUPTED: &str = "The assistant stopped while working on this job; it is waiting to be tried again.";
+
+/// What a person reads of a job given up because its worker stopped `attempts` times (it
+/// was killed, crashed or lost its connections) before it could finish.
+pub fn interrupted_too_often(attempts: i32) -> String {
+    format!(
+        "The assistant stopped while working on this job {attempts} times, so Gamme gave up on it. \
+         Ask again; if it keeps happening, tell your administrator."
+    )
 }
 
 impl Job {
@@ -265,6 +319,7 @@ impl Job {
             started_at: None,
             finished_at: None,
             updated_at: now,
+            lease_until: None,
         };
         diesel::insert_into(ai_jobs::table).values(&job).execute(conn)?;
         outbox::enqueue_work(conn, &JOBS, "ai.job", Some(correlation), json!(JobMessage { job_id: job.id }))?;
@@ -309,34 +364,54 @@ impl Job {
     }
 
     /// Moves job `id` to `to` if it stands where [`JobStatus::may_become`] allows; the job as
-    /// it now is, or `None` when it did not move. `attempt` counts a delivery; `usage` adds
-    /// the tokens spent.
+    /// it now is, or `None` when it did not move. `usage` adds the tokens spent. A job moved to
+    /// running holds a lease of `lease` from now (by the database's clock, which every replica
+    /// shares); a job moved anywhere else holds none.
     fn transition(
         conn: &mut PgConnection,
         id: Uuid,
         to: JobStatus,
         changes: Changes<'_>,
-        attempt: bool,
+        lease: Duration,
         usage: Usage,
     ) -> QueryResult<Option<Self>> {
+        let lease = (to == JobStatus::Running).then(|| lease_interval(lease));
         diesel::update(ai_jobs::table.find(id).filter(ai_jobs::status.eq_any(to.may_become())))
             .set((
                 ai_jobs::status.eq(to),
                 changes,
-                ai_jobs::attempts.eq(ai_jobs::attempts + i32::from(attempt)),
+                // now() + NULL is NULL: no lease.
+                ai_jobs::lease_until
+                    .eq(dsl::now.into_sql::<Nullable<Timestamptz>>() + lease.into_sql::<Nullable<Interval>>()),
                 ai_jobs::prompt_tokens.eq(ai_jobs::prompt_tokens + usage.prompt_tokens),
                 ai_jobs::completion_tokens.eq(ai_jobs::completion_tokens + usage.completion_tokens),
-                ai_jobs::updated_at.eq(diesel::dsl::now),
+                ai_jobs::updated_at.eq(dsl::now),
             ))
             .returning(Job::as_returning())
             .get_result(conn)
             .optional()
     }
 
-    /// Marks a delivery as started: `None` when the job is already settled (skip it).
-    pub fn start(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<Self>> {
-        let changes = Changes { started_at: Some(Utc::now()), ..Changes::default() };
-        Job::transition(conn, id, JobStatus::Running, changes, true, Usage::default())
+    /// Starts the job for the delivery numbered `attempt` by the broker, with a lease of
+    /// `lease`; a running job is taken over (its worker's connection went, so the broker gave
+    /// the message to this one). `None` when the job is already settled (skip it).
+    pub fn start(conn: &mut PgConnection, id: Uuid, attempt: i32, lease: Duration) -> QueryResult<Option<Self>> {
+        let changes = Changes { started_at: Some(Utc::now()), attempts: Some(attempt), ..Changes::default() };
+        Job::transition(conn, id, JobStatus::Running, changes, lease, Usage::default())
+    }
+
+    /// Renews the lease of a running job for `lease` from now. The job's status after: a
+    /// settled job is not worth working on any more; `None` when it is gone. A job no longer
+    /// running is left as it is (it was taken back while its worker could not renew, or put
+    /// back to the queue): its worker may still settle it.
+    pub fn renew(conn: &mut PgConnection, id: Uuid, lease: Duration) -> QueryResult<Option<JobStatus>> {
+        let renewed = diesel::update(ai_jobs::table.find(id).filter(ai_jobs::status.eq(JobStatus::Running)))
+            .set(ai_jobs::lease_until.eq(dsl::now.into_sql::<Nullable<Timestamptz>>() + lease_interval(lease)))
+            .execute(conn)?;
+        if renewed == 1 {
+            return Ok(Some(JobStatus::Running));
+        }
+        ai_jobs::table.find(id).select(ai_jobs::status).first(conn).optional()
     }
 
     /// Settles the job and announces `ai.job.finished`, together; false when another
@@ -350,51 +425,96 @@ impl Job {
             finished_at: Some(Utc::now()),
             ..Changes::default()
         };
-        if Job::transition(conn, self.id, end.status, changes, false, end.usage)?.is_none() {
-            return Ok(false);
+        match Job::transition(conn, self.id, end.status, changes, Duration::ZERO, end.usage)? {
+            Some(job) => job.announce(conn, correlation).map(|()| true),
+            None => Ok(false),
         }
+    }
+
+    /// `ai.job.finished`, in the transaction that settled the job.
+    fn announce(&self, conn: &mut PgConnection, correlation: Option<String>) -> QueryResult<()> {
         let event = Event::AiJobFinished {
             job_id: self.id,
             owner_id: self.owner_id,
             kind: self.kind.to_string(),
-            status: end.status.to_string(),
+            status: self.status.to_string(),
         };
-        outbox::enqueue(conn, &Envelope::new(event, correlation))?;
-        Ok(true)
+        outbox::enqueue(conn, &Envelope::new(event, correlation))
     }
 
     /// Back to the queue after a transient failure: tokens spent so far are kept.
     pub fn requeue(conn: &mut PgConnection, id: Uuid, reason: &str, usage: Usage) -> QueryResult<()> {
         let changes = Changes { error: Some(Some(reason)), ..Changes::default() };
-        Job::transition(conn, id, JobStatus::Queued, changes, false, usage).map(drop)
+        Job::transition(conn, id, JobStatus::Queued, changes, Duration::ZERO, usage).map(drop)
     }
 
     /// Cancels a queued job (the person's own, or any for an admin).
     pub fn cancel(conn: &mut PgConnection, user: &AuthUser, id: Uuid) -> Result<Self> {
         let job = Job::find_visible(conn, user, id)?;
         let changes = Changes { finished_at: Some(Utc::now()), ..Changes::default() };
-        Job::transition(conn, job.id, JobStatus::Cancelled, changes, false, Usage::default())?.ok_or(AiError::NotQueued)
+        Job::transition(conn, job.id, JobStatus::Cancelled, changes, Duration::ZERO, Usage::default())?
+            .ok_or(AiError::NotQueued)
     }
 
-    /// Fails the jobs whose worker died on their last attempt (the broker dead-lettered the
-    /// message, so nobody will settle them) and that nothing touched since `stale_before`.
-    pub fn fail_abandoned(
+    /// Fails a job whose message the broker dead-lettered, with `error` for the person, if it
+    /// is not settled yet; `attempts`, when known, is the broker's count of its deliveries.
+    /// False when it was settled already (its result and its one event stand).
+    pub fn fail_dead_lettered(
         conn: &mut PgConnection,
-        max_attempts: i32,
-        stale_before: DateTime<Utc>,
-    ) -> QueryResult<usize> {
-        let changes = Changes {
-            error: Some(Some("The assistant stopped while working on this job too many times.")),
-            finished_at: Some(Utc::now()),
-            ..Changes::default()
-        };
-        diesel::update(
+        id: Uuid,
+        error: &str,
+        attempts: Option<i32>,
+        correlation: Option<String>,
+    ) -> QueryResult<bool> {
+        let changes =
+            Changes { error: Some(Some(error)), finished_at: Some(Utc::now()), attempts, ..Changes::default() };
+        match Job::transition(conn, id, JobStatus::Failed, changes, Duration::ZERO, Usage::default())? {
+            Some(job) => job.announce(conn, correlation).map(|()| true),
+            None => Ok(false),
+        }
+    }
+
+    /// Takes back the running jobs whose lease ran out (see the module's documentation): back
+    /// to `queued` while the broker has deliveries left for them, failed (and announced) on
+    /// their last one. Safe for every replica to run at once: each job is moved by one of them.
+    pub fn take_back_expired(conn: &mut PgConnection, max_attempts: i32) -> QueryResult<TakenBack> {
+        let expired = || {
             ai_jobs::table
                 .filter(ai_jobs::status.eq(JobStatus::Running))
-                .filter(ai_jobs::attempts.ge(max_attempts))
-                .filter(ai_jobs::updated_at.lt(stale_before)),
-        )
-        .set((ai_jobs::status.eq(JobStatus::Failed), changes, ai_jobs::updated_at.eq(diesel::dsl::now)))
-        .execute(conn)
+                .filter(ai_jobs::lease_until.lt(dsl::now.into_sql::<Nullable<Timestamptz>>()))
+        };
+        let given_up: Vec<Job> = diesel::update(expired().filter(ai_jobs::attempts.ge(max_attempts)))
+            .set((
+                ai_jobs::status.eq(JobStatus::Failed),
+                ai_jobs::error.eq(interrupted_too_often(max_attempts)),
+                ai_jobs::finished_at.eq(dsl::now),
+                ai_jobs::lease_until.eq(None::<DateTime<Utc>>),
+                ai_jobs::updated_at.eq(dsl::now),
+            ))
+            .returning(Job::as_returning())
+            .get_results(conn)?;
+        for job in &given_up {
+            job.announce(conn, None)?;
+        }
+        let requeued = diesel::update(expired())
+            .set((
+                ai_jobs::status.eq(JobStatus::Queued),
+                ai_jobs::error.eq(INTERRUPTED),
+                ai_jobs::lease_until.eq(None::<DateTime<Utc>>),
+                ai_jobs::updated_at.eq(dsl::now),
+            ))
+            .execute(conn)?;
+        Ok(TakenBack { requeued, failed: given_up.len() })
     }
+}
+
+/// What a sweep took back: jobs put back to the queue, jobs failed on their last attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TakenBack {
+    pub requeued: usize,
+    pub failed: usize,
+}
+
+fn lease_interval(lease: Duration) -> PgInterval {
+    PgInterval::from_microseconds(i64::try_from(lease.as_micros()).unwrap_or(i64::MAX))
 }

@@ -13,7 +13,7 @@ pub mod sources;
 pub mod texts;
 pub mod worker;
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use actix_web::web;
 use anyhow::Context;
@@ -67,22 +67,29 @@ impl Service for AiWorker {
             provider,
             texts: texts.clone(),
             requeue_pause: config.requeue_pause,
+            lease: config.lease,
         });
         let queue = backbone.bus.topology().queue(worker::JOBS.name);
+        let dead_letters = backbone.bus.topology().dead_letter_queue(&worker::JOBS);
         let (bus, shutdown) = (backbone.bus.clone(), backbone.shutdown.clone());
         let listener = gamme_bus::consumer::listen(bus.clone(), texts::EVENTS, shutdown.clone(), move |heard| {
             if let gamme_bus::Heard::Event(m) = heard {
                 texts.heard(m);
             }
         });
-        let jobs = gamme_bus::consumer::run(bus, queue, config.concurrency, shutdown.clone(), move |msg| {
+        let jobs = gamme_bus::consumer::run(bus.clone(), queue, config.concurrency, shutdown.clone(), move |msg| {
             worker.clone().handle(msg)
         });
-        let abandoned = worker::sweep_abandoned(store, Duration::from_secs(15 * 60), shutdown);
+        let dead_store = store.clone();
+        let dead = gamme_bus::consumer::run(bus, dead_letters, 4, shutdown.clone(), move |msg| {
+            worker::handle_dead_letter(dead_store.clone(), msg)
+        });
+        let expired = worker::take_back_expired(store, config.lease / 3, shutdown);
         Ok(parts
             .task("AI job consumer", jobs)
+            .task("AI dead-letter consumer", dead)
             .task("document text listener", listener)
-            .task("abandoned job sweep", abandoned))
+            .task("expired lease sweep", expired))
     }
 }
 

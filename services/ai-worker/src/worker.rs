@@ -1,20 +1,22 @@
-//! The job consumer: takes a job from the queue, runs it with the provider, commits the result
-//! (and `ai.job.finished`) and only then acks. Transient failures go back to the queue until
-//! the last attempt, after which the job is failed and dead-lettered; a settled job that comes
-//! back is acked and skipped, so each job has exactly one result.
+//! The job consumer: takes a job from the queue, runs it with the provider while renewing its
+//! lease, commits the result (and `ai.job.finished`) and only then acks. Transient failures go
+//! back to the queue until the last attempt, after which the job is failed and dead-lettered; a
+//! settled job that comes back is acked and skipped, so each job has exactly one result. Also
+//! here: the dead-letter consumer and the sweep of expired leases (how the three fit together
+//! is told in [`crate::jobs`]).
 
 use std::{panic::AssertUnwindSafe, sync::Arc, time::Duration};
 
 use futures_util::FutureExt;
 use gamme_backoff::Backoff;
-use gamme_bus::{Incoming, Outcome};
+use gamme_bus::{Death, Incoming, Outcome};
 use gamme_db::{documents, revision_texts::RevisionText, DbError};
 use gamme_service_kit::Store;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use crate::{
-    jobs::{Job, JobInput, JobStatus, Settlement},
+    jobs::{interrupted_too_often, Job, JobInput, JobStatus, Settlement},
     provider::{Answered, Assistant, Provider, ProviderError, Task, Usage},
     texts::{TextReady, WaitError},
 };
@@ -35,6 +37,9 @@ pub struct Worker {
     pub provider: Arc<Provider>,
     pub texts: Arc<TextReady>,
     pub requeue_pause: Duration,
+    /// How long a running job is held without renewal (`GAMME_AI_LEASE_SECS`); renewed every
+    /// third of it.
+    pub lease: Duration,
 }
 
 /// A database failure while working on a job: transient, the job goes back to the queue.
@@ -56,7 +61,10 @@ impl Worker {
             return Outcome::DeadLetter;
         };
         tracing::Span::current().record("job_id", tracing::field::display(job_id));
-        let started = self.store.write(move |c| Job::start(c, job_id).map_err(DbError::from)).await;
+        // The broker's count, never one of our own: the two cannot drift apart.
+        let attempt = i32::try_from(msg.delivery_count).unwrap_or(i32::MAX - 1) + 1;
+        let lease = self.lease;
+        let started = self.store.write(move |c| Job::start(c, job_id, attempt, lease).map_err(DbError::from)).await;
         let job = match started {
             Ok(Some(job)) => job,
             Ok(None) => {
@@ -69,15 +77,21 @@ impl Worker {
                 return Outcome::Requeue;
             }
         };
-        let last_attempt = job.attempts >= MAX_ATTEMPTS || msg.delivery_count + 1 >= MAX_ATTEMPTS as u32;
-        let outcome = AssertUnwindSafe(self.execute(&job)).catch_unwind().await.unwrap_or_else(|_| {
-            tracing::error!("the job's handler panicked");
-            Err(ProviderError::Transient {
-                reason: "an internal error".into(),
-                retry_after: None,
-                usage: Usage::default(),
-            })
-        });
+        let last_attempt = attempt >= MAX_ATTEMPTS;
+        let outcome = tokio::select! {
+            outcome = AssertUnwindSafe(self.execute(&job)).catch_unwind() => outcome.unwrap_or_else(|_| {
+                tracing::error!("the job's handler panicked");
+                Err(ProviderError::Transient {
+                    reason: "an internal error".into(),
+                    retry_after: None,
+                    usage: Usage::default(),
+                })
+            }),
+            status = self.hold_lease(job.id) => {
+                tracing::info!(?status, "the job was settled elsewhere; leaving it");
+                return Outcome::Ack;
+            }
+        };
         let (provider, model) = (self.provider.name(), self.provider.model().map(str::to_owned));
         let end =
             |status, result, error, usage| Settlement { status, result, error, provider, model: model.clone(), usage };
@@ -89,46 +103,61 @@ impl Worker {
                 self.settle(&job, end(JobStatus::Failed, None, Some(message), usage), msg.correlation_id).await
             }
             Err(ProviderError::Transient { reason, usage, .. }) if last_attempt => {
-                let message = format!(
-                    "The assistant gave up after {} attempts: {reason}. Try again later.",
-                    job.attempts.max(MAX_ATTEMPTS)
-                );
+                let message = format!("The assistant gave up after {attempt} attempts: {reason}. Try again later.");
                 return match self
                     .settle(&job, end(JobStatus::Failed, None, Some(message), usage), msg.correlation_id)
                     .await
                 {
-                    Ok(()) => Outcome::DeadLetter,
+                    Ok(true) => Outcome::DeadLetter,
+                    // Another delivery settled it: its result stands, nothing to dead-letter.
+                    Ok(false) => Outcome::Ack,
                     Err(()) => Outcome::Requeue,
                 };
             }
             Err(ProviderError::Transient { reason, usage, .. }) => {
-                tracing::info!(%reason, attempt = job.attempts, "transient failure; the job goes back to the queue");
+                tracing::info!(%reason, attempt, "transient failure; the job goes back to the queue");
                 let message = format!("Waiting to try again: {reason}.");
                 let id = job.id;
                 let _ = self.store.write(move |c| Job::requeue(c, id, &message, usage).map_err(DbError::from)).await;
                 let pause = Backoff::exponential(self.requeue_pause, Duration::from_secs(30))
-                    .nth(u32::try_from(job.attempts).unwrap_or(1));
+                    .nth(u32::try_from(attempt).unwrap_or(1));
                 tokio::time::sleep(pause).await;
                 return Outcome::Requeue;
             }
         };
         match settled {
-            Ok(()) => Outcome::Ack,
+            Ok(_) => Outcome::Ack,
             Err(()) => Outcome::Requeue,
         }
     }
 
-    /// Commits the job's end and its event together.
-    async fn settle(&self, job: &Job, end: Settlement, correlation: Option<String>) -> Result<(), ()> {
+    /// Renews the job's lease every third of it for as long as it is awaited; returns only when
+    /// the job was settled by someone else (another delivery of it, or the dead-letter consumer),
+    /// with its status, or `None` when it is gone. A renewal that fails is not fatal: the job
+    /// goes on, and if the lease runs out the sweep takes the job back.
+    async fn hold_lease(&self, id: Uuid) -> Option<JobStatus> {
+        let lease = self.lease;
+        loop {
+            tokio::time::sleep(lease / 3).await;
+            match self.store.write(move |c| Job::renew(c, id, lease).map_err(DbError::from)).await {
+                Ok(Some(JobStatus::Running | JobStatus::Queued)) => {}
+                Ok(settled) => return settled,
+                Err(err) => tracing::warn!(error = %err, "cannot renew the job's lease"),
+            }
+        }
+    }
+
+    /// Commits the job's end and its event together: true when this delivery settled it.
+    async fn settle(&self, job: &Job, end: Settlement, correlation: Option<String>) -> Result<bool, ()> {
         let (job, status) = (job.clone(), end.status);
         match self.store.write(move |c| job.settle(c, &end, correlation).map_err(DbError::from)).await {
             Ok(true) => {
                 tracing::info!(status = %status, "job settled");
-                Ok(())
+                Ok(true)
             }
             Ok(false) => {
                 tracing::info!("another delivery settled this job first; keeping its result");
-                Ok(())
+                Ok(false)
             }
             Err(err) => {
                 tracing::warn!(error = %err, "cannot record the job's result; it goes back to the queue");
@@ -212,22 +241,61 @@ impl Worker {
     }
 }
 
-/// Marks failed the jobs whose worker died on their last attempt (the broker dead-lettered
-/// the message, so nobody will settle them), every minute, until `shutdown`.
-pub async fn sweep_abandoned(store: Store, stale_after: Duration, shutdown: CancellationToken) {
+/// A dead letter of the job queue: its job is failed at once if nothing settled it, with a
+/// sentence for the person that says why, and the dead letter is acked either way (a job that
+/// had in fact succeeded keeps its one result and its one event). Only a database that does
+/// not answer keeps the dead letter, for a later try.
+#[tracing::instrument(skip_all, fields(job_id = tracing::field::Empty, reason = ?msg.death))]
+pub async fn handle_dead_letter(store: Store, msg: Incoming) -> Outcome {
+    let Ok(JobMessage { job_id }) = serde_json::from_slice(&msg.body) else {
+        tracing::error!(message_id = ?msg.message_id, "a dead letter without a job id; dropping it");
+        return Outcome::Ack;
+    };
+    tracing::Span::current().record("job_id", tracing::field::display(job_id));
+    let (error, attempts) = match msg.death {
+        // Every delivery the broker allows was made and none was acked: its workers stopped.
+        Some(Death::DeliveryLimit) => (interrupted_too_often(MAX_ATTEMPTS), Some(MAX_ATTEMPTS)),
+        _ => (
+            "The assistant could not finish this job. Ask again; if it keeps happening, tell your administrator."
+                .to_owned(),
+            None,
+        ),
+    };
+    let correlation = msg.correlation_id;
+    let failed = store
+        .write(move |c| Job::fail_dead_lettered(c, job_id, &error, attempts, correlation).map_err(DbError::from))
+        .await;
+    match failed {
+        Ok(true) => {
+            tracing::warn!("the job's message was dead-lettered: the job is failed");
+            Outcome::Ack
+        }
+        Ok(false) => {
+            tracing::info!("a dead letter for a settled (or unknown) job: dropped");
+            Outcome::Ack
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, "cannot fail the dead-lettered job; the dead letter is kept");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            Outcome::Requeue
+        }
+    }
+}
+
+/// Takes back the running jobs whose lease ran out ([`Job::take_back_expired`]) every `every`,
+/// until `shutdown`. Every replica runs it; each job is moved by one of them.
+pub async fn take_back_expired(store: Store, every: Duration, shutdown: CancellationToken) {
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => return,
-            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            _ = tokio::time::sleep(every) => {}
         }
-        let stale_before =
-            chrono::Utc::now() - chrono::TimeDelta::from_std(stale_after).unwrap_or(chrono::TimeDelta::MAX);
-        let swept =
-            store.write(move |c| Job::fail_abandoned(c, MAX_ATTEMPTS, stale_before).map_err(DbError::from)).await;
-        match swept {
-            Ok(n) if n > 0 => tracing::warn!(jobs = n, "marked abandoned jobs failed"),
+        match store.write(|c| Job::take_back_expired(c, MAX_ATTEMPTS).map_err(DbError::from)).await {
+            Ok(taken) if taken.requeued + taken.failed > 0 => {
+                tracing::warn!(requeued = taken.requeued, failed = taken.failed, "took back jobs whose lease ran out");
+            }
             Ok(_) => {}
-            Err(err) => tracing::warn!(error = %err, "cannot sweep abandoned jobs"),
+            Err(err) => tracing::warn!(error = %err, "cannot take back jobs whose lease ran out"),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! AI jobs through the API and the real queue: offline drafting, limits and permissions,
-//! exactly one result per job, retries ending in the dead-letter queue, and competing worker
-//! processes (one of them killed mid-job).
+//! exactly one result per job, retries ending in the dead-letter queue, competing worker
+//! processes (killed mid-job, or stopped), dead letters and leases that run out.
 
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
@@ -149,7 +149,7 @@ async fn jobs_are_private_limited_per_person_and_cancellable_while_queued() {
 }
 
 #[tokio::test]
-async fn a_redelivered_finished_job_is_acked_and_skipped() {
+async fn a_finished_job_that_comes_back_is_acked_with_no_second_result_or_event() {
     let app = TestApp::spawn(1, |_| {}).await;
     let editor = app.user("Alice", Role::Editor);
     let id = queued(&app, &editor, &draft(MANUEL_FR)).await;
@@ -171,16 +171,34 @@ async fn a_redelivered_finished_job_is_acked_and_skipped() {
             .await
             .unwrap();
     }
-    let queue = Topology::new(&app.prefix).queue(JOBS.name);
+    // And as a dead letter, as when the broker dead-lettered a message whose ack was lost.
+    let topology = Topology::new(&app.prefix);
+    channel
+        .basic_publish(
+            &topology.dead_letter_exchange(),
+            JOBS.routing_key,
+            Default::default(),
+            json!({ "job_id": id }).to_string().as_bytes(),
+            BasicProperties::default(),
+        )
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    let _ = conn.close(200, "done").await;
     let deadline = Instant::now() + Duration::from_secs(20);
-    while queue_depth(&queue).await > 0 {
-        assert!(Instant::now() < deadline);
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    for queue in [topology.queue(JOBS.name), topology.dead_letter_queue(&JOBS)] {
+        while queue_depth(&queue).await > 0 {
+            assert!(Instant::now() < deadline, "{queue} was not emptied");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     let again = app.job(&editor, &id).await;
+    assert_eq!(again["status"], "succeeded");
     assert_eq!(again["attempts"], done["attempts"]);
     assert_eq!(again["result"], done["result"]);
+    assert_eq!(again["error"], Value::Null);
     assert_eq!(app.count("SELECT count(*) AS n FROM outbox WHERE message_type = 'ai.job.finished'"), 1);
 }
 
@@ -203,17 +221,27 @@ async fn a_job_that_keeps_failing_ends_failed_and_dead_lettered_after_five_attem
     assert!(job["error"].as_str().unwrap().contains("gave up after 5 attempts"), "{job}");
     assert_eq!(job["provider"], "openai");
     assert_eq!(llm.requests().len(), 5);
+    // The dead letter is read and acked; the job keeps its own end and its one event.
     let dlq = Topology::new(&app.prefix).dead_letter_queue(&JOBS);
     let deadline = Instant::now() + Duration::from_secs(10);
-    while queue_depth(&dlq).await != 1 {
-        assert!(Instant::now() < deadline, "the job never reached {dlq}");
+    while queue_depth(&dlq).await != 0 {
+        assert!(Instant::now() < deadline, "the dead letter stayed in {dlq}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(app.job(&editor, &id).await["error"], job["error"]);
+    assert_eq!(app.count("SELECT count(*) AS n FROM outbox WHERE message_type = 'ai.job.finished'"), 1);
 }
 
 /// A real `gamme-ai-worker` process consuming the test's queue.
 fn worker_process(app: &TestApp, llm: &FakeLlm) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_gamme-ai-worker"))
+    worker_process_with(app, llm, &[])
+}
+
+/// A real `gamme-ai-worker` process with some settings of its own.
+fn worker_process_with(app: &TestApp, llm: &FakeLlm, settings: &[(&str, &str)]) -> Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gamme-ai-worker"));
+    command
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("GAMME_ENV", "development")
@@ -226,10 +254,16 @@ fn worker_process(app: &TestApp, llm: &FakeLlm) -> Child {
         .env("GAMME_LLM_API_KEY", "sk-test")
         .env("GAMME_LLM_BASE_URL", &llm.base_url)
         .env("GAMME_LOG", "warn")
+        .envs(settings.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap()
+}
+
+fn signal(child: &Child, signal: &str) {
+    let status = Command::new("kill").arg(format!("-{signal}")).arg(child.id().to_string()).status().unwrap();
+    assert!(status.success(), "kill -{signal} failed");
 }
 
 /// The API alone: jobs are taken by the worker processes a test starts.
@@ -339,6 +373,130 @@ async fn on_sigterm_a_worker_finishes_the_job_in_hand_and_exits() {
     assert_eq!(job["status"], "succeeded", "the job in hand was finished before exiting: {job}");
     assert_eq!(job["attempts"], 1);
     assert_eq!(llm.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_job_whose_workers_keep_dying_fails_as_soon_as_it_is_dead_lettered() {
+    let llm = FakeLlm::start().await;
+    answer_all(&llm, Duration::from_secs(120));
+    let app = api_only().await;
+    let editor = app.user("Alice", Role::Editor);
+    let id = queued(&app, &editor, &draft("Changer le filtre")).await;
+    for attempt in 1..=JOBS.max_attempts {
+        let mut worker = worker_process(&app, &llm);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while llm.requests().len() < usize::try_from(attempt).unwrap() {
+            assert!(Instant::now() < deadline, "no worker took attempt {attempt}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let job = app.job(&editor, &id).await;
+        assert_eq!((job["status"].as_str(), job["attempts"].as_i64()), (Some("running"), Some(i64::from(attempt))));
+        worker.kill().unwrap(); // SIGKILL, while the model is still thinking
+        worker.wait().unwrap();
+    }
+    // The fifth return dead-letters the message; the next worker to start reads it.
+    let mut reader = worker_process(&app, &llm);
+    let job = app.settled(&editor, &id, Duration::from_secs(30)).await;
+    let dlq = Topology::new(&app.prefix).dead_letter_queue(&JOBS);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while queue_depth(&dlq).await > 0 {
+        assert!(Instant::now() < deadline, "the dead letter was not acked");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = reader.kill();
+    let _ = reader.wait();
+    assert_eq!(job["status"], "failed");
+    assert_eq!(job["attempts"], 5);
+    assert_eq!(
+        job["error"],
+        "The assistant stopped while working on this job 5 times, so Gamme gave up on it. \
+         Ask again; if it keeps happening, tell your administrator."
+    );
+    assert_eq!(llm.requests().len(), 5, "nobody tried a sixth time");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM outbox WHERE message_type = 'ai.job.finished' \
+             AND body->'data'->>'job_id' = '{id}' AND body->'data'->>'status' = 'failed'"
+        )),
+        1
+    );
+    assert_eq!(app.count("SELECT count(*) AS n FROM outbox WHERE message_type = 'ai.job.finished'"), 1);
+}
+
+#[tokio::test]
+async fn a_job_whose_worker_stops_renewing_its_lease_is_taken_back_then_taken_over() {
+    let llm = FakeLlm::start().await;
+    answer_all(&llm, Duration::from_secs(120));
+    let app = api_only().await;
+    let lease = [("GAMME_AI_LEASE_SECS", "1")];
+    let mut stuck = worker_process_with(&app, &llm, &lease);
+    let editor = app.user("Alice", Role::Editor);
+    let id = queued(&app, &editor, &draft("Changer le filtre")).await;
+    model_asked(&llm).await;
+    // Frozen: its connections stay open (the broker keeps the message with it), it renews nothing.
+    signal(&stuck, "STOP");
+    let mut other = worker_process_with(&app, &llm, &lease);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let job = loop {
+        let job = app.job(&editor, &id).await;
+        if job["status"] == "queued" {
+            break job;
+        }
+        assert_eq!(job["status"], "running", "{job}");
+        assert!(Instant::now() < deadline, "the job was never taken back: {job}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(job["error"], "The assistant stopped while working on this job; it is waiting to be tried again.");
+    assert_eq!(job["attempts"], 1);
+    // Its worker dies for good: the broker gives the message to the other one, which takes the job over.
+    answer_all(&llm, Duration::from_millis(10));
+    stuck.kill().unwrap();
+    stuck.wait().unwrap();
+    let job = app.settled(&editor, &id, Duration::from_secs(30)).await;
+    let _ = other.kill();
+    let _ = other.wait();
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(job["attempts"], 2);
+    assert_eq!(job["error"], Value::Null);
+    assert_eq!(app.count("SELECT count(*) AS n FROM outbox WHERE message_type = 'ai.job.finished'"), 1);
+}
+
+#[tokio::test]
+async fn jobs_whose_lease_ran_out_go_back_to_the_queue_or_fail_on_their_last_attempt() {
+    use diesel::RunQueryDsl;
+    let app = TestApp::spawn(2, |env| {
+        env.set("GAMME_AI_LEASE_SECS", "1");
+    })
+    .await;
+    let editor = app.user("Alice", Role::Editor);
+    let (early, last) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    // Jobs whose workers vanished without a word, and whose messages nobody holds.
+    for (id, attempts) in [(early, 2), (last, JOBS.max_attempts)] {
+        diesel::sql_query(
+            "INSERT INTO ai_jobs (id, owner_id, kind, status, input, attempts, started_at, lease_until) \
+             VALUES ($1, $2, 'draft_procedure', 'running', '{}', $3, now(), now() - interval '1 second')",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(id)
+        .bind::<diesel::sql_types::Uuid, _>(editor.id)
+        .bind::<diesel::sql_types::Integer, _>(attempts)
+        .execute(&mut app.db.connect())
+        .unwrap();
+    }
+    let failed = app.settled(&editor, &last.to_string(), Duration::from_secs(30)).await;
+    assert_eq!(failed["status"], "failed");
+    assert_eq!(failed["attempts"], 5);
+    assert!(failed["error"].as_str().unwrap().starts_with("The assistant stopped while working on this job 5 times"));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while app.job(&editor, &early.to_string()).await["status"] != "queued" {
+        assert!(Instant::now() < deadline, "the job was never put back to the queue");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Two replicas sweep; each job was moved once, and the failed one announced once.
+    assert_eq!(app.count("SELECT count(*) AS n FROM outbox WHERE message_type = 'ai.job.finished'"), 1);
+    assert_eq!(app.count(&format!("SELECT count(*) AS n FROM outbox WHERE body->'data'->>'job_id' = '{last}'")), 1);
+    assert_eq!(app.count("SELECT count(*) AS n FROM ai_jobs WHERE lease_until IS NOT NULL"), 0);
+    app.stop();
 }
 
 /// Run alone by `scripts/test.sh` (it restarts the shared broker).
