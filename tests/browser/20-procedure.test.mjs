@@ -120,8 +120,9 @@ function content(photoId, { changed }) {
           {
             kind: 'pass_fail',
             title: 'Contrôler l’alignement de l’arbre',
-            warning_level: 'warning',
-            warning_text: 'Pièces lourdes : utiliser le palan.',
+            // Revision 2 drops this warning: the safety review must say so too.
+            warning_level: changed ? null : 'warning',
+            warning_text: changed ? null : 'Pièces lourdes : utiliser le palan.',
             required: true,
           },
           {
@@ -335,21 +336,23 @@ test('the revision history compares revisions and names the changed step; audit 
   }
 });
 
-test('the reviewer sees what revision 2 weakens, step by step, and the approval dialog repeats it', { timeout: 60_000 }, async () => {
+test('the reviewer sees that revision 2 widens a limit and drops a warning, step by step, and the approval dialog repeats it', { timeout: 60_000 }, async () => {
   const page = await sessions.editorB.newPage();
   try {
     await page.goto(`/procedures/${procedure.id}?revision=2`);
     await expectVisible(heading(page, TITLE));
     const review = page.getByRole('alert', { name: 'Revue de sécurité par rapport à la révision 1' });
     await expectVisible(review);
-    await expectVisible(review.getByText('1 point de sécurité à vérifier'));
+    await expectVisible(review.getByText('2 points de sécurité à vérifier'));
     await expectVisible(review.getByText(/^Limite élargie : 0 à 0,5 bar devient 0 à 0,8 bar$/));
     await expectVisible(review.getByRole('link', { name: 'Avant : étape 2, « Relever la pression résiduelle »' }));
     await expectVisible(review.getByRole('link', { name: 'Désormais : étape 2, « Relever la pression résiduelle au manomètre »' }));
+    await expectVisible(review.getByText('Mise en garde retirée (Avertissement)'));
+    await expectVisible(review.getByRole('link', { name: 'Désormais : étape 4, « Contrôler l’alignement de l’arbre »' }));
     await screenshotFromTop(page, 'procedure-safety-review');
     await page.getByRole('button', { name: 'Approuver' }).click();
     const confirm = page.getByRole('dialog', { name: 'Approuver la révision 2 ?' });
-    await expectVisible(confirm.getByText(/Cette révision affaiblit 1 point de sécurité/));
+    await expectVisible(confirm.getByText(/Cette révision affaiblit 2 points de sécurité/));
     await confirm.getByRole('button', { name: 'Annuler' }).click();
     await expectHidden(confirm);
     // The published revision shows its approval's signature.

@@ -6,7 +6,7 @@ import { IconFilter } from '@tabler/icons-react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import type { RunSummary } from '../../api/types';
+import type { RunOutcome, RunStatus, RunSummary, Verification } from '../../api/types';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { usePageTitle } from '../../components/usePageTitle';
 import { OutcomeBadge } from './OutcomeBadge';
@@ -23,7 +23,17 @@ function toApiFilters(values: FilterValues): ApiFilters {
     date.setDate(date.getDate() + offset);
     return date.toISOString();
   };
-  return { ...rest, from: from ? day(from, 0) : undefined, to: to ? day(to, 1) : undefined };
+  // The URL may hold anything: an unknown outcome, status or verification filters nothing.
+  const oneOf = <T extends string>(allowed: readonly T[], value: string | undefined): T | undefined =>
+    allowed.find((candidate) => candidate === value);
+  return {
+    ...rest,
+    outcome: oneOf<RunOutcome>(['passed', 'failed'], rest.outcome),
+    status: oneOf<RunStatus>(['in_progress', 'completed'], rest.status),
+    verification: oneOf<Verification>(['not_required', 'pending', 'verified'], rest.verification),
+    from: from ? day(from, 0) : undefined,
+    to: to ? day(to, 1) : undefined,
+  };
 }
 
 export function RunsScreen() {

@@ -1,7 +1,7 @@
 // Server state of the runs screens: one run, the history, starting and signing off a run.
 import { infiniteQueryOptions, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, proceduresApi, unwrap } from '../../api/client';
-import type { RunView } from '../../api/types';
+import type { RunOutcome, RunStatus, RunView, Verification } from '../../api/types';
 import type { components } from '../../api/procedures';
 import { signing } from '../../auth/signing';
 
@@ -25,9 +25,9 @@ export interface RunFilters {
   technician?: string;
   from?: string;
   to?: string;
-  outcome?: string;
-  status?: string;
-  verification?: string;
+  outcome?: RunOutcome;
+  status?: RunStatus;
+  verification?: Verification;
 }
 
 const PAGE_SIZE = 30;
