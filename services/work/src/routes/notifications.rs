@@ -53,10 +53,11 @@ pub async fn read(user: AuthUser, state: web::Data<AppState>, path: web::Path<Uu
     state
         .store
         .write(move |c| {
-            if !notifications::exists(c, user.id, id)? {
+            // Nothing marked: already read, or not the caller's (then it is not there for them).
+            if notifications::mark_read(c, user.id, Some(id))? == 0 && !notifications::exists(c, user.id, id)? {
                 return Err(WorkError::NotFound("notification"));
             }
-            notifications::mark_read(c, user.id, Some(id))
+            Ok(())
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
