@@ -349,6 +349,11 @@ test('the reviewer sees that revision 2 widens a limit and drops a warning, step
     await expectVisible(review.getByRole('link', { name: 'Désormais : étape 2, « Relever la pression résiduelle au manomètre »' }));
     await expectVisible(review.getByText('Mise en garde retirée (Avertissement)'));
     await expectVisible(review.getByRole('link', { name: 'Désormais : étape 4, « Contrôler l’alignement de l’arbre »' }));
+    // The widened limit was typed by a person: the reviewer is told no document vouches for it.
+    const unsourced = page.getByRole('alert', { name: 'Limites sans document source' });
+    await expectVisible(
+      unsourced.getByRole('link', { name: 'Étape 2, « Relever la pression résiduelle au manomètre » : 0 à 0,8 bar (auparavant 0 à 0,5 bar)' }),
+    );
     await screenshotFromTop(page, 'procedure-safety-review');
     await page.getByRole('button', { name: 'Approuver' }).click();
     const confirm = page.getByRole('dialog', { name: 'Approuver la révision 2 ?' });

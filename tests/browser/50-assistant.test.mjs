@@ -86,6 +86,12 @@ test('an editor drafts a procedure from an uploaded manual and saves it', { time
     assert.equal(await torque.getByLabel('Minimum').inputValue(), '45');
     assert.equal(await torque.getByLabel('Maximum').inputValue(), '55');
     await expectVisible(torque.getByRole('link', { name: `${MANUAL_NAME} · page 1` }));
+    // Each limit shows the passage it was read in; none is typed, so none is marked unsourced.
+    const torqueSource = torque.locator('[data-limit-source]');
+    await expectVisible(torqueSource.getByText('Limite lue dans'));
+    await expectVisible(torqueSource.locator('blockquote').filter({ hasText: 'Serrer les vis du couvercle à 45–55 N·m.' }));
+    assert.equal(await page.locator('[data-limit-source]').count(), 1, 'the torque is the manual’s one reading');
+    assert.equal(await page.locator('[data-limit-unsourced]').count(), 0);
     // The manual's DANGER line became the drained step's warning.
     const danger = page.getByRole('group', { name: 'Étape 2' }).getByRole('alert').filter({ hasText: 'Danger' });
     await expectVisible(danger.getByText("Risque d'électrocution. Couper l'alimentation avant toute intervention."));
@@ -115,7 +121,13 @@ test('an editor drafts a procedure from an uploaded manual and saves it', { time
     );
     // The procedure page opens on the new draft with its steps.
     await expectVisible(page.getByText('Vidanger le corps de pompe dans un bac.'));
-    await expectVisible(page.getByText('Serrer les vis du couvercle à 45–55 N·m.'));
+    await expectVisible(page.getByText('Serrer les vis du couvercle à 45–55 N·m.').first());
+    // The saved step keeps its provenance, shown beside the expected limits.
+    const torqueStep = savedSteps[3];
+    assert.equal(torqueStep.limit_source.page, 1);
+    assert.match(torqueStep.limit_source.passage, /45–55 N·m/);
+    const shown = page.locator('[data-limit-source]');
+    await expectVisible(shown.locator('blockquote').filter({ hasText: torqueStep.limit_source.passage }));
   } finally {
     await context.close();
   }

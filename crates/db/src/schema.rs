@@ -395,6 +395,9 @@ diesel::table! {
         min_value -> Nullable<Float8>,
         max_value -> Nullable<Float8>,
         options -> Array<Text>,
+        limit_source_file_id -> Nullable<Uuid>,
+        limit_source_page -> Nullable<Int4>,
+        limit_source_passage -> Nullable<Text>,
     }
 }
 

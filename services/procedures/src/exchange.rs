@@ -146,12 +146,25 @@ impl ProcedureDocument {
 pub fn import(conn: &mut PgConnection, user: &AuthUser, doc: &ProcedureDocument) -> Result<Procedure> {
     doc.check_format()?;
     let code = validate::code("procedure.code", &doc.procedure.code)?;
-    // Step ids in a document belong to another database: they are never kept.
+    // Step ids in a document belong to another database: they are never kept. A limit source
+    // names a document of the Gamme it came from: where that file is not here, the passage
+    // cannot be checked, and the limit is imported as one typed by a person.
     let mut content = doc.revision.content.clone();
+    let sources: Vec<Uuid> = content
+        .sections
+        .iter()
+        .flat_map(|s| &s.steps)
+        .filter_map(|s| s.limit_source.as_ref())
+        .map(|l| l.file_id)
+        .collect();
+    let here = FileMetadata::existing(conn, &sources)?;
     for section in &mut content.sections {
         section.id = None;
         for step in &mut section.steps {
             step.id = None;
+            if step.limit_source.as_ref().is_some_and(|l| !here.contains(&l.file_id)) {
+                step.limit_source = None;
+            }
         }
     }
     let Some(found) = Procedure::by_code(conn, &code)? else {

@@ -12,6 +12,10 @@
 //! - a required step made optional;
 //! - protective equipment removed from the revision's list.
 //!
+//! Beside the findings, the review lists the limits that no document vouches for: a number
+//! step of the reviewed revision whose unit or bounds are new or changed (all of them when there
+//! is nothing to compare with) and carry no source passage, so were typed by a person.
+//!
 //! A step removed with its warning, limit or safety wording is not reported when another step
 //! of the new revision carries the same title (it was re-created rather than dropped).
 
@@ -80,6 +84,42 @@ pub struct SafetyReview {
     /// one it replaced. `null` when there is none (nothing to weaken).
     pub against_number: Option<i32>,
     pub findings: Vec<SafetyFinding>,
+    /// Number steps whose new or changed limit has no source passage (typed by a person):
+    /// not a weakening, but what the reviewer checks against the manual.
+    pub unsourced_limits: Vec<UnsourcedLimit>,
+}
+
+/// A limit of the reviewed revision that no passage of a document vouches for.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UnsourcedLimit {
+    pub step: SafetyFindingStep,
+    /// `{min, max, unit}` as the revision has them.
+    #[schema(value_type = Value)]
+    pub limits: Value,
+    /// `{min, max, unit}` in the revision compared against (`null`: the limit is new).
+    #[schema(value_type = Value)]
+    pub before: Value,
+}
+
+/// The limits of `content` that no passage vouches for and that differ from `baseline`'s.
+pub fn unsourced_limits(baseline: Option<&Content>, content: &Content) -> Vec<UnsourcedLimit> {
+    let old: HashMap<Uuid, &StepView> = baseline.map(|b| b.steps().map(|s| (s.key, s)).collect()).unwrap_or_default();
+    let limit = |s: &StepView| (s.min, s.max, s.unit.clone());
+    content
+        .steps()
+        .filter(|s| s.limit_unsourced())
+        .filter_map(|s| {
+            let before = old.get(&s.key).filter(|o| o.kind == StepKind::Number);
+            match before {
+                Some(o) if limit(o) == limit(s) => None,
+                _ => Some(UnsourcedLimit {
+                    step: side(s),
+                    limits: limits(s),
+                    before: before.map_or(Value::Null, |o| limits(o)),
+                }),
+            }
+        })
+        .collect()
 }
 
 /// The revision `revision` is reviewed against: the procedure's published one, or the one the
@@ -310,7 +350,12 @@ pub fn review(from: &Revision, from_content: &Content, to: &Revision, to_content
     for item in from.ppe.iter().filter(|p| !kept.contains(&folded(p))) {
         push(SafetyFindingKind::PpeRemoved, None, None, json!(item), Value::Null);
     }
-    SafetyReview { revision_number: to.number, against_number: Some(from.number), findings }
+    SafetyReview {
+        revision_number: to.number,
+        against_number: Some(from.number),
+        findings,
+        unsourced_limits: unsourced_limits(Some(from_content), to_content),
+    }
 }
 
 #[cfg(test)]
@@ -334,6 +379,7 @@ mod tests {
             max: None,
             options: Vec::new(),
             attachments: Vec::new(),
+            limit_source: None,
         }
     }
 

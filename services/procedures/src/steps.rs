@@ -52,6 +52,21 @@ fn yes() -> bool {
     true
 }
 
+/// Where a number step's limit was read: a page of an uploaded document and the exact passage
+/// (sentence, list item or table row) that states its unit, minimum and maximum. A limit without
+/// one was typed by a person, or changed by one after it was read, and its reviewer is told so.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LimitSource {
+    pub file_id: Uuid,
+    /// 1-based.
+    pub page: i32,
+    /// 1 to 2000 characters, as the document says it.
+    pub passage: String,
+}
+
+const MAX_PASSAGE_CHARS: usize = 2000;
+
 /// One step as an author writes it. `id` keeps an existing step of this draft (its identity
 /// across revisions follows); without it the step is new.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
@@ -77,6 +92,11 @@ pub struct StepInput {
     /// File ids (photos, drawings) from the files service.
     #[serde(default)]
     pub attachments: Vec<Uuid>,
+    /// Number steps only: where the unit and bounds were read (a draft from the assistant).
+    /// Kept as long as they are; a step whose unit or bounds change while the same source is
+    /// sent loses it, since the passage no longer says what the step does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit_source: Option<LimitSource>,
 }
 
 /// A group of steps. Only the first group may be untitled (steps before any section).
@@ -113,6 +133,18 @@ pub struct Step {
     pub min_value: Option<f64>,
     pub max_value: Option<f64>,
     pub options: Vec<String>,
+    pub limit_source_file_id: Option<Uuid>,
+    pub limit_source_page: Option<i32>,
+    pub limit_source_passage: Option<String>,
+}
+
+impl Step {
+    fn limit_source(&self) -> Option<LimitSource> {
+        match (self.limit_source_file_id, self.limit_source_page, &self.limit_source_passage) {
+            (Some(file_id), Some(page), Some(passage)) => Some(LimitSource { file_id, page, passage: passage.clone() }),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -143,6 +175,17 @@ pub struct StepView {
     pub max: Option<f64>,
     pub options: Vec<String>,
     pub attachments: Vec<Uuid>,
+    /// Where the limit was read; `null` for a limit typed by a person (the reviewer is told).
+    pub limit_source: Option<LimitSource>,
+}
+
+impl StepView {
+    /// A number step with a unit or a bound that no passage of a document vouches for.
+    pub fn limit_unsourced(&self) -> bool {
+        self.kind == StepKind::Number
+            && (self.min.is_some() || self.max.is_some() || self.unit.is_some())
+            && self.limit_source.is_none()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -193,6 +236,7 @@ impl Content {
                             max: st.max,
                             options: st.options.clone(),
                             attachments: st.attachments.clone(),
+                            limit_source: st.limit_source.clone(),
                         })
                         .collect(),
                 })
@@ -230,6 +274,7 @@ impl Content {
             content.sections.push(SectionView { id: Some(s.id), title: Some(s.title.clone()), steps: Vec::new() });
         }
         for row in rows {
+            let limit_source = row.limit_source();
             let view = StepView {
                 id: row.id,
                 key: row.key,
@@ -246,6 +291,7 @@ impl Content {
                 max: row.max_value,
                 options: row.options,
                 attachments: files.remove(&row.id).unwrap_or_default(),
+                limit_source,
             };
             if let Some(group) = content.sections.iter_mut().find(|g| g.id == view.section_id) {
                 group.steps.push(view);
@@ -266,12 +312,17 @@ impl Content {
         let attached: Vec<Uuid> =
             input.sections.iter().flat_map(|s| s.steps.iter()).flat_map(|s| s.attachments.iter().copied()).collect();
         validate::files_exist(conn, &attached, "Step attachments")?;
-        let existing: HashMap<Uuid, Uuid> = steps::table
-            .filter(steps::revision_id.eq(revision_id))
-            .select((steps::id, steps::key))
-            .load::<(Uuid, Uuid)>(conn)?
-            .into_iter()
+        let sources: Vec<Uuid> = input
+            .sections
+            .iter()
+            .flat_map(|s| s.steps.iter())
+            .filter_map(|s| s.limit_source.as_ref().map(|l| l.file_id))
             .collect();
+        validate::files_exist(conn, &sources, "Limit sources")?;
+        let rows: Vec<Step> =
+            steps::table.filter(steps::revision_id.eq(revision_id)).select(Step::as_select()).load(conn)?;
+        let existing: HashMap<Uuid, Uuid> = rows.iter().map(|r| (r.id, r.key)).collect();
+        let before: HashMap<Uuid, &Step> = rows.iter().map(|r| (r.id, r)).collect();
         let existing_sections: HashSet<Uuid> = sections::table
             .filter(sections::revision_id.eq(revision_id))
             .select(sections::id)
@@ -331,6 +382,7 @@ impl Content {
                 for (n, file) in step.attachments.iter().enumerate() {
                     new_attachments.push((id, *file, i32::try_from(n).unwrap_or(0)));
                 }
+                let source = kept_source(step, step.id.and_then(|id| before.get(&id).copied()));
                 new_steps.push(Step {
                     id,
                     revision_id,
@@ -347,6 +399,9 @@ impl Content {
                     min_value: step.min,
                     max_value: step.max,
                     options: step.options.iter().map(|o| o.trim().to_owned()).collect(),
+                    limit_source_file_id: source.map(|l| l.file_id),
+                    limit_source_page: source.map(|l| l.page),
+                    limit_source_passage: source.map(|l| l.passage.trim().to_owned()),
                 });
                 position += 1;
             }
@@ -367,6 +422,23 @@ impl Content {
             .collect();
         diesel::insert_into(step_attachments::table).values(&rows).execute(conn)?;
         Ok(())
+    }
+}
+
+/// The source `step` keeps: the one it is given, unless it is the source the step already had
+/// and its unit or bounds changed since (a person changed a limit read from a document).
+fn kept_source<'a>(step: &'a StepInput, before: Option<&Step>) -> Option<&'a LimitSource> {
+    let source = step.limit_source.as_ref()?;
+    let Some(old) = before else { return Some(source) };
+    let same_source = old.limit_source_file_id == Some(source.file_id)
+        && old.limit_source_page == Some(source.page)
+        && old.limit_source_passage.as_deref() == Some(source.passage.trim());
+    let unit = step.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    let limit_changed = old.unit.as_deref() != unit || old.min_value != step.min || old.max_value != step.max;
+    if same_source && limit_changed {
+        None
+    } else {
+        Some(source)
     }
 }
 
@@ -465,6 +537,18 @@ fn step_problems(step: &StepInput) -> Vec<String> {
     }
     if step.warning_text.as_deref().is_some_and(|t| !t.trim().is_empty()) && step.warning_level.is_none() {
         out.push("a warning text needs a warning level".to_owned());
+    }
+    if let Some(source) = &step.limit_source {
+        if !is_number || (step.unit.is_none() && step.min.is_none() && step.max.is_none()) {
+            out.push("only a number step with a unit or a bound has a limit source".to_owned());
+        }
+        if source.page < 1 {
+            out.push("a limit source's page is 1 or more".to_owned());
+        }
+        let passage = source.passage.trim().chars().count();
+        if passage == 0 || passage > MAX_PASSAGE_CHARS {
+            out.push(format!("a limit source's passage is 1 to {MAX_PASSAGE_CHARS} characters"));
+        }
     }
     if step.attachments.len() > MAX_ATTACHMENTS {
         out.push(format!("a step has at most {MAX_ATTACHMENTS} attachments"));

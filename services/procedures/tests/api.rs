@@ -1321,7 +1321,11 @@ async fn a_safety_review_names_what_a_new_revision_weakens_on_both_sides() {
     ok(app.patch(&format!("/api/procedures/{id}/revisions/1"), &a, &json!({ "ppe": ["gants", "lunettes"] })).await)
         .await;
     let none = app.get_ok(&format!("/api/procedures/{id}/revisions/1/safety-review"), &a).await;
-    assert_eq!(none, json!({ "revision_number": 1, "against_number": null, "findings": [] }), "nothing to weaken yet");
+    assert_eq!(none["against_number"], Value::Null, "nothing to weaken yet");
+    assert_eq!(none["findings"], json!([]));
+    let unsourced: Vec<&str> =
+        none["unsourced_limits"].as_array().unwrap().iter().map(|u| u["step"]["title"].as_str().unwrap()).collect();
+    assert_eq!(unsourced, ["Pression", "Température", "Débit"], "every typed limit is for the reviewer to check");
     app.publish(id, 1, &a, &b).await;
 
     let res = app.post(&format!("/api/procedures/{id}/revisions"), &a, &json!({})).await;
@@ -1457,4 +1461,83 @@ async fn a_safety_review_names_what_a_new_revision_weakens_on_both_sides() {
     let after = app.get_ok(&format!("/api/procedures/{id}/revisions/2/safety-review"), &viewer).await;
     assert_eq!(after["against_number"], 1);
     assert_eq!(after["findings"].as_array().unwrap().len(), expected.len());
+}
+
+#[tokio::test]
+async fn a_limit_keeps_its_source_until_a_person_changes_it_and_the_review_lists_those_without() {
+    let app = spawn_app().await;
+    let (a, b) = (app.user("Alice", Role::Editor), app.user("Bruno", Role::Editor));
+    let manual = app.file(&a);
+    let source = json!({ "file_id": manual, "page": 12, "passage": "Pression de service : 2 à 3 bar." });
+    let p = app
+        .procedure(
+            &a,
+            "PM-SRC",
+            "Compresseur",
+            json!([
+                { "kind": "number", "title": "Pression", "unit": "bar", "min": 2.0, "max": 3.0, "limit_source": source },
+                { "kind": "number", "title": "Température", "unit": "°C", "max": 90.0 },
+                { "kind": "number", "title": "Vibrations", "unit": "mm/s", "max": 4.5,
+                  "limit_source": { "file_id": manual, "page": 3, "passage": "Vibrations < 4,5 mm/s" } }
+            ]),
+        )
+        .await;
+    let id = p["id"].as_str().unwrap();
+    let steps = steps_of(&p["revision"]);
+    assert_eq!(steps[0]["limit_source"], source, "the source is kept and shown");
+    assert_eq!(steps[1]["limit_source"], Value::Null);
+    let review = app.get_ok(&format!("/api/procedures/{id}/revisions/1/safety-review"), &a).await;
+    let titles = |r: &Value| -> Vec<String> {
+        r["unsourced_limits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["step"]["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(titles(&review), ["Température"]);
+    assert_eq!(review["unsourced_limits"][0]["limits"], json!({ "min": null, "max": 90.0, "unit": "°C" }));
+    assert_eq!(review["unsourced_limits"][0]["before"], Value::Null);
+
+    // A source on a step with nothing to vouch for, or out of bounds, is refused and changes nothing.
+    let content = |steps: Value| json!({ "sections": [{ "title": null, "steps": steps }] });
+    let bad = [
+        json!([{ "kind": "checkbox", "title": "Joint", "limit_source": source }]),
+        json!([{ "kind": "number", "title": "Compteur", "limit_source": source }]),
+        json!([{ "kind": "number", "title": "P", "max": 1.0, "limit_source": { "file_id": manual, "page": 0, "passage": "x" } }]),
+        json!([{ "kind": "number", "title": "P", "max": 1.0, "limit_source": { "file_id": manual, "page": 1, "passage": " " } }]),
+        json!([{ "kind": "number", "title": "P", "max": 1.0, "limit_source": { "file_id": uuid(), "page": 1, "passage": "x" } }]),
+    ];
+    for steps in bad {
+        let res = app.put(&format!("/api/procedures/{id}/revisions/1/content"), &a, &content(steps.clone())).await;
+        problem(res, StatusCode::BAD_REQUEST).await;
+    }
+    let unchanged = steps_of(&app.get_ok(&format!("/api/procedures/{id}/revisions/1"), &a).await);
+    assert_eq!(unchanged, steps, "a refused content changes nothing");
+    app.publish(id, 1, &a, &b).await;
+
+    // The next revision keeps the sources; a person who widens the limit while sending the same
+    // source loses it, and the review lists that limit with what it was.
+    let res = app.post(&format!("/api/procedures/{id}/revisions"), &a, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let draft = steps_of(&res.json().await.unwrap());
+    assert_eq!(draft[0]["limit_source"], source, "a new revision keeps the provenance");
+    let mut inputs: Vec<Value> = draft
+        .iter()
+        .map(|s| {
+            let mut input = as_input(s);
+            input["limit_source"] = s["limit_source"].clone();
+            input
+        })
+        .collect();
+    inputs[0]["max"] = json!(3.5);
+    let revised = steps_of(
+        &ok(app.put(&format!("/api/procedures/{id}/revisions/2/content"), &a, &content(json!(inputs))).await).await,
+    );
+    assert_eq!(revised[0]["limit_source"], Value::Null, "the passage no longer says what the step does");
+    assert_eq!(revised[2]["limit_source"]["page"], 3, "an unchanged limit keeps its source");
+    let review = app.get_ok(&format!("/api/procedures/{id}/revisions/2/safety-review"), &a).await;
+    assert_eq!(titles(&review), ["Pression"], "an unchanged typed limit was checked at the last approval");
+    assert_eq!(review["unsourced_limits"][0]["before"], json!({ "min": 2.0, "max": 3.0, "unit": "bar" }));
+    assert_eq!(review["findings"][0]["kind"], "limit_widened");
 }

@@ -715,6 +715,22 @@ export interface components {
             title: string;
         };
         /**
+         * @description Where a number step's limit was read: a page of an uploaded document and the exact passage
+         *     (sentence, list item or table row) that states its unit, minimum and maximum. A limit without
+         *     one was typed by a person, or changed by one after it was read, and its reviewer is told so.
+         */
+        LimitSource: {
+            /** Format: uuid */
+            file_id: string;
+            /**
+             * Format: int32
+             * @description 1-based.
+             */
+            page: number;
+            /** @description 1 to 2000 characters, as the document says it. */
+            passage: string;
+        };
+        /**
          * @description What a signature means.
          * @enum {string}
          */
@@ -1057,6 +1073,11 @@ export interface components {
             findings: components["schemas"]["SafetyFinding"][];
             /** Format: int32 */
             revision_number: number;
+            /**
+             * @description Number steps whose new or changed limit has no source passage (typed by a person):
+             *     not a weakening, but what the reviewer checks against the manual.
+             */
+            unsourced_limits: components["schemas"]["UnsourcedLimit"][];
         };
         /** @description A group of steps. Only the first group may be untitled (steps before any section). */
         SectionInput: {
@@ -1143,6 +1164,7 @@ export interface components {
             /** Format: uuid */
             id?: string | null;
             kind: components["schemas"]["StepKind"];
+            limit_source?: null | components["schemas"]["LimitSource"];
             /** Format: double */
             max?: number | null;
             /** Format: double */
@@ -1211,6 +1233,7 @@ export interface components {
              */
             key: string;
             kind: components["schemas"]["StepKind"];
+            limit_source?: null | components["schemas"]["LimitSource"];
             /** Format: double */
             max?: number | null;
             /** Format: double */
@@ -1228,6 +1251,14 @@ export interface components {
             unit?: string | null;
             warning_level?: null | components["schemas"]["WarningLevel"];
             warning_text?: string | null;
+        };
+        /** @description A limit of the reviewed revision that no passage of a document vouches for. */
+        UnsourcedLimit: {
+            /** @description `{min, max, unit}` in the revision compared against (`null`: the limit is new). */
+            before: unknown;
+            /** @description `{min, max, unit}` as the revision has them. */
+            limits: unknown;
+            step: components["schemas"]["SafetyFindingStep"];
         };
         /** @description Absent fields stay; `null` clears an optional one. `parent_id` moves the asset. */
         UpdateAsset: {

@@ -20,6 +20,9 @@ export type RevisionStatus = P['RevisionStatus'];
 export type RevisionDiff = P['RevisionDiff'];
 export type SafetyReview = P['SafetyReview'];
 export type SafetyFinding = P['SafetyFinding'];
+export type UnsourcedLimit = P['UnsourcedLimit'];
+/** Where a number step's limit was read (the same shape in the assistant's proposals). */
+export type LimitSource = P['LimitSource'];
 export type RevisionPatch = P['RevisionPatch'];
 export type SectionView = P['SectionView'];
 export type StepView = P['StepView'];

@@ -264,7 +264,13 @@ pub async fn safety_review(
             let procedure = Procedure::visible_to(c, id, &user)?;
             let revision = Revision::visible_to(c, &procedure, n, &user)?;
             let Some(baseline) = safety::baseline_id(procedure.published_revision_id, &revision) else {
-                return Ok(SafetyReview { revision_number: n, against_number: None, findings: Vec::new() });
+                let unsourced_limits = safety::unsourced_limits(None, &Content::load(c, revision.id)?);
+                return Ok(SafetyReview {
+                    revision_number: n,
+                    against_number: None,
+                    findings: Vec::new(),
+                    unsourced_limits,
+                });
             };
             let baseline = Revision::by_id(c, baseline)?;
             let (bc, rc) = (Content::load(c, baseline.id)?, Content::load(c, revision.id)?);

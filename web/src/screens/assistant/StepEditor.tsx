@@ -20,7 +20,8 @@ import { useTranslation } from 'react-i18next';
 import { STEP_KINDS, WARNING_LEVELS, type Citation, type WarningLevel } from '../../api/types';
 import { WarningCallout } from '../../components/WarningCallout';
 import { CitationLink } from './CitationLink';
-import type { EditableProposal, EditableStep } from './proposal';
+import { LimitSourceNote } from './LimitSourceNote';
+import { stepProvenance, type EditableProposal, type EditableStep } from './proposal';
 
 function uniqueCitations(citations: readonly Citation[]): Citation[] {
   const seen = new Set<string>();
@@ -43,6 +44,7 @@ export function StepEditor({ form, step, index }: Props) {
   const number = index + 1;
   const path = `steps.${String(index)}`;
   const citations = uniqueCitations(step.citations);
+  const origin = stepProvenance(step);
 
   return (
     <Fieldset legend={t('assistant.proposal.stepHeading', { number })} id={`proposal-step-${String(number)}`}>
@@ -103,6 +105,7 @@ export function StepEditor({ form, step, index }: Props) {
                 <TextInput label={t('assistant.proposal.unit')} miw={90} {...form.getInputProps(`${path}.unit`)} />
               </Group>
             )}
+            {origin && <LimitSourceNote provenance={origin} />}
             {step.kind === 'choice' && (
               <TagsInput
                 label={t('assistant.proposal.options')}

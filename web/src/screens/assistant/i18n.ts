@@ -123,6 +123,11 @@ export const en = {
     sources: 'Sources',
     noSource: 'No source cited',
   },
+  limitSource: {
+    readOn: 'Limit read in',
+    changed: 'Changed after it was read: the passage no longer says this, and the reviewer will be told.',
+    none: 'No passage of a document gives this limit: check it against the manual.',
+  },
   proposal: {
     heading: 'Proposal to check',
     intro: 'Check each step against its source before saving. The draft still goes through review and approval.',
@@ -287,6 +292,11 @@ export const fr: Widen<typeof en> = {
     unknownFile: 'Document supprimé',
     sources: 'Sources',
     noSource: 'Aucune source citée',
+  },
+  limitSource: {
+    readOn: 'Limite lue dans',
+    changed: 'Modifiée après lecture : le passage ne dit plus cela, et le vérificateur en sera averti.',
+    none: 'Aucun passage d’un document ne donne cette limite : vérifiez-la dans le manuel.',
   },
   proposal: {
     heading: 'Proposition à vérifier',

@@ -7,12 +7,14 @@ import {
   type Citation,
   type ContentInput,
   type DraftProposal,
+  type LimitSource,
   type ProposedStep,
   type StepInput,
   type StepKind,
   type WarningLevel,
 } from '../../api/types';
 import type { CreateProcedure } from './assistantApi';
+import { provenance } from './LimitSourceNote';
 
 export interface EditableStep {
   /** Local identity for React keys; never sent. */
@@ -29,6 +31,10 @@ export interface EditableStep {
   warningLevel: WarningLevel | null;
   warningText: string;
   citations: Citation[];
+  /** Where the unit and bounds were read, and what they were then: the source is saved with
+   * the step only while the limit is still the one read. */
+  limitSource: LimitSource | null;
+  asRead: { unit: string | null; min: number | null; max: number | null } | null;
 }
 
 export interface EditableProposal {
@@ -65,7 +71,15 @@ function toEditableStep(step: ProposedStep, section: string | null, uid: string)
     warningLevel: asWarningLevel(step.warning_level),
     warningText: step.warning_text ?? '',
     citations: step.citations ?? [],
+    limitSource: step.limit_source ?? null,
+    asRead: step.limit_source ? { unit: step.unit ?? null, min: step.min ?? null, max: step.max ?? null } : null,
   };
+}
+
+/** Whether the step's limit rests on its source passage, was changed since, or has none. */
+export function stepProvenance(step: EditableStep) {
+  if (step.kind !== 'number') return null;
+  return provenance({ unit: step.unit, min: step.min, max: step.max }, step.limitSource, step.asRead);
 }
 
 /** Blank section titles are no titles: only the first section may lack one. */
@@ -101,6 +115,8 @@ function toStepInput(step: EditableStep): StepInput {
     input.min = step.min;
     input.max = step.max;
     input.unit = step.unit.trim() || null;
+    const origin = stepProvenance(step);
+    if (origin?.state === 'read') input.limit_source = origin.source;
   }
   if (step.kind === 'choice') input.options = step.options;
   if (step.warningLevel) {

@@ -32,9 +32,10 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { STEP_KINDS, WARNING_LEVELS, type StepKind, type WarningLevel } from '../../api/types';
 import { Markdown } from '../../components/Markdown';
+import { LimitSourceNote } from '../assistant/LimitSourceNote';
 import { ChoiceOptions } from './ChoiceOptions';
 import { StepPhotos } from './StepPhotos';
-import { stepPath, type DraftStep, type DraftValues } from './draft';
+import { stepPath, stepProvenance, type DraftStep, type DraftValues } from './draft';
 
 export type MoveControl = 'up' | 'down';
 
@@ -60,6 +61,7 @@ export function StepCard(props: Props) {
   const { form, section, index, number, step, canMoveUp, canMoveDown, focusControl } = props;
   const { t } = useTranslation();
   const path = stepPath(section, index);
+  const origin = stepProvenance(step);
   const [preview, setPreview] = useState(false);
   const upRef = useRef<HTMLButtonElement>(null);
   const downRef = useRef<HTMLButtonElement>(null);
@@ -222,6 +224,11 @@ export function StepCard(props: Props) {
             <Grid.Col span={{ base: 6, xs: 4 }}>
               <NumberInput label={t('editor.step.max')} decimalSeparator={t('editor.decimalSeparator')} {...form.getInputProps(`${path}.max`)} />
             </Grid.Col>
+            {origin && origin.state !== 'none' && (
+              <Grid.Col span={12}>
+                <LimitSourceNote provenance={origin} />
+              </Grid.Col>
+            )}
           </Grid>
         )}
 

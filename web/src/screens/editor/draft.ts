@@ -1,8 +1,10 @@
 // The editor's working copy of a procedure: form values, their conversion from and to the
 // API's shapes, the checks made before anything is sent, and the moves on sections and steps.
 import type { TFunction } from 'i18next';
+import { provenance } from '../assistant/LimitSourceNote';
 import type {
   ContentInput,
+  LimitSource,
   RevisionPatch,
   RevisionView,
   SectionView,
@@ -27,6 +29,9 @@ export interface DraftStep {
   max: number | '';
   options: string[];
   attachments: string[];
+  /** Where the limit was read, and the limit as it was then: sent back only while unchanged. */
+  limit_source: LimitSource | null;
+  as_read: { unit: string | null; min: number | null; max: number | null } | null;
 }
 
 export interface DraftSection {
@@ -72,6 +77,8 @@ function localUid(prefix: string): string {
   return `${prefix}-${String(counter)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
+const orNull = (value: number | '') => (value === '' ? null : value);
+
 export function newStep(): DraftStep {
   return {
     uid: localUid('step'),
@@ -87,6 +94,8 @@ export function newStep(): DraftStep {
     max: '',
     options: [],
     attachments: [],
+    limit_source: null,
+    as_read: null,
   };
 }
 
@@ -130,7 +139,15 @@ function fromStep(step: StepView): DraftStep {
     max: step.max ?? '',
     options: step.options,
     attachments: step.attachments,
+    limit_source: step.limit_source ?? null,
+    as_read: step.limit_source ? { unit: step.unit ?? null, min: step.min ?? null, max: step.max ?? null } : null,
   };
+}
+
+/** Whether a number step's limit still rests on the passage it was read in. */
+export function stepProvenance(step: DraftStep) {
+  if (step.kind !== 'number') return null;
+  return provenance({ unit: step.unit, min: orNull(step.min), max: orNull(step.max) }, step.limit_source, step.as_read);
 }
 
 function fromSection(section: SectionView): DraftSection {
@@ -165,8 +182,6 @@ export function draftFromRevision(revision: RevisionView, code: string, assetIds
   };
 }
 
-const orNull = (value: number | '') => (value === '' ? null : value);
-
 export function metadataPatch(values: DraftValues) {
   return {
     title: values.title.trim(),
@@ -191,6 +206,7 @@ export function contentInput(values: DraftValues): ContentInput {
         title: section.title?.trim() ?? null,
         steps: section.steps.map((step) => {
           const isNumber = step.kind === 'number';
+          const origin = stepProvenance(step);
           return {
             id: step.id,
             kind: step.kind,
@@ -204,6 +220,7 @@ export function contentInput(values: DraftValues): ContentInput {
             max: isNumber ? orNull(step.max) : null,
             options: step.kind === 'choice' ? step.options.map((option) => option.trim()) : [],
             attachments: step.attachments,
+            ...(origin?.state === 'read' ? { limit_source: origin.source } : {}),
           };
         }),
       })),

@@ -1,12 +1,12 @@
 // The safety review of a revision waiting for approval: what it weakens compared with the
 // revision in force, each point with the step on both sides, for the reviewer to read first.
 import { Alert, Anchor, List, Stack, Text } from '@mantine/core';
-import { IconAlertTriangle, IconShieldCheck } from '@tabler/icons-react';
+import { IconAlertTriangle, IconFileUnknown, IconShieldCheck } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { WARNING_LEVELS, type SafetyFinding, type WarningLevel } from '../../api/types';
+import { WARNING_LEVELS, type SafetyFinding, type UnsourcedLimit, type WarningLevel } from '../../api/types';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useFormat, type Format } from './format';
 import { safetyReviewQuery } from './procedureApi';
@@ -75,14 +75,47 @@ export function useSafetyFindingCount(procedureId: string, n: number, enabled: b
   return data?.against_number != null ? data.findings.length : undefined;
 }
 
-export function SafetyReview({ procedureId, revisionNumber }: { procedureId: string; revisionNumber: number }) {
+/** The new or changed limits no passage of a document vouches for, for the reviewer to check. */
+function UnsourcedLimits({ items, procedureId, revision }: { items: UnsourcedLimit[]; procedureId: string; revision: number }) {
   const { t } = useTranslation();
-  const review = useQuery(safetyReviewQuery(procedureId, revisionNumber));
-  if (review.error) return <ProblemAlert error={review.error} />;
-  const data = review.data;
-  if (data?.against_number == null) return null;
-  const against = data.against_number;
-  if (data.findings.length === 0) {
+  const format = useFormat();
+  if (items.length === 0) return null;
+  return (
+    <Alert
+      color="yellow"
+      variant="light"
+      icon={<IconFileUnknown aria-hidden />}
+      title={t('procedure.safety.unsourcedTitle')}
+      aria-label={t('procedure.safety.unsourcedTitle')}
+      data-unsourced-limits
+    >
+      <Stack gap="xs">
+        <Text size="sm">{t('procedure.safety.unsourcedIntro')}</Text>
+        <List spacing="xs">
+          {items.map((item) => {
+            const values = {
+              number: item.step.number,
+              title: item.step.title,
+              limits: describe(item.limits, t, format),
+              before: describe(item.before, t, format),
+            };
+            return (
+              <List.Item key={item.step.step_id}>
+                <Anchor size="sm" component={Link} to={`/procedures/${procedureId}?revision=${revision}`}>
+                  {t(item.before == null ? 'procedure.safety.unsourcedNew' : 'procedure.safety.unsourcedChanged', values)}
+                </Anchor>
+              </List.Item>
+            );
+          })}
+        </List>
+      </Stack>
+    </Alert>
+  );
+}
+
+function Findings({ findings, procedureId, against, revision }: { findings: SafetyFinding[]; procedureId: string; against: number; revision: number }) {
+  const { t } = useTranslation();
+  if (findings.length === 0) {
     return (
       <Alert color="green" variant="light" icon={<IconShieldCheck aria-hidden />} title={t('procedure.safety.title', { number: against })}>
         <Text size="sm">{t('procedure.safety.none', { number: against })}</Text>
@@ -100,14 +133,29 @@ export function SafetyReview({ procedureId, revisionNumber }: { procedureId: str
       <Stack gap="xs">
         <Text size="sm">{t('procedure.safety.intro')}</Text>
         <Text size="sm" fw={600}>
-          {t('procedure.safety.count', { count: data.findings.length })}
+          {t('procedure.safety.count', { count: findings.length })}
         </Text>
         <List spacing="xs">
-          {data.findings.map((finding, i) => (
-            <FindingItem key={i} finding={finding} procedureId={procedureId} against={against} revision={data.revision_number} />
+          {findings.map((finding, i) => (
+            <FindingItem key={i} finding={finding} procedureId={procedureId} against={against} revision={revision} />
           ))}
         </List>
       </Stack>
     </Alert>
+  );
+}
+
+export function SafetyReview({ procedureId, revisionNumber }: { procedureId: string; revisionNumber: number }) {
+  const review = useQuery(safetyReviewQuery(procedureId, revisionNumber));
+  if (review.error) return <ProblemAlert error={review.error} />;
+  const data = review.data;
+  if (!data) return null;
+  const against = data.against_number;
+  if (against == null && data.unsourced_limits.length === 0) return null;
+  return (
+    <Stack gap="sm">
+      {against != null && <Findings findings={data.findings} procedureId={procedureId} against={against} revision={data.revision_number} />}
+      <UnsourcedLimits items={data.unsourced_limits} procedureId={procedureId} revision={data.revision_number} />
+    </Stack>
   );
 }

@@ -1,9 +1,10 @@
-// What a step asks of the technician beyond reading it: a reading's unit and limits, the
-// options of a choice.
-import { Badge, Group, Text } from '@mantine/core';
+// What a step asks of the technician beyond reading it: a reading's unit and limits (with the
+// passage of the manual they were read in), the options of a choice.
+import { Badge, Group, Stack, Text } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { StepView } from '../../api/types';
+import { LimitSourceNote } from '../assistant/LimitSourceNote';
 import { useFormat } from './format';
 
 export function numberLimits(
@@ -27,12 +28,15 @@ export function StepExpectation({ step }: { step: StepView }) {
     const limits = numberLimits(step, t, format.number);
     if (!limits) return null;
     return (
-      <Text size="sm">
-        <Text span fw={600}>
-          {t('procedure.step.expected')}
-        </Text>{' '}
-        {limits.trim()}
-      </Text>
+      <Stack gap={4}>
+        <Text size="sm">
+          <Text span fw={600}>
+            {t('procedure.step.expected')}
+          </Text>{' '}
+          {limits.trim()}
+        </Text>
+        {step.limit_source && <LimitSourceNote provenance={{ state: 'read', source: step.limit_source }} />}
+      </Stack>
     );
   }
   if (step.kind === 'choice' && step.options.length > 0) {

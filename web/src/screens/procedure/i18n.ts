@@ -70,6 +70,10 @@ export const en = {
     gone: 'Now: step removed',
     limits: '{{min}} to {{max}} {{unit}}',
     noBound: 'no bound',
+    unsourcedTitle: 'Limits no document vouches for',
+    unsourcedIntro: 'These limits are new or changed and were typed by a person, not read from a manual. Check each against its source before approving.',
+    unsourcedNew: 'Step {{number}}, “{{title}}”: {{limits}} (new)',
+    unsourcedChanged: 'Step {{number}}, “{{title}}”: {{limits}} (was {{before}})',
     topic: { lock_out: 'lock-out', zero_energy: 'zero energy', ppe: 'protective equipment' },
     kind: {
       warning_removed: 'Warning removed ({{before}})',
@@ -273,6 +277,10 @@ export const fr: Widen<typeof en> = {
     gone: 'Désormais : étape supprimée',
     limits: '{{min}} à {{max}} {{unit}}',
     noBound: 'sans borne',
+    unsourcedTitle: 'Limites sans document source',
+    unsourcedIntro: 'Ces limites sont nouvelles ou modifiées et ont été saisies par une personne, non lues dans un manuel. Vérifiez chacune dans sa source avant d’approuver.',
+    unsourcedNew: 'Étape {{number}}, « {{title}} » : {{limits}} (nouvelle)',
+    unsourcedChanged: 'Étape {{number}}, « {{title}} » : {{limits}} (auparavant {{before}})',
     topic: { lock_out: 'consignation', zero_energy: 'énergie zéro', ppe: 'équipement de protection' },
     kind: {
       warning_removed: 'Mise en garde retirée ({{before}})',
