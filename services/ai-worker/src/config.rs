@@ -25,6 +25,9 @@ pub struct AiConfig {
     /// (`GAMME_AI_LEASE_SECS`, 30, at least 1): the worker renews it every third of that, and
     /// every replica looks as often for jobs whose lease ran out, to take them back.
     pub lease: Duration,
+    /// How long a job may wait in the queue without a change before its message is sent again,
+    /// in case the broker lost it (`GAMME_AI_RESEND_SECS`, 600, at least 1).
+    pub resend_after: Duration,
     /// Consume jobs in this process (`GAMME_AI_CONSUME`, true); tests of the API alone turn it off.
     pub consume: bool,
 }
@@ -50,6 +53,7 @@ impl ServiceConfig for AiConfig {
             llm,
             requeue_pause: Duration::from_millis(env.parse("GAMME_AI_REQUEUE_PAUSE_MS", 2000)?),
             lease: env.seconds("GAMME_AI_LEASE_SECS", 30)?.max(Duration::from_secs(1)),
+            resend_after: env.seconds("GAMME_AI_RESEND_SECS", 600)?.max(Duration::from_secs(1)),
             consume: env.parse("GAMME_AI_CONSUME", true)?,
         })
     }

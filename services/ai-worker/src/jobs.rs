@@ -32,6 +32,15 @@
 //!   dead-letter consumer fails the job at once if it is not settled ([`Job::fail_dead_lettered`])
 //!   and acks the dead letter either way, so a job that had in fact succeeded keeps its one
 //!   result and its one event.
+//!
+//! A fourth case has no one to notice it: **the message is lost** while its job is `queued` (a
+//! broker whose volume was lost or whose queue was purged, a message dropped by an operator). The
+//! same sweep sends a queued job's message again once the job has waited `GAMME_AI_RESEND_SECS`
+//! (600) without a change ([`Job::resend_stale`], one `UPDATE … RETURNING` that also restarts the
+//! wait, so one replica sends it once per wait). A resent message starts only a job that is
+//! still `queued`; for a running or settled one it is acked and dropped, so a job whose original
+//! message was only slow (a long queue) is not worked twice. Its deliveries count on from the
+//! job's attempts (`resent_after`), and the broker still dead-letters it after five.
 
 use std::time::Duration;
 
@@ -60,10 +69,14 @@ use crate::{
 /// destination its messages carry.
 pub const JOBS: WorkQueue = WorkQueue { name: "ai_jobs", routing_key: "ai_job", max_attempts: 5 };
 
-/// The queue message: only the id; the job itself is in the database.
+/// The queue message: only the id; the job itself is in the database. A message sent again for
+/// a job that waited too long ([`Job::resend_stale`]) says how many deliveries the job had
+/// before it, so the attempts a person sees keep counting from there.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct JobMessage {
     pub job_id: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resent_after: Option<i32>,
 }
 
 gamme_db::text_enum! {
@@ -322,7 +335,13 @@ impl Job {
             lease_until: None,
         };
         diesel::insert_into(ai_jobs::table).values(&job).execute(conn)?;
-        outbox::enqueue_work(conn, &JOBS, "ai.job", Some(correlation), json!(JobMessage { job_id: job.id }))?;
+        outbox::enqueue_work(
+            conn,
+            &JOBS,
+            "ai.job",
+            Some(correlation),
+            json!(JobMessage { job_id: job.id, resent_after: None }),
+        )?;
         Ok(job)
     }
 
@@ -375,8 +394,22 @@ impl Job {
         lease: Duration,
         usage: Usage,
     ) -> QueryResult<Option<Self>> {
+        Job::transition_from(conn, id, to.may_become(), to, changes, lease, usage)
+    }
+
+    /// [`Job::transition`] from the statuses `from` only (each one that `to` may come from).
+    fn transition_from(
+        conn: &mut PgConnection,
+        id: Uuid,
+        from: &[JobStatus],
+        to: JobStatus,
+        changes: Changes<'_>,
+        lease: Duration,
+        usage: Usage,
+    ) -> QueryResult<Option<Self>> {
+        debug_assert!(from.iter().all(|f| to.may_become().contains(f)));
         let lease = (to == JobStatus::Running).then(|| lease_interval(lease));
-        diesel::update(ai_jobs::table.find(id).filter(ai_jobs::status.eq_any(to.may_become())))
+        diesel::update(ai_jobs::table.find(id).filter(ai_jobs::status.eq_any(from)))
             .set((
                 ai_jobs::status.eq(to),
                 changes,
@@ -398,6 +431,36 @@ impl Job {
     pub fn start(conn: &mut PgConnection, id: Uuid, attempt: i32, lease: Duration) -> QueryResult<Option<Self>> {
         let changes = Changes { started_at: Some(Utc::now()), attempts: Some(attempt), ..Changes::default() };
         Job::transition(conn, id, JobStatus::Running, changes, lease, Usage::default())
+    }
+
+    /// [`Job::start`] for a message sent again ([`Job::resend_stale`]): only a job still waiting
+    /// starts; a running one has a worker (whose own message the broker redelivers if it dies).
+    pub fn start_waiting(
+        conn: &mut PgConnection,
+        id: Uuid,
+        attempt: i32,
+        lease: Duration,
+    ) -> QueryResult<Option<Self>> {
+        let changes = Changes { started_at: Some(Utc::now()), attempts: Some(attempt), ..Changes::default() };
+        Job::transition_from(conn, id, &[JobStatus::Queued], JobStatus::Running, changes, lease, Usage::default())
+    }
+
+    /// Sends the message of every job that has waited in `queued` for `after` without a change
+    /// again (its own may be lost), and restarts its wait; the number sent. Safe for every
+    /// replica to run at once: each job is moved by one of them.
+    pub fn resend_stale(conn: &mut PgConnection, after: Duration) -> QueryResult<usize> {
+        let waited_since = dsl::now.into_sql::<Timestamptz>() - lease_interval(after);
+        let stale: Vec<(Uuid, i32)> = diesel::update(
+            ai_jobs::table.filter(ai_jobs::status.eq(JobStatus::Queued)).filter(ai_jobs::updated_at.lt(waited_since)),
+        )
+        .set(ai_jobs::updated_at.eq(dsl::now))
+        .returning((ai_jobs::id, ai_jobs::attempts))
+        .get_results(conn)?;
+        for (job_id, attempts) in &stale {
+            let message = JobMessage { job_id: *job_id, resent_after: Some(*attempts) };
+            outbox::enqueue_work(conn, &JOBS, "ai.job", None, json!(message))?;
+        }
+        Ok(stale.len())
     }
 
     /// Renews the lease of a running job for `lease` from now. The job's status after: a

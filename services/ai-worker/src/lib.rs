@@ -84,7 +84,7 @@ impl Service for AiWorker {
         let dead = gamme_bus::consumer::run(bus, dead_letters, 4, shutdown.clone(), move |msg| {
             worker::handle_dead_letter(dead_store.clone(), msg)
         });
-        let expired = worker::take_back_expired(store, config.lease / 3, shutdown);
+        let expired = worker::sweep(store, config.lease / 3, config.resend_after, shutdown);
         Ok(parts
             .task("AI job consumer", jobs)
             .task("AI dead-letter consumer", dead)

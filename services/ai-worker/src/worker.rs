@@ -56,19 +56,34 @@ fn database(err: impl std::fmt::Display) -> ProviderError {
 impl Worker {
     #[tracing::instrument(skip_all, fields(job_id = tracing::field::Empty, delivery = msg.delivery_count))]
     pub async fn handle(self: Arc<Self>, msg: Incoming) -> Outcome {
-        let Ok(JobMessage { job_id }) = serde_json::from_slice(&msg.body) else {
+        let Ok(JobMessage { job_id, resent_after }) = serde_json::from_slice(&msg.body) else {
             tracing::error!("an AI job message without a job id; dead-lettering it");
             return Outcome::DeadLetter;
         };
         tracing::Span::current().record("job_id", tracing::field::display(job_id));
-        // The broker's count, never one of our own: the two cannot drift apart.
-        let attempt = i32::try_from(msg.delivery_count).unwrap_or(i32::MAX - 1) + 1;
+        // The broker's count, never one of our own: the two cannot drift apart. A message sent
+        // again counts on from the deliveries of the one it replaced.
+        let delivery = i32::try_from(msg.delivery_count).unwrap_or(i32::MAX - 1) + 1;
+        let attempt = resent_after.unwrap_or(0).saturating_add(delivery);
         let lease = self.lease;
-        let started = self.store.write(move |c| Job::start(c, job_id, attempt, lease).map_err(DbError::from)).await;
+        let started = self
+            .store
+            .write(move |c| {
+                let started = if resent_after.is_some() {
+                    Job::start_waiting(c, job_id, attempt, lease)
+                } else {
+                    Job::start(c, job_id, attempt, lease)
+                };
+                started.map_err(DbError::from)
+            })
+            .await;
         let job = match started {
             Ok(Some(job)) => job,
             Ok(None) => {
-                tracing::info!("job already settled (or unknown): skipping the redelivery");
+                tracing::info!(
+                    resent = resent_after.is_some(),
+                    "job already settled, taken, or unknown: skipping the delivery"
+                );
                 return Outcome::Ack;
             }
             Err(err) => {
@@ -247,7 +262,7 @@ impl Worker {
 /// not answer keeps the dead letter, for a later try.
 #[tracing::instrument(skip_all, fields(job_id = tracing::field::Empty, reason = ?msg.death))]
 pub async fn handle_dead_letter(store: Store, msg: Incoming) -> Outcome {
-    let Ok(JobMessage { job_id }) = serde_json::from_slice(&msg.body) else {
+    let Ok(JobMessage { job_id, .. }) = serde_json::from_slice(&msg.body) else {
         tracing::error!(message_id = ?msg.message_id, "a dead letter without a job id; dropping it");
         return Outcome::Ack;
     };
@@ -282,9 +297,10 @@ pub async fn handle_dead_letter(store: Store, msg: Incoming) -> Outcome {
     }
 }
 
-/// Takes back the running jobs whose lease ran out ([`Job::take_back_expired`]) every `every`,
-/// until `shutdown`. Every replica runs it; each job is moved by one of them.
-pub async fn take_back_expired(store: Store, every: Duration, shutdown: CancellationToken) {
+/// Every `every`, until `shutdown`: takes back the running jobs whose lease ran out
+/// ([`Job::take_back_expired`]) and sends again the message of jobs that waited `resend_after`
+/// in the queue ([`Job::resend_stale`]). Every replica runs it; each job is moved by one of them.
+pub async fn sweep(store: Store, every: Duration, resend_after: Duration, shutdown: CancellationToken) {
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => return,
@@ -296,6 +312,11 @@ pub async fn take_back_expired(store: Store, every: Duration, shutdown: Cancella
             }
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "cannot take back jobs whose lease ran out"),
+        }
+        match store.write(move |c| Job::resend_stale(c, resend_after).map_err(DbError::from)).await {
+            Ok(0) => {}
+            Ok(resent) => tracing::warn!(resent, "sent again the messages of jobs that waited too long in the queue"),
+            Err(err) => tracing::warn!(error = %err, "cannot send again the messages of waiting jobs"),
         }
     }
 }

@@ -15,7 +15,11 @@ use std::{
 use gamme_ai_worker::worker::JOBS;
 use gamme_auth_token::Role;
 use gamme_bus::Topology;
-use lapin::{options::QueueDeclareOptions, types::FieldTable, BasicProperties, Connection, ConnectionProperties};
+use lapin::{
+    options::{QueueDeclareOptions, QueuePurgeOptions},
+    types::FieldTable,
+    BasicProperties, Connection, ConnectionProperties,
+};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use support::{amqp_url, FakeLlm, Reply, TestApp, MANUEL_FR};
@@ -41,6 +45,36 @@ async fn queue_depth(queue: &str) -> u32 {
         .unwrap();
     let _ = conn.close(200, "done").await;
     q.message_count()
+}
+
+/// Publishes `body` to `exchange` with the job queue's routing key, as the outbox relay would.
+async fn publish(exchange: &str, body: &Value) {
+    let conn = Connection::connect(&amqp_url(), ConnectionProperties::default()).await.unwrap();
+    let channel = conn.create_channel().await.unwrap();
+    channel
+        .basic_publish(
+            exchange,
+            JOBS.routing_key,
+            Default::default(),
+            body.to_string().as_bytes(),
+            BasicProperties::default(),
+        )
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    let _ = conn.close(200, "done").await;
+}
+
+/// Waits (bounded) until the job queue and its dead-letter queue hold nothing.
+async fn queues_emptied(topology: &Topology) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    for queue in [topology.queue(JOBS.name), topology.dead_letter_queue(&JOBS)] {
+        while queue_depth(&queue).await > 0 {
+            assert!(Instant::now() < deadline, "{queue} was not emptied");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
 }
 
 #[tokio::test]
@@ -155,44 +189,13 @@ async fn a_finished_job_that_comes_back_is_acked_with_no_second_result_or_event(
     let id = queued(&app, &editor, &draft(MANUEL_FR)).await;
     let done = app.settled(&editor, &id, Duration::from_secs(30)).await;
     // The same message again, as after a lost ack.
-    let conn = Connection::connect(&amqp_url(), ConnectionProperties::default()).await.unwrap();
-    let channel = conn.create_channel().await.unwrap();
+    let topology = Topology::new(&app.prefix);
     for _ in 0..2 {
-        channel
-            .basic_publish(
-                &Topology::new(&app.prefix).jobs_exchange(),
-                JOBS.routing_key,
-                Default::default(),
-                json!({ "job_id": id }).to_string().as_bytes(),
-                BasicProperties::default(),
-            )
-            .await
-            .unwrap()
-            .await
-            .unwrap();
+        publish(&topology.jobs_exchange(), &json!({ "job_id": id })).await;
     }
     // And as a dead letter, as when the broker dead-lettered a message whose ack was lost.
-    let topology = Topology::new(&app.prefix);
-    channel
-        .basic_publish(
-            &topology.dead_letter_exchange(),
-            JOBS.routing_key,
-            Default::default(),
-            json!({ "job_id": id }).to_string().as_bytes(),
-            BasicProperties::default(),
-        )
-        .await
-        .unwrap()
-        .await
-        .unwrap();
-    let _ = conn.close(200, "done").await;
-    let deadline = Instant::now() + Duration::from_secs(20);
-    for queue in [topology.queue(JOBS.name), topology.dead_letter_queue(&JOBS)] {
-        while queue_depth(&queue).await > 0 {
-            assert!(Instant::now() < deadline, "{queue} was not emptied");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
+    publish(&topology.dead_letter_exchange(), &json!({ "job_id": id })).await;
+    queues_emptied(&topology).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let again = app.job(&editor, &id).await;
     assert_eq!(again["status"], "succeeded");
@@ -497,6 +500,51 @@ async fn jobs_whose_lease_ran_out_go_back_to_the_queue_or_fail_on_their_last_att
     assert_eq!(app.count(&format!("SELECT count(*) AS n FROM outbox WHERE body->'data'->>'job_id' = '{last}'")), 1);
     assert_eq!(app.count("SELECT count(*) AS n FROM ai_jobs WHERE lease_until IS NOT NULL"), 0);
     app.stop();
+}
+
+#[tokio::test]
+async fn a_queued_job_whose_message_the_broker_lost_is_sent_again_and_runs_once() {
+    let llm = FakeLlm::start().await;
+    answer_all(&llm, Duration::from_secs(2));
+    let app = api_only().await;
+    let editor = app.user("Alice", Role::Editor);
+    let id = queued(&app, &editor, &draft("Changer le filtre")).await;
+    let queue = Topology::new(&app.prefix).queue(JOBS.name);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app.count("SELECT count(*) AS n FROM outbox WHERE destination = 'ai_jobs' AND published_at IS NOT NULL") == 0
+    {
+        assert!(Instant::now() < deadline, "the job's message never left the outbox");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // The broker loses it (a purged queue, a lost volume): nothing would ever take the job.
+    let conn = Connection::connect(&amqp_url(), ConnectionProperties::default()).await.unwrap();
+    let channel = conn.create_channel().await.unwrap();
+    let purged = channel.queue_purge(&queue, QueuePurgeOptions::default()).await.unwrap();
+    assert_eq!(purged, 1);
+    let _ = conn.close(200, "done").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(app.job(&editor, &id).await["status"], "queued");
+
+    // A worker's sweep sends the message again once the job has waited a second.
+    let mut worker = worker_process_with(&app, &llm, &[("GAMME_AI_RESEND_SECS", "1"), ("GAMME_AI_LEASE_SECS", "3")]);
+    model_asked(&llm).await;
+    // While it runs, a resent message (as from a replica that swept a moment before) is dropped:
+    // the job has a worker.
+    publish(&Topology::new(&app.prefix).jobs_exchange(), &json!({ "job_id": id, "resent_after": 0 })).await;
+    let job = app.settled(&editor, &id, Duration::from_secs(30)).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(job["attempts"], 1, "the resent message counts on from the job's attempts");
+    queues_emptied(&Topology::new(&app.prefix)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let _ = worker.kill();
+    let _ = worker.wait();
+    assert_eq!(llm.requests().len(), 1, "the job was worked once");
+    assert_eq!(app.count("SELECT count(*) AS n FROM outbox WHERE message_type = 'ai.job.finished'"), 1);
+    let resent = app.count(&format!(
+        "SELECT count(*) AS n FROM outbox WHERE destination = 'ai_jobs' AND body->>'job_id' = '{id}' AND body ? 'resent_after'"
+    ));
+    assert!(resent >= 1, "the sweep sent the message again");
+    assert_eq!(app.job(&editor, &id).await["status"], "succeeded");
 }
 
 /// Run alone by `scripts/test.sh` (it restarts the shared broker).
