@@ -187,6 +187,11 @@ install_tools() {
     if ((${#missing[@]})); then
         apt_install "${missing[@]}"
     fi
+    # The work service's email tests send to a real SMTP server: Python's aiosmtpd.
+    if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+        log "pip install aiosmtpd (the email tests' SMTP server)"
+        python3 -m pip install --quiet aiosmtpd || die "cannot install aiosmtpd with pip"
+    fi
 
     command -v cargo >/dev/null || die "cargo not found: install Rust with rustup (https://rustup.rs)"
     if ! cargo nextest --version >/dev/null 2>&1; then

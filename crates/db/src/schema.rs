@@ -153,6 +153,29 @@ diesel::table! {
         user_id -> Uuid,
         kind -> Text,
         in_app -> Bool,
+        email -> Bool,
+    }
+}
+
+diesel::table! {
+    notification_emails (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        topic -> Text,
+        kind -> Text,
+        work_order_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        next_attempt_at -> Timestamptz,
+        attempts -> Int4,
+        sent_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    notification_languages (user_id) {
+        user_id -> Uuid,
+        language -> Text,
     }
 }
 
@@ -515,6 +538,9 @@ diesel::joinable!(meter_readings -> meters (meter_id));
 diesel::joinable!(meter_sources -> meters (meter_id));
 diesel::joinable!(meter_sources -> procedures (procedure_id));
 diesel::joinable!(meters -> assets (asset_id));
+diesel::joinable!(notification_emails -> users (user_id));
+diesel::joinable!(notification_emails -> work_orders (work_order_id));
+diesel::joinable!(notification_languages -> users (user_id));
 diesel::joinable!(notification_preferences -> users (user_id));
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(notifications -> work_orders (work_order_id));
@@ -565,6 +591,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     meter_readings,
     meter_sources,
     meters,
+    notification_emails,
+    notification_languages,
     notification_preferences,
     notifications,
     outbox,

@@ -6,6 +6,8 @@ use chrono_tz::Tz;
 use gamme_auth_token::TokenConfig;
 use gamme_service_kit::{CommonConfig, ConfigError, Env, ServiceConfig};
 
+use crate::emails::SmtpConfig;
+
 #[derive(Clone)]
 pub struct WorkConfig {
     pub common: CommonConfig,
@@ -18,6 +20,8 @@ pub struct WorkConfig {
     pub scheduler_interval: Duration,
     /// The address people open (`GAMME_PUBLIC_URL`): what an asset label's QR code points to.
     pub public_url: String,
+    /// Where notification emails go out (`GAMME_SMTP_*`); none: no email is sent.
+    pub smtp: Option<SmtpConfig>,
 }
 
 pub const DEFAULT_TIME_ZONE: &str = "Europe/Paris";
@@ -37,7 +41,15 @@ impl ServiceConfig for WorkConfig {
             });
         }
         let public_url = env.get_or("GAMME_PUBLIC_URL", "http://localhost:8080").trim_end_matches('/').to_owned();
-        Ok(Self { common, tokens: TokenConfig::from_env(env)?, default_time_zone, scheduler_interval, public_url })
+        let smtp = SmtpConfig::from_env(env)?;
+        Ok(Self {
+            common,
+            tokens: TokenConfig::from_env(env)?,
+            default_time_zone,
+            scheduler_interval,
+            public_url,
+            smtp,
+        })
     }
 
     fn common(&self) -> &CommonConfig {

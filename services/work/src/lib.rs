@@ -6,6 +6,7 @@ pub mod access;
 pub mod comments;
 pub mod config;
 pub mod due;
+pub mod emails;
 pub mod error;
 pub mod events;
 pub mod follow_ups;
@@ -63,7 +64,14 @@ impl Service for Work {
         });
         let events = runs::RunEvents { store: store.clone(), default_zone: zone };
         let shutdown = backbone.shutdown.clone();
-        Ok(Parts::new(move |cfg| {
+        let emails = config.smtp.clone().map(|smtp| emails::Sender {
+            store: store.clone(),
+            smtp,
+            public_url: config.public_url.clone(),
+            default_zone: zone,
+            every: config.scheduler_interval.min(std::time::Duration::from_secs(10)),
+        });
+        let parts = Parts::new(move |cfg| {
             cfg.app_data(authenticator.clone())
                 .app_data(state.clone())
                 .route(
@@ -74,8 +82,12 @@ impl Service for Work {
         })
         .documented(&openapi::document())
         .task("run events", runs::run(events, backbone.bus.clone(), shutdown.clone()))
-        .task("scheduler", scheduler::run(store, config.scheduler_interval, zone, shutdown))
-        .task("user events", user_events))
+        .task("scheduler", scheduler::run(store.clone(), config.scheduler_interval, zone, shutdown))
+        .task("user events", user_events);
+        Ok(match emails {
+            Some(sender) => parts.task("notification emails", emails::run(sender, backbone.shutdown.clone())),
+            None => parts,
+        })
     }
 }
 

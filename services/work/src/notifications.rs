@@ -11,14 +11,18 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use gamme_bus::{Event, WorkOrderSnapshot};
 use gamme_db::{
-    schema::{notification_preferences, notifications, team_members, work_orders},
+    schema::{notification_languages, notification_preferences, notifications, team_members, work_orders},
     strum::VariantArray,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::{error::Result, events::Actor};
+use crate::{
+    emails::{self, Language},
+    error::Result,
+    events::Actor,
+};
 
 /// At most this many notifications in a list, newest first.
 pub const LIST_LIMIT: i64 = 50;
@@ -61,19 +65,42 @@ pub struct NotificationList {
     pub unread: i64,
 }
 
-/// Whether a person gets each kind in the app.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+/// Whether a person gets each kind in the app and by email. Overdue orders come by email as
+/// one daily digest.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
 pub struct Preference {
     pub kind: NotificationKind,
     pub in_app: bool,
+    pub email: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
 pub struct Preferences {
     /// Every kind, once.
     pub items: Vec<Preference>,
+    /// The language of the person's emails; `null`: the server's default (`GAMME_EMAIL_LANGUAGE`).
+    pub language: Option<Language>,
+}
+
+/// A change of one kind's choices: what is not given stays as it was.
+#[derive(Debug, Clone, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PreferenceChoice {
+    pub kind: NotificationKind,
+    #[serde(default)]
+    pub in_app: Option<bool>,
+    #[serde(default)]
+    pub email: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PreferencesInput {
+    #[serde(default)]
+    pub items: Vec<PreferenceChoice>,
+    /// The language emails are written in (the web UI sends the one it shows).
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
 /// The people an order concerns: its assignee, else its team's members.
@@ -118,6 +145,7 @@ pub fn from_event(conn: &mut PgConnection, actor: &Actor, event: &Event) -> Resu
     if people.is_empty() {
         return Ok(());
     }
+    emails::for_notification(conn, kind, order_id, &people)?;
     let muted: BTreeSet<Uuid> = notification_preferences::table
         .filter(notification_preferences::kind.eq(kind))
         .filter(notification_preferences::in_app.eq(false))
@@ -211,32 +239,53 @@ pub fn exists(conn: &mut PgConnection, user: Uuid, id: Uuid) -> Result<bool> {
     Ok(n > 0)
 }
 
-/// Every kind with the person's choice (on unless turned off).
+/// Every kind with the person's choices (on unless turned off), and their emails' language.
 pub fn preferences(conn: &mut PgConnection, user: Uuid) -> Result<Preferences> {
-    let set: Vec<(NotificationKind, bool)> = notification_preferences::table
+    let set: Vec<(NotificationKind, bool, bool)> = notification_preferences::table
         .filter(notification_preferences::user_id.eq(user))
-        .select((notification_preferences::kind, notification_preferences::in_app))
+        .select((notification_preferences::kind, notification_preferences::in_app, notification_preferences::email))
         .load(conn)?;
     let items = NotificationKind::VARIANTS
         .iter()
         .copied()
-        .map(|kind| Preference { kind, in_app: set.iter().find(|(k, _)| *k == kind).is_none_or(|(_, on)| *on) })
+        .map(|kind| match set.iter().find(|(k, _, _)| *k == kind) {
+            Some(&(_, in_app, email)) => Preference { kind, in_app, email },
+            None => Preference { kind, in_app: true, email: true },
+        })
         .collect();
-    Ok(Preferences { items })
+    let language = notification_languages::table
+        .find(user)
+        .select(notification_languages::language)
+        .first::<Language>(conn)
+        .optional()?;
+    Ok(Preferences { items, language })
 }
 
-/// Sets the choices given (kinds not named stay as they were).
-pub fn set_preferences(conn: &mut PgConnection, user: Uuid, choices: &[Preference]) -> Result<Preferences> {
-    for choice in choices {
+/// Sets the choices given (kinds and channels not named stay as they were).
+pub fn set_preferences(conn: &mut PgConnection, user: Uuid, input: &PreferencesInput) -> Result<Preferences> {
+    let current = preferences(conn, user)?;
+    for choice in &input.items {
+        let was = current.items.iter().find(|p| p.kind == choice.kind);
+        let in_app = choice.in_app.or(was.map(|p| p.in_app)).unwrap_or(true);
+        let email = choice.email.or(was.map(|p| p.email)).unwrap_or(true);
         diesel::insert_into(notification_preferences::table)
             .values((
                 notification_preferences::user_id.eq(user),
                 notification_preferences::kind.eq(choice.kind),
-                notification_preferences::in_app.eq(choice.in_app),
+                notification_preferences::in_app.eq(in_app),
+                notification_preferences::email.eq(email),
             ))
             .on_conflict((notification_preferences::user_id, notification_preferences::kind))
             .do_update()
-            .set(notification_preferences::in_app.eq(choice.in_app))
+            .set((notification_preferences::in_app.eq(in_app), notification_preferences::email.eq(email)))
+            .execute(conn)?;
+    }
+    if let Some(language) = input.language {
+        diesel::insert_into(notification_languages::table)
+            .values((notification_languages::user_id.eq(user), notification_languages::language.eq(language)))
+            .on_conflict(notification_languages::user_id)
+            .do_update()
+            .set(notification_languages::language.eq(language))
             .execute(conn)?;
     }
     preferences(conn, user)

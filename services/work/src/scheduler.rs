@@ -1,6 +1,7 @@
 //! The scheduler every replica runs: each tick, under a transaction-scoped advisory lock (one
 //! replica's pass at a time; the others skip that tick), it makes the orders time plans are due
-//! to make and announces orders falling due within a day and orders overdue, once each.
+//! to make and announces orders falling due within a day and orders overdue, once each, and
+//! writes each person's daily digest of overdue orders ([`emails::digest_pass`]).
 
 use std::time::Duration;
 
@@ -16,6 +17,7 @@ use gamme_service_kit::Store;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
+    emails,
     error::Result,
     events::{publish, Actor},
     orders::{OrderStatus, WorkOrder},
@@ -51,6 +53,8 @@ pub struct PassReport {
     pub orders_made: usize,
     pub due: usize,
     pub overdue: usize,
+    /// Daily digests of overdue orders written (sent by the email sender, where there is one).
+    pub digests: usize,
 }
 
 /// Runs a pass every `interval` until `shutdown`.
@@ -109,5 +113,7 @@ pub fn pass(conn: &mut PgConnection, now: DateTime<Utc>, zone: Tz) -> Result<Opt
             .collect();
         diesel::insert_into(work_order_signals::table).values(rows).on_conflict_do_nothing().execute(conn)?;
     }
-    Ok(Some(PassReport { orders_made, due: due.len(), overdue: overdue.len() }))
+    let digests = emails::digest_pass(conn, now, zone)?;
+    emails::prune(conn, now)?;
+    Ok(Some(PassReport { orders_made, due: due.len(), overdue: overdue.len(), digests }))
 }

@@ -9,7 +9,7 @@ use gamme_auth_token::Role;
 use gamme_bus::FlaggedStep;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::{expect, problem, spawn_app, Entry};
+use support::{expect, problem, spawn_app, spawn_app_with, Entry, SmtpSink};
 use uuid::Uuid;
 
 fn today() -> NaiveDate {
@@ -594,8 +594,8 @@ async fn notifications_reach_those_an_order_concerns_once_and_each_person_choose
     .await;
     assert_eq!(
         prefs["items"],
-        json!([{ "kind": "assigned", "in_app": true }, { "kind": "due_soon", "in_app": false },
-               { "kind": "overdue", "in_app": true }, { "kind": "follow_up", "in_app": true }])
+        json!([{ "kind": "assigned", "in_app": true, "email": true }, { "kind": "due_soon", "in_app": false, "email": true },
+               { "kind": "overdue", "in_app": true, "email": true }, { "kind": "follow_up", "in_app": true, "email": true }])
     );
     let res = app
         .put("/api/work/notifications/preferences", &tech2, &json!({ "items": [{ "kind": "loud", "in_app": true }] }))
@@ -645,4 +645,136 @@ async fn notifications_reach_those_an_order_concerns_once_and_each_person_choose
     assert_eq!(app.get_ok("/api/work/notifications", &tech).await["unread"], 0);
     assert_eq!(app.get_ok("/api/work/notifications", &tech2).await["unread"], 1, "Tania's stay unread");
     assert_eq!(app.count("SELECT count(*) AS n FROM notifications"), 4);
+}
+
+#[tokio::test]
+async fn emails_reach_an_smtp_server_in_each_persons_language_with_one_overdue_digest_a_day() {
+    let smtp = SmtpSink::start().await;
+    let port = smtp.port.to_string();
+    let app = spawn_app_with(&[
+        ("GAMME_SMTP_HOST", "127.0.0.1"),
+        ("GAMME_SMTP_PORT", &port),
+        ("GAMME_SMTP_SECURITY", "none"),
+        ("GAMME_SMTP_FROM", "Gamme Usine <gamme@usine.test>"),
+    ])
+    .await;
+    let tree = app.tree("M");
+    let (theo, tania) = (app.user("Theo", Role::Technician), app.user("Tania", Role::Technician));
+    let editor = app.user("Emilie", Role::Editor);
+    let team = app.team("Mecanique", &[&theo, &tania]).await;
+    // Théo reads French; Tania English, and she wants no email when work is assigned.
+    let prefs = expect(
+        app.put("/api/work/notifications/preferences", &theo, &json!({ "language": "fr" })).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(prefs["language"], "fr");
+    let prefs = expect(
+        app.put(
+            "/api/work/notifications/preferences",
+            &tania,
+            &json!({ "language": "en", "items": [{ "kind": "assigned", "email": false }] }),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        prefs["items"][0],
+        json!({ "kind": "assigned", "in_app": true, "email": false }),
+        "in-app stays as it was"
+    );
+    let res = app.put("/api/work/notifications/preferences", &tania, &json!({ "language": "de" })).await;
+    problem(res, StatusCode::BAD_REQUEST).await;
+
+    let late = (Utc::now() - chrono::Duration::hours(3)).to_rfc3339();
+    let mine = expect(
+        app.post(
+            "/api/work/orders",
+            &editor,
+            &json!({ "title": "Graisser le palier", "asset_id": tree.equipment, "assignee_id": theo.id, "due_at": late }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let ours = expect(
+        app.post(
+            "/api/work/orders",
+            &editor,
+            &json!({ "title": "Changer le filtre", "asset_id": tree.equipment, "team_id": team, "due_at": late }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    // The digest goes out from 06:00 at the site: a pass at that hour if it is earlier now.
+    let paris = Utc::now().with_timezone(&chrono_tz::Europe::Paris);
+    let six = paris.date_naive().and_hms_opt(6, 0, 0).unwrap().and_local_timezone(chrono_tz::Europe::Paris).unwrap();
+    let then = Utc::now().max(six.with_timezone(&Utc));
+    pass_at(&mut app.db.connect(), then);
+    pass_at(&mut app.db.connect(), then);
+
+    let mail = smtp.until(4).await;
+    let to = |who: &gamme_auth_token::testing::TestUser| -> Vec<&Value> {
+        mail.iter().filter(|m| m["to"] == json!([who.email])).collect()
+    };
+    let theos = to(&theo);
+    let subjects: Vec<&str> = theos.iter().map(|m| m["subject"].as_str().unwrap()).collect();
+    let (n1, n2) = (mine["number"].as_i64().unwrap(), ours["number"].as_i64().unwrap());
+    for expected in [
+        format!("Attribué : WO-{n1} Graisser le palier"),
+        format!("Attribué : WO-{n2} Changer le filtre"),
+        "2 ordres de travail en retard".to_owned(),
+    ] {
+        assert!(subjects.contains(&expected.as_str()), "{expected} not in {subjects:?}");
+    }
+    assert_eq!(theos.len(), 3, "{subjects:?}");
+    let digest = theos.iter().find(|m| m["subject"] == "2 ordres de travail en retard").unwrap();
+    let body = digest["body"].as_str().unwrap();
+    assert!(body.starts_with("Bonjour Theo,"), "{body}");
+    assert!(
+        body.contains(&format!("WO-{n1} Graisser le palier")) && body.contains(&format!("WO-{n2} Changer le filtre")),
+        "{body}"
+    );
+    assert!(body.contains(&format!("https://gamme.usine.test/work/orders/{}", mine["id"].as_str().unwrap())), "{body}");
+    assert_eq!(digest["from"], "Gamme Usine <gamme@usine.test>");
+
+    let tanias = to(&tania);
+    assert_eq!(tanias.len(), 1, "only the digest: she turned assignment emails off");
+    assert_eq!(tanias[0]["subject"], "1 overdue work order");
+    let body = tanias[0]["body"].as_str().unwrap();
+    assert!(body.starts_with("Hello Tania,") && body.contains(&format!("WO-{n2} Changer le filtre")), "{body}");
+    assert!(!body.contains("Graisser"), "Théo's own order is not hers: {body}");
+    assert!(to(&editor).is_empty(), "the one who assigns hears nothing of it");
+
+    // Another pass the same day writes no second digest; each email was sent once.
+    pass_at(&mut app.db.connect(), then + chrono::Duration::minutes(5));
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert_eq!(smtp.received().len(), 4);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM notification_emails WHERE sent_at IS NOT NULL AND last_error IS NULL"),
+        4
+    );
+}
+
+#[tokio::test]
+async fn an_email_the_smtp_server_refuses_is_retried_and_nothing_else_waits() {
+    // No server listens on this port: the email waits for its next try, with the reason kept.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
+    let app = spawn_app_with(&[
+        ("GAMME_SMTP_HOST", "127.0.0.1"),
+        ("GAMME_SMTP_PORT", &port),
+        ("GAMME_SMTP_SECURITY", "none"),
+    ])
+    .await;
+    let tree = app.tree("R");
+    let (theo, editor) = (app.user("Theo", Role::Technician), app.user("Emilie", Role::Editor));
+    let order = json!({ "title": "Graisser le palier", "asset_id": tree.equipment, "assignee_id": theo.id });
+    expect(app.post("/api/work/orders", &editor, &order).await, StatusCode::CREATED).await;
+    let waiting = "SELECT count(*) AS n FROM notification_emails WHERE attempts = 1 AND sent_at IS NULL \
+                   AND last_error IS NOT NULL AND next_attempt_at > now() + interval '30 seconds'";
+    assert_eq!(app.until_count(waiting, 1).await, 1, "the refused email waits a minute for its next try");
+    // The order and its in-app notification are there all the same.
+    assert_eq!(app.get_ok("/api/work/notifications", &theo).await["unread"], 1);
 }

@@ -232,9 +232,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Which kinds I get in the app (all, unless I turned some off). */
+        /** Which kinds I get in the app and by email (all, unless I turned some off), and my emails' language. */
         get: operations["work_notifications_preferences"];
-        /** Turn kinds on or off; kinds not named stay as they were. Answers every kind. */
+        /**
+         * Turn kinds on or off, in the app or by email, and choose my emails' language; what is not
+         *     named stays as it was. Answers every kind.
+         */
         put: operations["work_notifications_set_preferences"];
         post?: never;
         delete?: never;
@@ -770,6 +773,11 @@ export interface components {
         LabelSheet: {
             labels: components["schemas"]["Label"][];
         };
+        /**
+         * @description The language a person's emails are written in.
+         * @enum {string}
+         */
+        Language: "en" | "fr";
         Meter: {
             /** Format: uuid */
             asset_id: string;
@@ -1151,14 +1159,29 @@ export interface components {
             plan_id: string;
             plan_title: string;
         };
-        /** @description Whether a person gets each kind in the app. */
+        /**
+         * @description Whether a person gets each kind in the app and by email. Overdue orders come by email as
+         *     one daily digest.
+         */
         Preference: {
+            email: boolean;
             in_app: boolean;
+            kind: components["schemas"]["NotificationKind"];
+        };
+        /** @description A change of one kind's choices: what is not given stays as it was. */
+        PreferenceChoice: {
+            email?: boolean | null;
+            in_app?: boolean | null;
             kind: components["schemas"]["NotificationKind"];
         };
         Preferences: {
             /** @description Every kind, once. */
             items: components["schemas"]["Preference"][];
+            language?: null | components["schemas"]["Language"];
+        };
+        PreferencesInput: {
+            items?: components["schemas"]["PreferenceChoice"][];
+            language?: null | components["schemas"]["Language"];
         };
         /** @enum {string} */
         Priority: "low" | "normal" | "high" | "urgent";
@@ -2242,7 +2265,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Preferences"];
+                "application/json": components["schemas"]["PreferencesInput"];
             };
         };
         responses: {

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::{
     error::WorkError,
-    notifications::{self, NotificationList, Preferences},
+    notifications::{self, NotificationList, Preferences, PreferencesInput},
     AppState,
 };
 
@@ -71,7 +71,7 @@ pub async fn read_all(user: AuthUser, state: web::Data<AppState>) -> Result<Http
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Which kinds I get in the app (all, unless I turned some off).
+/// Which kinds I get in the app and by email (all, unless I turned some off), and my emails' language.
 #[utoipa::path(operation_id = "work_notifications_preferences", get, path = "/api/work/notifications/preferences", tag = "notifications",
     security(("bearer" = [])), responses((status = 200, body = Preferences), (status = 401, body = Problem)))]
 pub async fn preferences(user: AuthUser, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
@@ -79,16 +79,17 @@ pub async fn preferences(user: AuthUser, state: web::Data<AppState>) -> Result<H
     Ok(HttpResponse::Ok().json(prefs))
 }
 
-/// Turn kinds on or off; kinds not named stay as they were. Answers every kind.
+/// Turn kinds on or off, in the app or by email, and choose my emails' language; what is not
+/// named stays as it was. Answers every kind.
 #[utoipa::path(operation_id = "work_notifications_set_preferences", put, path = "/api/work/notifications/preferences", tag = "notifications",
-    request_body = Preferences, security(("bearer" = [])),
+    request_body = PreferencesInput, security(("bearer" = [])),
     responses((status = 200, body = Preferences), (status = 400, body = Problem), (status = 401, body = Problem)))]
 pub async fn set_preferences(
     user: AuthUser,
     state: web::Data<AppState>,
-    body: Json<Preferences>,
+    body: Json<PreferencesInput>,
 ) -> Result<HttpResponse, Problem> {
-    let choices = body.into_inner().items;
-    let prefs = state.store.write(move |c| notifications::set_preferences(c, user.id, &choices)).await?;
+    let input = body.into_inner();
+    let prefs = state.store.write(move |c| notifications::set_preferences(c, user.id, &input)).await?;
     Ok(HttpResponse::Ok().json(prefs))
 }

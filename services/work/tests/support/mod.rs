@@ -52,8 +52,16 @@ fn env(db: &TestDb) -> Env {
     ])
 }
 
-async fn start(db: &TestDb, issuer: &TestIssuer) -> (String, tokio_util::sync::CancellationToken) {
-    let mut config = gamme_work::Application::config(&env(db)).expect("config");
+async fn start(
+    db: &TestDb,
+    issuer: &TestIssuer,
+    extra: &[(&str, &str)],
+) -> (String, tokio_util::sync::CancellationToken) {
+    let mut env = env(db);
+    for (key, value) in extra {
+        env.set(*key, *value);
+    }
+    let mut config = gamme_work::Application::config(&env).expect("config");
     config.tokens = issuer.token_config();
     let listener = gamme_service_kit::server::bind("127.0.0.1:0").expect("bind");
     let app = gamme_work::Application::build(config, listener).await.expect("work starts");
@@ -64,10 +72,15 @@ async fn start(db: &TestDb, issuer: &TestIssuer) -> (String, tokio_util::sync::C
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// The service with some settings of its own.
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let db = TestDb::new();
     let issuer = TestIssuer::new();
     let admin = issuer.user(&mut db.connect(), "Admin", Role::Admin);
-    let (address, shutdown) = start(&db, &issuer).await;
+    let (address, shutdown) = start(&db, &issuer, extra).await;
     TestApp { address, db, client: Client::new(), issuer, admin, shutdowns: vec![shutdown] }
 }
 
@@ -106,7 +119,7 @@ pub struct Published {
 impl TestApp {
     /// A second replica on the same database and broker.
     pub async fn replica(&mut self) {
-        let (_, shutdown) = start(&self.db, &self.issuer).await;
+        let (_, shutdown) = start(&self.db, &self.issuer, &[]).await;
         self.shutdowns.push(shutdown);
     }
 
@@ -346,4 +359,61 @@ pub async fn problem(res: Response, status: StatusCode) -> Value {
     assert_eq!(res.status(), status);
     assert_eq!(res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()), Some("application/problem+json"));
     res.json().await.expect("problem body")
+}
+
+/// A real SMTP server (Python's aiosmtpd, `smtp_sink.py`) on a free loopback port, writing what
+/// it receives to a file; stopped when dropped.
+pub struct SmtpSink {
+    pub port: u16,
+    file: std::path::PathBuf,
+    child: std::process::Child,
+}
+
+impl SmtpSink {
+    pub async fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let file = std::env::temp_dir().join(format!("gamme-smtp-{}.jsonl", Uuid::new_v4()));
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_sink.py");
+        let mut child = std::process::Command::new("python3")
+            .arg(script)
+            .arg(port.to_string())
+            .arg(&file)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 runs the SMTP sink (pip install aiosmtpd; scripts/test.sh does)");
+        let mut ready = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut ready).unwrap();
+        assert_eq!(ready.trim(), "listening", "the SMTP sink did not start (is aiosmtpd installed?)");
+        SmtpSink { port, file, child }
+    }
+
+    /// Every message received so far: `{to, from, subject, body}`.
+    pub fn received(&self) -> Vec<Value> {
+        std::fs::read_to_string(&self.file)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    /// Waits (bounded) until `n` messages have arrived; all of them.
+    pub async fn until(&self, n: usize) -> Vec<Value> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let got = self.received();
+            if got.len() >= n {
+                return got;
+            }
+            assert!(std::time::Instant::now() < deadline, "{} of {n} emails arrived: {got:#?}", got.len());
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.file);
+    }
 }

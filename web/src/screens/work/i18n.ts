@@ -31,6 +31,11 @@ export const en = {
     preferences: 'Notifications in the app',
     preferencesIntro: 'Choose what you hear of the work orders that concern you.',
     saved: 'Notification choices saved.',
+    inApp: 'In the app',
+    email: 'By email',
+    emailDigest: 'By email, one digest a day',
+    emailLanguage: 'Language of my emails',
+    emailNote: 'Emails go to the address of your account, if your administrator has set up an email server.',
     choice: {
       assigned: 'An order is assigned to me or my team',
       due_soon: 'An order of mine falls due within a day',
@@ -128,6 +133,11 @@ export const fr: Widen<typeof en> = {
     preferences: 'Notifications dans l’application',
     preferencesIntro: 'Choisissez ce que vous apprenez des ordres de travail qui vous concernent.',
     saved: 'Choix de notifications enregistrés.',
+    inApp: 'Dans l’application',
+    email: 'Par courriel',
+    emailDigest: 'Par courriel, un récapitulatif par jour',
+    emailLanguage: 'Langue de mes courriels',
+    emailNote: 'Les courriels vont à l’adresse de votre compte, si votre administrateur a configuré un serveur de messagerie.',
     choice: {
       assigned: 'Un ordre m’est attribué, ou à mon équipe',
       due_soon: 'Un de mes ordres arrive à échéance sous un jour',
