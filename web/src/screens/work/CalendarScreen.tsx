@@ -75,7 +75,14 @@ function OrderItem({ order }: { order: OrderView }) {
 function PlannedItem({ occurrence }: { occurrence: PlannedOccurrence }) {
   const { t } = useTranslation();
   return (
-    <Paper withBorder p="xs" bg="gray.0" style={{ borderStyle: 'dashed' }} data-testid="planned" aria-label={t('work.calendar.plannedLabel', { title: occurrence.plan_title })}>
+    <Paper
+      component="article"
+      withBorder
+      p="xs"
+      bg="gray.0"
+      style={{ borderStyle: 'dashed' }}
+      aria-label={t('work.calendar.plannedLabel', { title: occurrence.plan_title })}
+    >
       <Stack gap={2}>
         <Group justify="space-between" wrap="nowrap" align="flex-start" gap="xs">
           <Text fw={600} size="sm" style={{ overflowWrap: 'anywhere' }}>

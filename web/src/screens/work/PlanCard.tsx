@@ -31,7 +31,7 @@ export function useScheduleText() {
         ? t('work.plans.schedule.fixed', { date: plan.anchor_date ? day(plan.anchor_date, 'long') : '—' })
         : t('work.plans.schedule.floating');
     const lead = plan.lead_days === 0 ? t('work.plans.noLead') : t('work.plans.lead', { count: plan.lead_days });
-    return `${every}, ${how}; ${t('work.plans.dueTime', { time: plan.due_time.slice(0, 5) })}, ${lead}.`;
+    return t('work.plans.sentence', { every, how, time: t('work.plans.dueTime', { time: plan.due_time.slice(0, 5) }), lead });
   };
 }
 
