@@ -209,3 +209,73 @@ test('an editor pauses the plan, which leaves the calendar, and resumes it; a te
     await tech.context.close();
   }
 });
+
+test('an editor moves the next date and the lead time, changes the interval (a new plan, the old one paused), and makes a meter plan', { timeout: 120_000 }, async () => {
+  const [plan] = (await call('GET', `/api/work/plans?asset=${area.id}`, { token: team.editorA.token })).items;
+  const moved = localDay(35);
+  const { context, page } = await newPage(browser);
+  try {
+    await signInContext(context, team.editorA);
+    await page.goto(`/plans?asset=${area.id}`);
+    const card = page.locator(`article[data-plan-id="${plan.id}"]`);
+    await card.getByRole('button', { name: 'Modifier' }).click();
+    const edit = page.getByRole('dialog', { name: `Modifier le plan « ${TITLE} »` });
+    await expectVisible(edit);
+    assert.equal(await edit.getByLabel(/^Prochaine échéance/).inputValue(), NEXT);
+    await edit.getByLabel(/^Prochaine échéance/).fill(moved);
+    await edit.getByLabel(/^Délai d’anticipation/).fill('2');
+    await edit.getByRole('button', { name: 'Enregistrer' }).click();
+    await expectHidden(edit);
+    await expectVisible(card.getByText(/ses ordres apparaissent 2 jours avant\.$/));
+    const dates = card.getByRole('list', { name: 'Prochaines échéances' }).locator('time');
+    await expectVisible(card.locator(`time[datetime="${moved}"]`));
+    assert.equal(await dates.first().textContent(), frenchDay(moved));
+
+    // The interval cannot change in place: the form makes a new plan from this one and pauses it.
+    await card.getByRole('button', { name: 'Changer l’intervalle' }).click();
+    const replace = page.getByRole('dialog', { name: `Changer l’intervalle de « ${TITLE} »` });
+    await expectVisible(replace);
+    assert.equal(await replace.getByLabel(/^Première échéance/).inputValue(), moved, 'the next date is kept');
+    assert.ok(await replace.getByLabel(/^Glissantes/).isChecked());
+    await replace.getByLabel(/^Tous les/).fill('6');
+    await replace.getByLabel('Unité').selectOption({ label: 'semaines' });
+    assert.equal(await replace.getByLabel(/^Première échéance/).inputValue(), moved, 'still kept after the interval changed');
+    await replace.getByRole('button', { name: 'Créer le nouveau plan' }).click();
+    await expectHidden(replace);
+    await expectVisible(card.getByText('En pause', { exact: true }));
+    const plans = (await call('GET', `/api/work/plans?asset=${area.id}`, { token: team.editorA.token })).items;
+    assert.equal(plans.length, 2);
+    const made = plans.find((p) => p.id !== plan.id);
+    assert.equal(plans.find((p) => p.id === plan.id).status, 'paused');
+    assert.deepEqual(
+      [made.status, made.schedule, made.interval_count, made.interval_unit, made.next_due_date, made.lead_days, made.title],
+      ['active', 'floating', 6, 'week', moved, 2, TITLE],
+    );
+    const fresh = page.locator(`article[data-plan-id="${made.id}"]`);
+    await expectVisible(fresh.getByText(/^Toutes les 6 semaines, comptés depuis la dernière réalisation/));
+    await expectVisible(fresh.locator(`time[datetime="${moved}"]`));
+
+    // A meter plan counts from the meter's latest reading.
+    const meter = await call('POST', '/api/work/meters', {
+      token: team.editorA.token,
+      body: { asset_id: area.id, name: `Heures de marche ${suffix}`, unit: 'h' },
+    });
+    await call('POST', `/api/work/meters/${meter.id}/readings`, { token: team.editorA.token, body: { value: 1200 } });
+    await page.reload();
+    await page.getByRole('button', { name: 'Créer un plan' }).click();
+    const create = page.getByRole('dialog', { name: `Nouveau plan pour L-${suffix} ${AREA}` });
+    await create.getByLabel('Un compteur').check();
+    assert.equal(await create.getByLabel('Compteur', { exact: true }).inputValue(), meter.id);
+    await create.getByLabel(/^Titre/).fill(`Révision moteur ${suffix}`);
+    await create.getByLabel(/^Tous les \(unités du compteur\)/).fill('500');
+    await create.getByRole('button', { name: 'Créer le plan' }).click();
+    await expectHidden(create);
+    const meterCard = page.getByRole('article', { name: `Révision moteur ${suffix}` });
+    await expectVisible(meterCard.getByText(`Tous les 500 h du compteur « Heures de marche ${suffix} »`));
+    await expectVisible(meterCard.getByText(/^Prochain ordre à 1\s?700 h$/));
+    await expectVisible(meterCard.getByText(/^Dernier relevé : 1\s?200 h$/));
+    await screenshot(page, 'plans-desktop');
+  } finally {
+    await context.close();
+  }
+});

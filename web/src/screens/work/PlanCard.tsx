@@ -2,7 +2,7 @@
 // paused, its next due dates (or next meter threshold), and the editors' actions.
 import { Anchor, Badge, Button, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconPencil, IconPlayerPause, IconPlayerPlay } from '@tabler/icons-react';
+import { IconPencil, IconPlayerPause, IconPlayerPlay, IconRepeat } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -120,9 +120,11 @@ interface Props {
   /** Leaves out the equipment line when every plan listed is on the same one. */
   showAsset: boolean;
   onEdit: (plan: PlanView) => void;
+  /** Opens the form that replaces the plan with one of another interval. */
+  onReplace: (plan: PlanView) => void;
 }
 
-export function PlanCard({ plan, canEdit, showAsset, onEdit }: Props) {
+export function PlanCard({ plan, canEdit, showAsset, onEdit, onReplace }: Props) {
   const { t } = useTranslation();
   const scheduleText = useScheduleText();
   const meter = useQuery({ ...meterQuery(plan.meter_id ?? ''), enabled: plan.meter_id != null });
@@ -182,6 +184,16 @@ export function PlanCard({ plan, canEdit, showAsset, onEdit }: Props) {
               }}
             >
               {t('work.plans.edit')}
+            </Button>
+            <Button
+              size="xs"
+              variant="default"
+              leftSection={<IconRepeat size={14} aria-hidden />}
+              onClick={() => {
+                onReplace(plan);
+              }}
+            >
+              {t('work.plans.replace')}
             </Button>
           </Group>
         )}

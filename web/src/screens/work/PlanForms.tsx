@@ -6,11 +6,11 @@ import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { IntervalUnit, Meter, PlanInput, PlanPatch, PlanView, ProcedureSummary, Schedule } from '../../api/types';
+import type { IntervalUnit, Meter, PlanInput, PlanPatch, PlanView, ProcedureSummary } from '../../api/types';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { assetProceduresQuery } from '../assets/assetsApi';
 import { addDays, localDay } from './dates';
-import { useCreatePlan, useUpdatePlan } from './workApi';
+import { useCreatePlan, useReplacePlan, useUpdatePlan } from './workApi';
 
 const UNITS: readonly IntervalUnit[] = ['day', 'week', 'month', 'year'];
 
@@ -36,25 +36,31 @@ interface CreateProps {
   onClose: () => void;
   asset: { id: string; code: string; name: string };
   meters: readonly Meter[];
+  /** The plan whose interval changes: the form starts from it, and it is paused once the new one is made. */
+  replacing?: PlanView | undefined;
 }
 
-export function CreatePlanModal({ opened, onClose, asset, meters }: CreateProps) {
+export function CreatePlanModal({ opened, onClose, asset, meters, replacing }: CreateProps) {
   const { t } = useTranslation();
   return (
     <Modal
       opened={opened}
       onClose={onClose}
-      title={t('work.plans.createTitle', { name: `${asset.code} ${asset.name}` })}
+      title={
+        replacing
+          ? t('work.plans.replaceTitle', { title: replacing.title })
+          : t('work.plans.createTitle', { name: `${asset.code} ${asset.name}` })
+      }
       closeButtonProps={{ 'aria-label': t('common.close') }}
       size="lg"
     >
       {/* Rendered only while open, so each opening starts afresh (today's date, no leftovers). */}
-      <CreatePlanForm asset={asset} meters={meters} onDone={onClose} />
+      <CreatePlanForm asset={asset} meters={meters} replacing={replacing} onDone={onClose} />
     </Modal>
   );
 }
 
-function CreatePlanForm({ asset, meters, onDone }: { asset: CreateProps['asset']; meters: readonly Meter[]; onDone: () => void }) {
+function CreatePlanForm({ asset, meters, replacing, onDone }: Omit<FieldsProps, 'published'>) {
   const { t } = useTranslation();
   const procedures = useQuery(assetProceduresQuery(asset.id));
   if (procedures.isError) return <ProblemAlert error={procedures.error} />;
@@ -66,39 +72,49 @@ function CreatePlanForm({ asset, meters, onDone }: { asset: CreateProps['asset']
     );
   }
   const published = procedures.data.filter((procedure) => procedure.has_published && !procedure.archived);
-  return <CreatePlanFields asset={asset} meters={meters} published={published} onDone={onDone} />;
+  return <CreatePlanFields asset={asset} meters={meters} replacing={replacing} published={published} onDone={onDone} />;
 }
 
 interface FieldsProps {
   asset: CreateProps['asset'];
   meters: readonly Meter[];
   published: readonly ProcedureSummary[];
+  replacing: PlanView | undefined;
   onDone: () => void;
 }
 
-function CreatePlanFields({ asset, meters, published, onDone }: FieldsProps) {
+/** Where a new plan starts: from the plan it replaces (its next date kept), else a monthly fixed plan. */
+function initialValues(today: string, published: readonly ProcedureSummary[], meters: readonly Meter[], old: PlanView | undefined) {
+  const next = old?.next_due_date ?? old?.upcoming.find((occurrence) => !occurrence.work_order_id)?.due_date;
+  return {
+    // A procedure is chosen for the person when there is only one to choose.
+    procedure_id: old?.procedure_id ?? (published.length === 1 ? (published[0]?.id ?? '') : ''),
+    title: old?.title ?? '',
+    trigger: old?.trigger ?? 'time',
+    interval_count: (old?.trigger === 'time' ? old.interval_count : 1) as number | string,
+    interval_unit: old?.interval_unit ?? 'month',
+    schedule: old?.schedule ?? 'fixed',
+    anchor_date: next ?? addInterval(today, 1, 'month'),
+    due_time: old?.due_time.slice(0, 5) ?? '08:00',
+    lead_days: (old?.lead_days ?? 0) as number | string,
+    meter_id: old?.meter_id ?? meters[0]?.id ?? '',
+    meter_interval: (old?.meter_interval ?? '') as number | string,
+    // The same base keeps the thresholds where they were.
+    meter_start: (old?.meter_base ?? '') as number | string,
+  };
+}
+
+function CreatePlanFields({ asset, meters, published, replacing, onDone }: FieldsProps) {
   const { t } = useTranslation();
   const create = useCreatePlan();
+  const replace = useReplacePlan();
+  const mutation = replacing ? replace : create;
   const [today] = useState(() => localDay(new Date()));
-  // Until the first date is chosen by hand, it stays one interval from today.
-  const anchorChosen = useRef(false);
+  // Until the first date is chosen by hand (or kept from the plan replaced), it stays one interval from today.
+  const anchorChosen = useRef(replacing !== undefined);
 
-  const form = useForm({
-    initialValues: {
-      // A procedure is chosen for the person when there is only one to choose.
-      procedure_id: published.length === 1 ? (published[0]?.id ?? '') : '',
-      title: '',
-      trigger: 'time' as 'time' | 'meter',
-      interval_count: 1 as number | string,
-      interval_unit: 'month' as IntervalUnit,
-      schedule: 'fixed' as Schedule,
-      anchor_date: addInterval(today, 1, 'month'),
-      due_time: '08:00',
-      lead_days: 0 as number | string,
-      meter_id: meters[0]?.id ?? '',
-      meter_interval: '' as number | string,
-      meter_start: '' as number | string,
-    },
+  const form = useForm<ReturnType<typeof initialValues>>({
+    initialValues: initialValues(today, published, meters, replacing),
     validate: {
       procedure_id: (value) => (value ? null : t('work.plans.validation.procedure')),
       interval_count: (value, values) => (values.trigger === 'meter' || isWhole(value, 1, 1000) ? null : t('work.plans.validation.count')),
@@ -138,19 +154,20 @@ function CreatePlanFields({ asset, meters, published, onDone }: FieldsProps) {
             meter_interval: Number(values.meter_interval),
             meter_start: values.meter_start === '' ? null : Number(values.meter_start),
           };
-    create.mutate(body, {
-      onSuccess: () => {
-        notifications.show({ color: 'green', message: t('work.plans.created') });
-        onDone();
-      },
-    });
+    const done = () => {
+      notifications.show({ color: 'green', message: t(replacing ? 'work.plans.replaced' : 'work.plans.created') });
+      onDone();
+    };
+    if (replacing) replace.mutate({ old: replacing, body }, { onSuccess: done });
+    else create.mutate(body, { onSuccess: done });
   });
 
   const time = form.values.trigger === 'time';
   return (
     <form onSubmit={submit} noValidate>
       <Stack>
-        <ProblemAlert error={create.error} />
+        <ProblemAlert error={mutation.error} />
+        {replacing && <Text size="sm">{t('work.plans.replaceIntro')}</Text>}
         {published.length === 0 && <Text size="sm">{t('work.plans.form.noProcedure')}</Text>}
         <NativeSelect
           label={t('work.plans.form.procedure')}
@@ -245,8 +262,8 @@ function CreatePlanFields({ asset, meters, published, onDone }: FieldsProps) {
           <Button variant="default" onClick={onDone}>
             {t('common.cancel')}
           </Button>
-          <Button type="submit" loading={create.isPending} disabled={published.length === 0}>
-            {t('work.plans.form.submit')}
+          <Button type="submit" loading={mutation.isPending} disabled={published.length === 0}>
+            {replacing ? t('work.plans.form.replace') : t('work.plans.form.submit')}
           </Button>
         </Group>
       </Stack>

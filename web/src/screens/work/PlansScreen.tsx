@@ -30,6 +30,9 @@ export function PlansScreen() {
 
   const [creating, createModal] = useDisclosure(false);
   const [editing, setEditing] = useState<PlanView | null>(null);
+  const [replacing, setReplacing] = useState<PlanView | null>(null);
+  // The plan replaced may sit on another asset than the one listed (on the list of every plan).
+  const replacingWork = useQuery({ ...assetWorkQuery(replacing?.asset_id ?? ''), enabled: replacing !== null });
 
   return (
     <Stack gap="lg" maw={820}>
@@ -74,9 +77,21 @@ export function PlansScreen() {
         </Text>
       )}
       {plans.data?.map((plan) => (
-        <PlanCard key={plan.id} plan={plan} canEdit={canEdit} showAsset={!assetId} onEdit={setEditing} />
+        <PlanCard key={plan.id} plan={plan} canEdit={canEdit} showAsset={!assetId} onEdit={setEditing} onReplace={setReplacing} />
       ))}
       {asset && work.data && <CreatePlanModal opened={creating} onClose={createModal.close} asset={asset} meters={work.data.meters} />}
+      {replacing && replacingWork.data && (
+        <CreatePlanModal
+          opened
+          onClose={() => {
+            setReplacing(null);
+          }}
+          asset={replacingWork.data.asset}
+          meters={replacingWork.data.meters}
+          replacing={replacing}
+        />
+      )}
+      <ProblemAlert error={replacingWork.error} />
       <EditPlanModal
         plan={editing}
         onClose={() => {

@@ -93,6 +93,10 @@ export const en = {
     resume: 'Resume',
     edit: 'Edit',
     editTitle: 'Edit the plan “{{title}}”',
+    replace: 'Change the interval',
+    replaceTitle: 'Change the interval of “{{title}}”',
+    replaceIntro: 'A plan keeps what brings it back, its interval and its first date: Gamme makes a new plan from this form and pauses this one. Its orders already made stay as they are.',
+    replaced: 'New plan made; the old one is paused.',
     actionsFor: 'Actions on {{title}}',
     form: {
       procedure: 'Procedure',
@@ -118,8 +122,9 @@ export const en = {
       meterStart: 'Counting from the reading',
       meterStartHint: 'Without one, the meter’s latest reading.',
       nextDueDate: 'Next due date',
-      fixedRules: 'What brings the plan back, its interval and its first date stay as they were made: to change them, pause this plan and create another.',
+      fixedRules: 'What brings the plan back, its interval and its first date stay as they were made: “Change the interval” makes a new plan and pauses this one.',
       submit: 'Create the plan',
+      replace: 'Make the new plan',
     },
     validation: {
       procedure: 'Choose a procedure.',
@@ -290,6 +295,10 @@ export const fr: Widen<typeof en> = {
     resume: 'Reprendre',
     edit: 'Modifier',
     editTitle: 'Modifier le plan « {{title}} »',
+    replace: 'Changer l’intervalle',
+    replaceTitle: 'Changer l’intervalle de « {{title}} »',
+    replaceIntro: 'Un plan garde ce qui le fait revenir, son intervalle et sa première date : Gamme crée un nouveau plan d’après ce formulaire et met celui-ci en pause. Ses ordres déjà créés restent tels quels.',
+    replaced: 'Nouveau plan créé ; l’ancien est en pause.',
     actionsFor: 'Actions sur {{title}}',
     form: {
       procedure: 'Procédure',
@@ -315,8 +324,9 @@ export const fr: Widen<typeof en> = {
       meterStart: 'À compter du relevé',
       meterStartHint: 'Sans valeur, le dernier relevé du compteur.',
       nextDueDate: 'Prochaine échéance',
-      fixedRules: 'Ce qui fait revenir le plan, son intervalle et sa première date restent tels qu’ils ont été créés : pour les changer, mettez ce plan en pause et créez-en un autre.',
+      fixedRules: 'Ce qui fait revenir le plan, son intervalle et sa première date restent tels qu’ils ont été créés : « Changer l’intervalle » crée un nouveau plan et met celui-ci en pause.',
       submit: 'Créer le plan',
+      replace: 'Créer le nouveau plan',
     },
     validation: {
       procedure: 'Choisissez une procédure.',

@@ -2,7 +2,7 @@
 // and the calendar.
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { proceduresApi, unwrap, workApi } from '../../api/client';
-import type { PlanInput, PlanPatch } from '../../api/types';
+import type { PlanInput, PlanPatch, PlanView } from '../../api/types';
 
 const keys = {
   all: ['work'] as const,
@@ -106,6 +106,23 @@ export function useUpdatePlan() {
     mutationFn: ({ id, patch }: { id: string; patch: PlanPatch }) =>
       unwrap(workApi.PATCH('/api/work/plans/{id}', { params: { path: { id } }, body: patch })),
     onSuccess: invalidate,
+  });
+}
+
+/**
+ * Changes what a plan cannot change in place (what brings it back, its interval, its first date):
+ * makes the new plan, then pauses the old one, so the equipment is never left without a plan. A
+ * failed pause leaves both active, and the list shows them.
+ */
+export function useReplacePlan() {
+  const invalidate = useInvalidateWork();
+  return useMutation({
+    mutationFn: async ({ old, body }: { old: PlanView; body: PlanInput }) => {
+      const made = await unwrap(workApi.POST('/api/work/plans', { body }));
+      if (old.status === 'active') await unwrap(workApi.POST('/api/work/plans/{id}/pause', { params: { path: { id: old.id } } }));
+      return made;
+    },
+    onSettled: invalidate,
   });
 }
 
