@@ -155,6 +155,23 @@ test('the calendar shows the planned occurrence on its day and an order due, eac
     await expectVisible(orderLink);
     assert.equal(await orderLink.getAttribute('href'), `/work/orders/${order.id}`);
     await screenshot(page, 'calendar-desktop');
+
+    // The next 90 days start the day after these end; a floating plan shows only its next date.
+    // (The server's today is the site's: its answer says where the span ends.)
+    const span = await call('GET', '/api/work/calendar', { token: team.editorA.token });
+    const longDay = (day) =>
+      new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+    const plusDays = (day, n) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    await expectVisible(page.getByText(`Du ${longDay(span.from)} au ${longDay(span.to)}`));
+    await page.getByRole('button', { name: 'Les 90 jours d’après' }).click();
+    const later = plusDays(span.to, 1);
+    await page.waitForURL((url) => url.pathname === '/calendar' && url.searchParams.get('from') === later);
+    await expectVisible(page.getByText(`Du ${longDay(later)} au ${longDay(plusDays(later, 90))}`));
+    assert.equal(await page.getByRole('article', { name: `Planifié : ${TITLE}` }).count(), 0);
+    await page.getByRole('button', { name: 'Aujourd’hui' }).click();
+    await page.waitForURL(/\/calendar$/);
+    await expectVisible(page.getByRole('region', { name: frenchDay(NEXT) }).getByRole('article', { name: `Planifié : ${TITLE}` }));
+
     await orderLink.click();
     await expectVisible(page.getByRole('heading', { level: 1, name: `Contrôler la courroie ${suffix}` }));
 

@@ -1,15 +1,19 @@
 // The calendar, phone first: the next 90 days as a list of days, each with the work orders due
-// that day and the occurrences plans have not made an order for yet.
-import { Anchor, Badge, Center, Group, Loader, Paper, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+// that day and the occurrences plans have not made an order for yet; `?from=` shows another span.
+import { Anchor, Badge, Button, Center, Group, Loader, Paper, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import { IconChevronLeft, IconChevronRight } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import type { Calendar, OrderView, PlannedOccurrence } from '../../api/types';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { usePageTitle } from '../../components/usePageTitle';
-import { localDay, useDayFormat } from './dates';
+import { addDays, localDay, useDayFormat } from './dates';
 import { OrderBadges } from './OrderCard';
 import { calendarQuery } from './workApi';
+
+/** The days one calendar answer spans: `to` is `from` plus 90. */
+const SPAN = 91;
 
 interface Day {
   day: string;
@@ -108,8 +112,14 @@ function PlannedItem({ occurrence }: { occurrence: PlannedOccurrence }) {
 export function CalendarScreen() {
   const { t } = useTranslation();
   usePageTitle(t('work.calendar.title'));
-  const calendar = useQuery(calendarQuery());
+  const [params, setParams] = useSearchParams();
+  const fromParam = params.get('from');
+  const from = fromParam && /^\d{4}-\d{2}-\d{2}$/.test(fromParam) ? fromParam : null;
+  const calendar = useQuery(calendarQuery(from));
   const day = useDayFormat();
+  const show = (next: string | null) => {
+    setParams(next ? { from: next } : {});
+  };
   const days = calendar.data ? byDay(calendar.data) : [];
   const today = localDay(new Date());
 
@@ -122,6 +132,41 @@ export function CalendarScreen() {
           <Text size="sm">{t('work.calendar.range', { from: day(calendar.data.from, 'long'), to: day(calendar.data.to, 'long') })}</Text>
         )}
       </Stack>
+      {calendar.data && (
+        <Group gap="xs">
+          <Button
+            size="xs"
+            variant="default"
+            leftSection={<IconChevronLeft size={14} aria-hidden />}
+            onClick={() => {
+              show(addDays(calendar.data.from, -SPAN));
+            }}
+          >
+            {t('work.calendar.earlier')}
+          </Button>
+          {from && (
+            <Button
+              size="xs"
+              variant="default"
+              onClick={() => {
+                show(null);
+              }}
+            >
+              {t('work.calendar.today')}
+            </Button>
+          )}
+          <Button
+            size="xs"
+            variant="default"
+            rightSection={<IconChevronRight size={14} aria-hidden />}
+            onClick={() => {
+              show(addDays(calendar.data.to, 1));
+            }}
+          >
+            {t('work.calendar.later')}
+          </Button>
+        </Group>
+      )}
       <ProblemAlert error={calendar.error} />
       {calendar.isPending && (
         <Center py="xl">

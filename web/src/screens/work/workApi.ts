@@ -84,11 +84,11 @@ export const meterQuery = (id: string) =>
     staleTime: 60_000,
   });
 
-/** The orders due and the occurrences plans have not made yet, from today for 90 days. */
-export const calendarQuery = () =>
+/** The orders due and the occurrences plans have not made yet, for 90 days from `from` (today when null). */
+export const calendarQuery = (from: string | null) =>
   queryOptions({
-    queryKey: ['work', 'calendar'] as const,
-    queryFn: () => unwrap(workApi.GET('/api/work/calendar')),
+    queryKey: ['work', 'calendar', from] as const,
+    queryFn: () => unwrap(workApi.GET('/api/work/calendar', { params: { query: from ? { from } : {} } })),
   });
 
 /** Makes a plan (editors and admins); the plans, the asset's work and the calendar follow. */
