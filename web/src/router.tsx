@@ -47,6 +47,8 @@ export const router = createBrowserRouter([
           { path: 'runs', lazy: () => import('./screens/runs/RunsScreen').then((m) => ({ Component: m.RunsScreen })) },
           { path: 'runs/:id', lazy: () => import('./screens/runs/RunScreen').then((m) => ({ Component: m.RunScreen })) },
           { path: 'work', lazy: () => import('./screens/work/MyWorkScreen').then((m) => ({ Component: m.MyWorkScreen })) },
+          { path: 'plans', lazy: () => import('./screens/work/PlansScreen').then((m) => ({ Component: m.PlansScreen })) },
+          { path: 'calendar', lazy: () => import('./screens/work/CalendarScreen').then((m) => ({ Component: m.CalendarScreen })) },
           { path: 'work/orders/:id', lazy: () => import('./screens/work/WorkOrderScreen').then((m) => ({ Component: m.WorkOrderScreen })) },
           { path: 'assistant', lazy: () => import('./screens/assistant/AssistantScreen').then((m) => ({ Component: m.AssistantScreen })) },
           { path: 'account', element: <AccountScreen /> },

@@ -5,9 +5,11 @@ import {
   IconBook,
   IconBuildingFactory2,
   IconCalendarCheck,
+  IconCalendarMonth,
   IconChecklist,
   IconChevronDown,
   IconLogout,
+  IconRepeat,
   IconSparkles,
   IconUserCircle,
   IconUsers,
@@ -51,6 +53,8 @@ export function AppLayout() {
     { to: '/assets', label: t('nav.assets'), icon: <IconBuildingFactory2 size={20} aria-hidden /> },
     { to: '/runs', label: t('nav.runs'), icon: <IconChecklist size={20} aria-hidden /> },
     ...(user.role === 'viewer' ? [] : [{ to: '/work', label: t('nav.work'), icon: <IconCalendarCheck size={20} aria-hidden /> }]),
+    { to: '/plans', label: t('nav.plans'), icon: <IconRepeat size={20} aria-hidden /> },
+    { to: '/calendar', label: t('nav.calendar'), icon: <IconCalendarMonth size={20} aria-hidden /> },
     { to: '/assistant', label: t('nav.assistant'), icon: <IconSparkles size={20} aria-hidden /> },
   ];
   if (user.role === 'admin') {

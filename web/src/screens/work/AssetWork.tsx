@@ -1,7 +1,7 @@
 // The work due on an asset, on its page (where a label's QR code leads): its open orders, each
-// opening the order with its start button, and the sheet of labels to print.
+// opening the order with its start button, its maintenance plans, and the sheet of labels to print.
 import { Button, Group, Stack, Text, Title } from '@mantine/core';
-import { IconQrcode } from '@tabler/icons-react';
+import { IconQrcode, IconRepeat } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -18,9 +18,14 @@ export function AssetWork({ assetId }: { assetId: string }) {
         <Title order={3} id="asset-work">
           {t('work.asset.title')}
         </Title>
-        <Button variant="default" size="sm" component={Link} to={`/assets/${assetId}/labels`} leftSection={<IconQrcode size={16} aria-hidden />}>
-          {t('work.labels.print')}
-        </Button>
+        <Group gap="xs">
+          <Button variant="default" size="sm" component={Link} to={`/plans?asset=${assetId}`} leftSection={<IconRepeat size={16} aria-hidden />}>
+            {work.data ? t('work.asset.plans', { count: work.data.plans.length }) : t('nav.plans')}
+          </Button>
+          <Button variant="default" size="sm" component={Link} to={`/assets/${assetId}/labels`} leftSection={<IconQrcode size={16} aria-hidden />}>
+            {t('work.labels.print')}
+          </Button>
+        </Group>
       </Group>
       <ProblemAlert error={work.error} />
       {work.data?.orders.length === 0 && <Text size="sm">{t('work.asset.none')}</Text>}
