@@ -32,7 +32,9 @@ fn owner(table: &str) -> Option<ServiceRole> {
         | "work_order_history"
         | "work_order_signals"
         | "notifications"
-        | "notification_preferences" => Work,
+        | "notification_preferences"
+        | "notification_languages"
+        | "notification_emails" => Work,
         other => panic!("table {other} has no owner here: add it, and its migration's grants"),
     })
 }
