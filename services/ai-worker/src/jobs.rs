@@ -137,8 +137,8 @@ pub enum JobInput {
     AskDocument {
         #[schema(min_items = 1)]
         file_ids: Vec<Uuid>,
-        /// 1 to 2000 characters, not all blank.
-        #[schema(max_length = 2000, pattern = r"\S")]
+        /// 1 to 2000 characters, not all blank (spaces and control characters).
+        #[schema(max_length = 2000, pattern = r"[^\s\x00-\x1F\x7F-\x9F]")]
         question: String,
     },
 }

@@ -137,7 +137,7 @@ export interface components {
             file_ids: string[];
             /** @enum {string} */
             kind: "ask_document";
-            /** @description 1 to 2000 characters, not all blank. */
+            /** @description 1 to 2000 characters, not all blank (spaces and control characters). */
             question: string;
         };
         /** @enum {string} */
