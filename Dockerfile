@@ -18,16 +18,17 @@ COPY migrations/ migrations/
 COPY tests/ tests/
 # The target dir lives in a cache mount (kept between builds, absent from the image): after a
 # code change only Gamme's own crates are compiled again, the dependencies come from the cache.
-# The binaries are copied out in the same step. They are deleted first: a binary that
-# stopped building must fail here, not be shipped stale from the cache.
+# One binary, `gamme`, is every service and `gamme-migrate` (by the name it is called with):
+# the runtime, web server and database and broker clients they share are shipped once, and
+# linked once. It is copied out in the same step, deleted first: a binary that stopped
+# building must fail here, not be shipped stale from the cache.
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/usr/local/cargo/git \
     --mount=type=cache,id=gamme-release-target,target=/build/target \
-    bins="gamme-migrate gamme-auth gamme-procedures gamme-files gamme-ai-worker gamme-work" \
-    && for bin in $bins; do rm -f "target/release/$bin"; done \
-    && cargo build --release --locked --bins \
+    rm -f target/release/gamme \
+    && cargo build --release --locked --package gamme \
     && mkdir -p /out \
-    && for bin in $bins; do cp "target/release/$bin" /out/ || exit 1; done
+    && cp target/release/gamme /out/
 
 FROM debian:bookworm-slim
 # libpq5 for Diesel; openssl for gamme-secrets (random secrets, the self-signed certificate).
@@ -40,7 +41,11 @@ RUN groupadd --system --gid 10001 gamme \
     && useradd --system --uid 10001 --gid gamme --home-dir /var/lib/gamme --shell /usr/sbin/nologin gamme \
     && mkdir -p /var/lib/gamme/files /var/lib/gamme/audit \
     && chown -R gamme:gamme /var/lib/gamme
-COPY --from=build /out/ /usr/local/bin/
+COPY --from=build /out/gamme /usr/local/bin/gamme
+# Each binary's name is a link to `gamme`, which is the binary it is called as.
+RUN for bin in gamme-migrate gamme-auth gamme-procedures gamme-files gamme-ai-worker gamme-work; do \
+        ln -s gamme "/usr/local/bin/$bin"; \
+    done
 COPY docker/gamme-secrets.sh /usr/local/bin/gamme-secrets
 USER gamme
 WORKDIR /var/lib/gamme

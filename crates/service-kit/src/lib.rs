@@ -17,6 +17,7 @@ pub mod health;
 pub mod json;
 pub mod methods;
 pub mod metrics;
+pub mod migrate;
 pub mod openapi;
 pub mod problem;
 pub mod request_id;

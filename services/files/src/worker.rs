@@ -89,14 +89,21 @@ pub enum Runner {
     InProcess,
 }
 
+/// The name a worker child is started under: the binary it runs is `gamme-files`.
+const CHILD_NAME: &str = "gamme-files";
+
 /// The only variables a worker child gets: it needs none of the service's settings.
 const CHILD_ENV: [(&str, &str); 2] = [("PATH", "/usr/local/bin:/usr/bin:/bin"), ("LANG", "C.UTF-8")];
 
 impl Runner {
-    /// A child process when this process is the `gamme-files` binary.
+    /// A child process when this process is `gamme-files`: its own binary, or the image's
+    /// `gamme`, which is every binary and is `gamme-files` by that name (so the child is
+    /// started under that name too).
     pub fn detect(limits: Limits) -> Self {
+        let called = std::env::args_os().next().map(std::path::PathBuf::from);
+        let is_files = called.as_deref().and_then(Path::file_name).is_some_and(|n| n == CHILD_NAME);
         match std::env::current_exe() {
-            Ok(program) if program.file_name().is_some_and(|n| n == "gamme-files") => Runner::Child { program, limits },
+            Ok(program) if is_files => Runner::Child { program, limits },
             _ => Runner::InProcess,
         }
     }
@@ -116,6 +123,7 @@ impl Runner {
             Runner::Child { program, limits } => {
                 let answer = Answer(scratch.join(format!("{}.answer", uuid::Uuid::new_v4().simple())));
                 let child = tokio::process::Command::new(program)
+                    .arg0(CHILD_NAME)
                     .arg("work")
                     .arg(job.as_str())
                     .arg(path)
