@@ -6,7 +6,10 @@ use std::sync::Arc;
 use diesel::{Connection, PgConnection};
 use gamme_bus::{Bus, EventQueue, OutboxRelay, Topology, WorkQueue};
 use gamme_db::{DbError, PgPool};
-use tokio::{sync::Notify, task::JoinHandle};
+use tokio::{
+    sync::{Notify, Semaphore},
+    task::JoinHandle,
+};
 use tokio_util::sync::CancellationToken;
 
 use crate::{config::CommonConfig, health::Readiness};
@@ -16,6 +19,8 @@ pub struct Backbone {
     pub bus: Bus,
     /// Wakes the relay after a commit that added an outbox row.
     pub outbox: Arc<Notify>,
+    /// The turns at the pool every [`Store`] of the service takes (see [`Store`]).
+    turns: Arc<Semaphore>,
     /// Cancelled when the service stops (SIGTERM, a test's cancel, a failed start): every
     /// background task of the service watches it.
     pub shutdown: CancellationToken,
@@ -39,12 +44,13 @@ impl Backbone {
         let outbox = relay.waker();
         let shutdown = CancellationToken::new();
         let relay = tokio::spawn(relay.run(shutdown.clone()));
-        Self { pool, bus, outbox, shutdown, relay }
+        let turns = Store::turns_for(&pool);
+        Self { pool, bus, outbox, turns, shutdown, relay }
     }
 
     /// The database as handlers and tasks use it: reads, and writes that wake the relay.
     pub fn store(&self) -> Store {
-        Store { pool: self.pool.clone(), outbox: self.outbox.clone() }
+        Store { pool: self.pool.clone(), outbox: self.outbox.clone(), turns: self.turns.clone() }
     }
 
     /// `/readyz`: the database and the broker answer.
@@ -65,17 +71,29 @@ impl Backbone {
 /// The one way a service uses its database from async code: sync Diesel on the blocking pool,
 /// a write in one transaction, and the outbox relay woken after a write commits (it may have
 /// added a message).
+///
+/// A call waits for its turn here, first come first served, before it takes a blocking thread
+/// and a connection: there are as many turns as connections. Without them, more requests than
+/// connections park blocking threads in the pool's own wait, which is not a queue (a woken
+/// waiter can lose the connection to a newcomer), and a few requests wait far longer than the
+/// rest under load.
 #[derive(Clone)]
 pub struct Store {
     pub pool: PgPool,
     outbox: Arc<Notify>,
+    turns: Arc<Semaphore>,
 }
 
 impl Store {
     /// A store over `pool` whose writes wake `outbox`: what [`Backbone::store`] gives, for a
     /// test or a tool that runs without a backbone.
     pub fn new(pool: PgPool, outbox: Arc<Notify>) -> Self {
-        Self { pool, outbox }
+        let turns = Self::turns_for(&pool);
+        Self { pool, outbox, turns }
+    }
+
+    fn turns_for(pool: &PgPool) -> Arc<Semaphore> {
+        Arc::new(Semaphore::new(pool.max_size() as usize))
     }
 
     /// Runs `f` on a pooled connection, off the async threads.
@@ -85,7 +103,15 @@ impl Store {
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
-        gamme_db::run(&self.pool, f).await
+        // The semaphore is never closed. The turn goes with the work onto the blocking thread:
+        // a request dropped while its query runs does not give the turn back before the
+        // connection.
+        let turn = self.turns.clone().acquire_owned().await.map_err(|e| E::from(DbError::Task(e.to_string())))?;
+        gamme_db::run(&self.pool, move |conn| {
+            let _turn = turn;
+            f(conn)
+        })
+        .await
     }
 
     /// Runs `f` in one transaction, then wakes the outbox relay.
@@ -95,7 +121,7 @@ impl Store {
         T: Send + 'static,
         E: From<DbError> + From<diesel::result::Error> + Send + 'static,
     {
-        let out = gamme_db::run(&self.pool, move |conn| conn.transaction(f)).await?;
+        let out = self.read(move |conn| conn.transaction(f)).await?;
         self.outbox.notify_one();
         Ok(out)
     }
