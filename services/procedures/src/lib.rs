@@ -21,6 +21,7 @@ pub mod results;
 pub mod reviews;
 pub mod revisions;
 pub mod routes;
+pub mod run_contents;
 pub mod runs;
 pub mod safety;
 pub mod search;
@@ -55,6 +56,7 @@ impl Service for Procedures {
         let store = web::Data::new(backbone.store());
         let signing = web::Data::new(config.signing);
         let views = web::Data::new(views::ReaderViews::new(config.view_cache_bytes));
+        let run_contents = web::Data::new(run_contents::RunContents::default());
         let view_events = views.clone().into_inner().listen(backbone.bus.clone(), backbone.shutdown.clone());
         let chain = web::Data::new(audit_chain::AuditChain::new(&config.audit_key, config.audit_checkpoint.clone()));
         if config.audit_checkpoint.is_none() {
@@ -67,6 +69,7 @@ impl Service for Procedures {
             cfg.app_data(authenticator.clone())
                 .app_data(store.clone())
                 .app_data(views.clone())
+                .app_data(run_contents.clone())
                 .app_data(chain.clone())
                 .app_data(signing.clone())
                 .configure(routes::configure);

@@ -27,6 +27,7 @@ use crate::{
     procedures::Procedure,
     results::{ResultInput, ResultView, StepResult},
     revisions::{Revision, RevisionView},
+    run_contents::RunContents,
     signatures::{self, Meaning, Signature, SigningPolicy, Subject},
     steps::{Content, StepKind, StepView},
     validate,
@@ -375,31 +376,69 @@ impl Run {
         (missing, flagged)
     }
 
-    /// Records the result of `step_id`. Sending a `result_id` again answers the result stored
-    /// under it and changes nothing, even once the run is completed; a new one replaces the
-    /// step's result while the run is open.
-    pub fn record_step(
+    /// Records the result of `step_id` in run `run_id`, as `record_step` does. A `result_id`
+    /// sent again (a retry after a lost answer, the phone's queue replayed) is answered from
+    /// what is stored without locking the run: a replay writes nothing, not even the row lock.
+    pub fn record(
+        conn: &mut PgConnection,
+        run_id: Uuid,
+        actor: &AuthUser,
+        step_id: Uuid,
+        input: ResultInput,
+        contents: &RunContents,
+    ) -> Result<ResultView> {
+        StepResult::check_note(&input)?;
+        let run = Run::find(conn, run_id, actor)?;
+        let content = contents.get(conn, run.revision_id)?;
+        if let Some(stored) = run.stored_result(conn, actor, step_id, input.result_id, &content)? {
+            return Ok(stored);
+        }
+        Run::find_for_update(conn, run_id, actor)?.record_step(conn, actor, step_id, input, contents)
+    }
+
+    /// Records the result of `step_id`; the run is locked. Sending a `result_id` again answers
+    /// the result stored under it and changes nothing, even once the run is completed; a new one
+    /// replaces the step's result while the run is open.
+    fn record_step(
         &self,
         conn: &mut PgConnection,
         actor: &AuthUser,
         step_id: Uuid,
         input: ResultInput,
+        contents: &RunContents,
     ) -> Result<ResultView> {
         let note = StepResult::check_note(&input)?;
-        self.require_technician(actor)?;
-        let content = Content::load(conn, self.revision_id)?;
-        let step = content.steps().find(|s| s.id == step_id).ok_or(ProcError::NotFound("step in this run"))?;
-        if let Some(existing) = StepResult::by_client_id(conn, self.id, input.result_id)? {
-            if existing.run_id != self.id || existing.step_id != step_id {
-                return Err(ProcError::conflict("result_id_conflict", "This result id belongs to another step."));
-            }
-            return Ok(existing.view(Some(step)));
+        let content = contents.get(conn, self.revision_id)?;
+        if let Some(stored) = self.stored_result(conn, actor, step_id, input.result_id, &content)? {
+            return Ok(stored);
         }
         self.require_open()?;
+        let step = content.steps().find(|s| s.id == step_id).ok_or(ProcError::NotFound("step in this run"))?;
         let (previous, stored) = StepResult::store(conn, self.id, self.technician_id, step, input, note, actor.id)?;
         let (before, after) = (previous.map(|p| json!(p)), Some(json!(stored)));
         AuditEvent::record(conn, actor.id, "run.step_recorded", self, before, after)?;
         Ok(stored.view(Some(step)))
+    }
+
+    /// The result stored under `result_id` for `step_id`, if it was sent before: 403 unless
+    /// `actor` may record this run, 404 for a step not in it, 409 when the id is another step's.
+    fn stored_result(
+        &self,
+        conn: &mut PgConnection,
+        actor: &AuthUser,
+        step_id: Uuid,
+        result_id: Uuid,
+        content: &Content,
+    ) -> Result<Option<ResultView>> {
+        self.require_technician(actor)?;
+        let step = content.steps().find(|s| s.id == step_id).ok_or(ProcError::NotFound("step in this run"))?;
+        match StepResult::by_client_id(conn, self.id, result_id)? {
+            Some(existing) if existing.run_id != self.id || existing.step_id != step_id => {
+                Err(ProcError::conflict("result_id_conflict", "This result id belongs to another step."))
+            }
+            Some(existing) => Ok(Some(existing.view(Some(step)))),
+            None => Ok(None),
+        }
     }
 
     /// The hash a sign-off and a verification sign: the run's identity and every result.

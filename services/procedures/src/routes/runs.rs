@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::{
     results::{ResultInput, ResultView},
+    run_contents::RunContents,
     runs::{CompleteRun, Run, RunFilter, RunSummary, RunView, StartRun},
     signatures::SigningPolicy,
 };
@@ -82,13 +83,13 @@ pub async fn get(user: AuthUser, store: web::Data<Store>, id: web::Path<Uuid>) -
 pub async fn record_step(
     user: AuthUser,
     store: web::Data<Store>,
+    contents: web::Data<RunContents>,
     path: web::Path<(Uuid, Uuid)>,
     body: Json<ResultInput>,
 ) -> Result<HttpResponse, Problem> {
     user.require(Roles::RUNNERS)?;
     let ((run_id, step_id), input) = (path.into_inner(), body.into_inner());
-    let result =
-        store.write(move |c| Run::find_for_update(c, run_id, &user)?.record_step(c, &user, step_id, input)).await?;
+    let result = store.write(move |c| Run::record(c, run_id, &user, step_id, input, &contents)).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
