@@ -460,6 +460,41 @@ diesel::table! {
 }
 
 diesel::table! {
+    webhook_deliveries (id) {
+        id -> Uuid,
+        endpoint_id -> Uuid,
+        message_id -> Uuid,
+        event_type -> Text,
+        payload -> Text,
+        state -> Text,
+        attempts -> Int4,
+        created_at -> Timestamptz,
+        next_attempt_at -> Timestamptz,
+        lease_until -> Nullable<Timestamptz>,
+        last_attempt_at -> Nullable<Timestamptz>,
+        last_status -> Nullable<Int4>,
+        last_response -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        last_duration_ms -> Nullable<Int4>,
+        delivered_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Uuid,
+        url -> Text,
+        description -> Text,
+        event_types -> Array<Text>,
+        secret -> Text,
+        active -> Bool,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     work_order_comments (id) {
         id -> Uuid,
         work_order_id -> Uuid,
@@ -569,6 +604,8 @@ diesel::joinable!(steps -> revisions (revision_id));
 diesel::joinable!(steps -> sections (section_id));
 diesel::joinable!(team_members -> teams (team_id));
 diesel::joinable!(team_members -> users (user_id));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_endpoints -> users (created_by));
 diesel::joinable!(work_order_comments -> users (author_id));
 diesel::joinable!(work_order_comments -> work_orders (work_order_id));
 diesel::joinable!(work_order_history -> users (actor_id));
@@ -614,6 +651,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     team_members,
     teams,
     users,
+    webhook_deliveries,
+    webhook_endpoints,
     work_order_comments,
     work_order_history,
     work_order_signals,

@@ -34,7 +34,9 @@ fn owner(table: &str) -> Option<ServiceRole> {
         | "notifications"
         | "notification_preferences"
         | "notification_languages"
-        | "notification_emails" => Work,
+        | "notification_emails"
+        | "webhook_endpoints"
+        | "webhook_deliveries" => Work,
         other => panic!("table {other} has no owner here: add it, and its migration's grants"),
     })
 }

@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use gamme_auth_token::TokenConfig;
 use gamme_service_kit::{CommonConfig, ConfigError, Env, ServiceConfig};
 
-use crate::emails::SmtpConfig;
+use crate::{emails::SmtpConfig, webhook_sender::SenderConfig};
 
 #[derive(Clone)]
 pub struct WorkConfig {
@@ -22,6 +22,8 @@ pub struct WorkConfig {
     pub public_url: String,
     /// Where notification emails go out (`GAMME_SMTP_*`); none: no email is sent.
     pub smtp: Option<SmtpConfig>,
+    /// How webhook deliveries are retried (`GAMME_WEBHOOK_RETRY_BASE_MS`).
+    pub webhooks: SenderConfig,
 }
 
 pub const DEFAULT_TIME_ZONE: &str = "Europe/Paris";
@@ -42,6 +44,7 @@ impl ServiceConfig for WorkConfig {
         }
         let public_url = env.get_or("GAMME_PUBLIC_URL", "http://localhost:8080").trim_end_matches('/').to_owned();
         let smtp = SmtpConfig::from_env(env)?;
+        let webhooks = SenderConfig::from_env(env)?;
         Ok(Self {
             common,
             tokens: TokenConfig::from_env(env)?,
@@ -49,6 +52,7 @@ impl ServiceConfig for WorkConfig {
             scheduler_interval,
             public_url,
             smtp,
+            webhooks,
         })
     }
 

@@ -1,6 +1,6 @@
 //! Gamme's work service: maintenance plans (time- and meter-based), work orders and their
-//! lifecycle, teams, follow-ups from runs, what is due (my work, boards, calendar, compliance)
-//! and asset labels. It talks to the other services through events and read models only.
+//! lifecycle, teams, follow-ups from runs, what is due (my work, boards, calendar, compliance),
+//! asset labels and webhooks. It talks to the other services through events and read models only.
 
 pub mod access;
 pub mod comments;
@@ -25,6 +25,8 @@ pub mod scheduler;
 pub mod settings;
 pub mod teams;
 pub mod text;
+pub mod webhook_sender;
+pub mod webhooks;
 
 use actix_web::{web, HttpResponse};
 use chrono_tz::Tz;
@@ -49,7 +51,7 @@ pub struct AppState {
 pub struct Work;
 
 impl Service for Work {
-    const INFO: Info = Info::new("work", 8185).event_queues(&[runs::QUEUE]);
+    const INFO: Info = Info::new("work", 8185).event_queues(&[runs::QUEUE, webhooks::QUEUE]);
     type Config = WorkConfig;
 
     async fn build(config: WorkConfig, backbone: &Backbone) -> anyhow::Result<Parts> {
@@ -83,7 +85,9 @@ impl Service for Work {
         .documented(&openapi::document())
         .task("run events", runs::run(events, backbone.bus.clone(), shutdown.clone()))
         .task("scheduler", scheduler::run(store.clone(), config.scheduler_interval, zone, shutdown))
-        .task("user events", user_events);
+        .task("user events", user_events)
+        .task("webhook events", webhooks::consume(store.clone(), backbone.bus.clone(), backbone.shutdown.clone()))
+        .task("webhook sender", webhook_sender::run(store.clone(), config.webhooks.clone(), backbone.shutdown.clone()));
         Ok(match emails {
             Some(sender) => parts.task("notification emails", emails::run(sender, backbone.shutdown.clone())),
             None => parts,

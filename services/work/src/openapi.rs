@@ -21,7 +21,12 @@ Who may call what (every route needs a signed-in user):\n\n\
 | plans, teams, meters, meter sources, site and procedure settings | change and read | read | read |\n\
 | record a meter reading | yes | yes | no |\n\
 | compliance, labels, asset work, people | read | read | read |\n\
-| notifications and their preferences | their own | their own | their own |\n\n\
+| notifications and their preferences | their own | their own | their own |\n\
+| webhooks and their deliveries | admins only | no | no |\n\n\
+Webhooks are signed as the Standard Webhooks spec says: headers `webhook-id` (the event's id, the same on every try), \
+`webhook-timestamp` (Unix seconds of the try) and `webhook-signature` (`v1,` and the base64 HMAC-SHA256, keyed with the base64-decoded \
+part of the secret after `whsec_`, of `{webhook-id}.{webhook-timestamp}.{body}`). Any 2xx delivers; anything else is retried with \
+backoff (30 s doubling to 2 h) for a day. Redirects are not followed.\n\n\
 An order with a procedure starts with a run: `POST /api/runs` with `work_order_id`; it is done when the run is signed off."
     ),
     paths(
@@ -42,6 +47,7 @@ An order with a procedure starts with a run: `POST /api/runs` with `work_order_i
         routes::teams::create,
         routes::teams::get,
         routes::teams::update,
+        routes::teams::delete,
         routes::teams::add_member,
         routes::teams::remove_member,
         routes::people::list,
@@ -69,6 +75,13 @@ An order with a procedure starts with a run: `POST /api/runs` with `work_order_i
         routes::notifications::read_all,
         routes::notifications::preferences,
         routes::notifications::set_preferences,
+        routes::webhooks::list,
+        routes::webhooks::create,
+        routes::webhooks::get,
+        routes::webhooks::update,
+        routes::webhooks::delete,
+        routes::webhooks::deliveries,
+        routes::webhooks::retry,
     ),
     components(schemas(gamme_service_kit::Problem)),
     modifiers(&BearerAuth),

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use gamme_db::{
     asset_tree::AssetNode,
-    schema::{asset_teams, team_members, teams},
+    schema::{asset_teams, plans, team_members, teams, work_orders},
     users::Person,
 };
 use serde::{Deserialize, Serialize};
@@ -15,6 +15,8 @@ use uuid::Uuid;
 
 use crate::{
     error::{Result, WorkError},
+    orders::OrderStatus,
+    plans::PlanStatus,
     text,
 };
 
@@ -63,7 +65,19 @@ pub struct TeamPatch {
 pub struct TeamView {
     #[serde(flatten)]
     pub team: Team,
-    pub members: Vec<Person>,
+    pub members: Vec<Member>,
+}
+
+/// A member as a team lists them. Everyone may read teams; only those who assign work (editors,
+/// admins) get the members' emails, as only they may list people (`/api/work/people`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Member {
+    pub id: Uuid,
+    pub display_name: String,
+    pub role: gamme_db::users::Role,
+    pub is_active: bool,
+    /// Editors and admins only.
+    pub email: Option<String>,
 }
 
 /// The team looking after an asset, and the asset it was set on (the asset itself or one above).
@@ -110,6 +124,41 @@ impl Team {
         Ok(team)
     }
 
+    /// Deletes a team with no work waiting on it: no proposed, open or in-progress order and no
+    /// active plan is assigned to it (those would lose their assignee without anyone noticing).
+    /// Its memberships and the assets it looked after go with it; closed orders and paused plans
+    /// keep no team.
+    pub fn delete(conn: &mut PgConnection, id: Uuid) -> Result<()> {
+        let team: Team = teams::table
+            .find(id)
+            .select(Team::as_select())
+            .for_update()
+            .first(conn)
+            .optional()?
+            .ok_or(WorkError::NotFound("team"))?;
+        let orders: i64 = work_orders::table
+            .filter(work_orders::team_id.eq(id))
+            .filter(work_orders::status.eq_any([OrderStatus::Proposed, OrderStatus::Open, OrderStatus::InProgress]))
+            .count()
+            .get_result(conn)?;
+        let active_plans: i64 = plans::table
+            .filter(plans::team_id.eq(id))
+            .filter(plans::status.eq(PlanStatus::Active))
+            .count()
+            .get_result(conn)?;
+        if orders > 0 || active_plans > 0 {
+            return Err(WorkError::conflict(
+                "team_has_work",
+                format!(
+                    "{} still has {orders} order(s) to do and {active_plans} active plan(s): assign them to someone else (or pause the plans) first.",
+                    team.name
+                ),
+            ));
+        }
+        diesel::delete(teams::table.find(id)).execute(conn)?;
+        Ok(())
+    }
+
     pub fn update(conn: &mut PgConnection, id: Uuid, patch: TeamPatch) -> Result<Self> {
         let mut team = Self::find(conn, id)?;
         if let Some(name) = patch.name {
@@ -141,8 +190,18 @@ impl Team {
         Ok(people)
     }
 
-    pub fn view(self, conn: &mut PgConnection) -> QueryResult<TeamView> {
-        let members = Self::members(conn, self.id)?;
+    /// The team with its members, their emails only `with_emails`.
+    pub fn view(self, conn: &mut PgConnection, with_emails: bool) -> QueryResult<TeamView> {
+        let members = Self::members(conn, self.id)?
+            .into_iter()
+            .map(|p| Member {
+                id: p.id,
+                display_name: p.display_name,
+                role: p.role,
+                is_active: p.is_active,
+                email: with_emails.then_some(p.email),
+            })
+            .collect();
         Ok(TeamView { team: self, members })
     }
 

@@ -778,3 +778,44 @@ async fn an_email_the_smtp_server_refuses_is_retried_and_nothing_else_waits() {
     // The order and its in-app notification are there all the same.
     assert_eq!(app.get_ok("/api/work/notifications", &theo).await["unread"], 1);
 }
+
+#[tokio::test]
+async fn everyone_reads_teams_but_only_those_who_assign_work_see_the_members_emails() {
+    let app = spawn_app().await;
+    let (theo, editor, viewer) =
+        (app.user("Theo", Role::Technician), app.user("Emilie", Role::Editor), app.user("Victor", Role::Viewer));
+    let id = app.team("Mécanique", &[&theo]).await;
+    for (who, sees) in [(&theo, false), (&viewer, false), (&editor, true), (&app.admin, true)] {
+        let list = app.get_ok("/api/work/teams", who).await;
+        let one = app.get_ok(&format!("/api/work/teams/{id}"), who).await;
+        for member in [&list["items"][0]["members"][0], &one["members"][0]] {
+            assert_eq!(member["display_name"], "Theo");
+            assert_eq!(member["email"].is_string(), sees, "{member}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_team_is_deleted_only_once_no_work_waits_on_it() {
+    let app = spawn_app().await;
+    let tree = app.tree("D");
+    let (theo, editor) = (app.user("Theo", Role::Technician), app.user("Emilie", Role::Editor));
+    let id = app.team("Électricité", &[&theo]).await;
+    let path = format!("/api/work/teams/{id}");
+    let order = json!({ "title": "Resserrer les bornes", "asset_id": tree.equipment, "team_id": id });
+    let order = expect(app.post("/api/work/orders", &editor, &order).await, StatusCode::CREATED).await;
+    let res = app.call(reqwest::Method::DELETE, &path, &theo, None).await;
+    problem(res, StatusCode::FORBIDDEN).await;
+    let refused = problem(app.call(reqwest::Method::DELETE, &path, &editor, None).await, StatusCode::CONFLICT).await;
+    assert_eq!(refused["code"], "team_has_work");
+    assert_eq!(app.count(&format!("SELECT count(*) AS n FROM team_members WHERE team_id = '{id}'")), 1);
+    // Once the order is closed, the team goes; the closed order keeps its history, without a team.
+    let cancel = format!("/api/work/orders/{}/cancel", order["id"].as_str().unwrap());
+    expect(app.post(&cancel, &editor, &json!({ "reason": "fait ailleurs" })).await, StatusCode::OK).await;
+    assert_eq!(app.call(reqwest::Method::DELETE, &path, &editor, None).await.status(), StatusCode::NO_CONTENT);
+    problem(app.get(&path, &editor).await, StatusCode::NOT_FOUND).await;
+    assert_eq!(app.count(&format!("SELECT count(*) AS n FROM team_members WHERE team_id = '{id}'")), 0);
+    let closed = app.get_ok(&format!("/api/work/orders/{}", order["id"].as_str().unwrap()), &editor).await;
+    assert_eq!(closed["status"], "cancelled");
+    assert!(closed["team_id"].is_null());
+}

@@ -489,6 +489,12 @@ impl World {
         id_of(&ok(&self.admin(), Method::POST, "/api/work/teams", Some(&body), StatusCode::CREATED).await)
     }
 
+    /// A webhook for an event the matrix never causes, at a URL where nothing listens.
+    async fn webhook(&self) -> String {
+        let body = json!({ "url": "http://127.0.0.1:9/matrix", "event_types": ["procedure.published"] });
+        id_of(&ok(&self.admin(), Method::POST, "/api/work/webhooks", Some(&body), StatusCode::CREATED).await)
+    }
+
     async fn meter(&self) -> String {
         let body = json!({ "asset_id": self.equipment, "name": unique("Hours"), "unit": "h" });
         id_of(&ok(&self.admin(), Method::POST, "/api/work/meters", Some(&body), StatusCode::CREATED).await)
@@ -950,12 +956,23 @@ async fn prepare(w: &World, row: &Row, caller: Caller) -> Result<Call, String> {
         ("work", "work_teams_update", "-") => {
             Call::at(&[("id", &w.team().await)]).body(json!({ "name": unique("Matrix renamed team") }))
         }
+        ("work", "work_teams_delete", "-") => Call::at(&[("id", &w.team().await)]),
         ("work", "work_teams_add_member", "-") => Call::at(&[("id", &w.team().await), ("user_id", &w.other.id())]),
         ("work", "work_teams_remove_member", "-") => {
             let team = w.team().await;
             let path = format!("/api/work/teams/{team}/members/{}", w.other.id());
             ok(&admin, Method::PUT, &path, None, StatusCode::OK).await;
             Call::at(&[("id", &team), ("user_id", &w.other.id())])
+        }
+        ("work", "work_webhooks_list", "-") => Call::default(),
+        ("work", "work_webhooks_create", "-") => Call::default()
+            .body(json!({ "url": "http://127.0.0.1:9/matrix", "event_types": ["procedure.published"] })),
+        ("work", "work_webhooks_get" | "work_webhooks_deliveries" | "work_webhooks_delete", "-") => {
+            Call::at(&[("id", &w.webhook().await)])
+        }
+        ("work", "work_webhooks_update", "-") => Call::at(&[("id", &w.webhook().await)]).body(json!({ "active": false })),
+        ("work", "work_webhooks_retry", "-") => {
+            Call::at(&[("id", &w.webhook().await), ("delivery_id", &new_id())]).body(json!({}))
         }
         _ => return Err("matrix.rs has no request for this row".into()),
     };

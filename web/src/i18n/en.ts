@@ -7,6 +7,7 @@ import { en as editor } from '../screens/editor/i18n';
 import { en as runs } from '../screens/runs/i18n';
 import { en as assistant } from '../screens/assistant/i18n';
 import { en as work } from '../screens/work/i18n';
+import { en as webhooks } from '../screens/admin-webhooks/i18n';
 import type { Widen } from './types';
 
 export const en = {
@@ -82,8 +83,11 @@ export const en = {
     work: 'My work',
     plans: 'Plans',
     calendar: 'Calendar',
+    board: 'Boards',
+    teams: 'Teams',
     assistant: 'AI assistant',
     admin: 'Admin',
+    webhooks: 'Webhooks',
     account: 'My account',
     signOut: 'Sign out',
     userMenu: 'Account menu for {{name}}',
@@ -223,6 +227,8 @@ export const en = {
       unknown_files: 'A file this refers to no longer exists.',
       plan_paused: 'This plan is already paused: reload the page.',
       plan_active: 'This plan is not paused: reload the page.',
+      team_name_taken: 'A team with this name already exists.',
+      team_has_work: 'Orders still to do or active plans are assigned to this team: give them to someone else (or pause the plans) first.',
     },
   },
   library,
@@ -231,6 +237,7 @@ export const en = {
   editor,
   runs,
   work,
+  webhooks,
   assistant,
 };
 

@@ -6,6 +6,7 @@ import { fr as editor } from '../screens/editor/i18n';
 import { fr as runs } from '../screens/runs/i18n';
 import { fr as assistant } from '../screens/assistant/i18n';
 import { fr as work } from '../screens/work/i18n';
+import { fr as webhooks } from '../screens/admin-webhooks/i18n';
 import type { Translations } from './en';
 
 export const fr: Translations = {
@@ -81,8 +82,11 @@ export const fr: Translations = {
     work: 'Mon travail',
     plans: 'Plans',
     calendar: 'Calendrier',
+    board: 'Tableaux',
+    teams: 'Équipes',
     assistant: 'Assistant IA',
     admin: 'Administration',
+    webhooks: 'Webhooks',
     account: 'Mon compte',
     signOut: 'Se déconnecter',
     userMenu: 'Menu du compte de {{name}}',
@@ -222,6 +226,8 @@ export const fr: Translations = {
       unknown_files: 'Un fichier cité n’existe plus.',
       plan_paused: 'Ce plan est déjà en pause : rechargez la page.',
       plan_active: 'Ce plan n’est pas en pause : rechargez la page.',
+      team_name_taken: 'Une équipe porte déjà ce nom.',
+      team_has_work: 'Des ordres à faire ou des plans actifs sont encore attribués à cette équipe : confiez-les à quelqu’un d’autre (ou mettez les plans en pause) d’abord.',
     },
   },
   library,
@@ -230,5 +236,6 @@ export const fr: Translations = {
   editor,
   runs,
   work,
+  webhooks,
   assistant,
 };

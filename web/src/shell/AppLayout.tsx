@@ -8,11 +8,14 @@ import {
   IconCalendarMonth,
   IconChecklist,
   IconChevronDown,
+  IconLayoutKanban,
   IconLogout,
+  IconPlugConnected,
   IconRepeat,
   IconSparkles,
   IconUserCircle,
   IconUsers,
+  IconUsersGroup,
 } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -55,10 +58,15 @@ export function AppLayout() {
     ...(user.role === 'viewer' ? [] : [{ to: '/work', label: t('nav.work'), icon: <IconCalendarCheck size={20} aria-hidden /> }]),
     { to: '/plans', label: t('nav.plans'), icon: <IconRepeat size={20} aria-hidden /> },
     { to: '/calendar', label: t('nav.calendar'), icon: <IconCalendarMonth size={20} aria-hidden /> },
+    { to: '/board', label: t('nav.board'), icon: <IconLayoutKanban size={20} aria-hidden /> },
+    { to: '/teams', label: t('nav.teams'), icon: <IconUsersGroup size={20} aria-hidden /> },
     { to: '/assistant', label: t('nav.assistant'), icon: <IconSparkles size={20} aria-hidden /> },
   ];
   if (user.role === 'admin') {
-    items.push({ to: '/admin/users', label: t('nav.admin'), icon: <IconUsers size={20} aria-hidden /> });
+    items.push(
+      { to: '/admin/users', label: t('nav.admin'), icon: <IconUsers size={20} aria-hidden /> },
+      { to: '/admin/webhooks', label: t('nav.webhooks'), icon: <IconPlugConnected size={20} aria-hidden /> },
+    );
   }
   const isActive = (to: string) => (to === '/' ? pathname === '/' : pathname.startsWith(to));
 

@@ -10,6 +10,7 @@ pub mod people;
 pub mod plans;
 pub mod settings;
 pub mod teams;
+pub mod webhooks;
 
 use actix_web::web;
 use gamme_auth_token::AuthUser;
@@ -28,7 +29,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(assets::configure)
             .configure(settings::configure)
             .configure(people::configure)
-            .configure(notifications::configure),
+            .configure(notifications::configure)
+            .configure(webhooks::configure),
     );
 }
 

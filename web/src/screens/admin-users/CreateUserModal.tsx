@@ -1,22 +1,11 @@
 // Create a user; the temporary password is shown once, with a copy button.
-import {
-  ActionIcon,
-  Button,
-  CopyButton,
-  Group,
-  Modal,
-  NativeSelect,
-  Stack,
-  Text,
-  TextInput,
-  Tooltip,
-} from '@mantine/core';
+import { Button, Group, Modal, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconCheck, IconCopy } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { ROLES, type Role } from '../../api/client';
 import { validateEmail, validateRequired } from '../../auth/validation';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { SecretField } from '../../components/SecretField';
 import { useCreateUser } from './usersApi';
 
 interface Props {
@@ -52,28 +41,7 @@ export function CreateUserModal({ opened, onClose }: Props) {
       {created ? (
         <Stack>
           <Text>{t('users.createdIntro', { name: created.user.display_name })}</Text>
-          <TextInput
-            label={t('fields.temporaryPassword')}
-            value={created.temporary_password}
-            readOnly
-            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-            rightSection={
-              <CopyButton value={created.temporary_password}>
-                {({ copied, copy }) => (
-                  <Tooltip label={copied ? t('common.copied') : t('common.copy')} withArrow>
-                    <ActionIcon
-                      variant="subtle"
-                      color={copied ? 'teal' : 'gray'}
-                      onClick={copy}
-                      aria-label={copied ? t('common.copied') : t('common.copy')}
-                    >
-                      {copied ? <IconCheck size={16} aria-hidden /> : <IconCopy size={16} aria-hidden />}
-                    </ActionIcon>
-                  </Tooltip>
-                )}
-              </CopyButton>
-            }
-          />
+          <SecretField label={t('fields.temporaryPassword')} value={created.temporary_password} />
           <Group justify="flex-end">
             <Button onClick={onClose}>{t('common.done')}</Button>
           </Group>

@@ -1,4 +1,5 @@
-// One work order in a list: number, title, equipment, when it is due, priority and status.
+// One work order in a list: number, title, equipment, when it is due, priority and status (and on
+// a board, who it is for).
 import { Badge, Group, Paper, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -40,7 +41,8 @@ export function useDueText() {
   return (due: string | null | undefined) => (due ? t('work.due', { date: format.format(new Date(due)) }) : t('work.noDue'));
 }
 
-export function OrderCard({ order }: { order: OrderView }) {
+/** `showPeople`: who the order is for (its assignee, else its team), where it is not obviously the reader. */
+export function OrderCard({ order, showPeople = false }: { order: OrderView; showPeople?: boolean }) {
   const { t } = useTranslation();
   const dueText = useDueText();
   return (
@@ -51,7 +53,7 @@ export function OrderCard({ order }: { order: OrderView }) {
             <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
               {order.title}
             </Text>
-            <Text size="sm" ff="monospace" c="dimmed">
+            <Text size="sm" ff="monospace" c="dimmed" style={{ flex: 'none', whiteSpace: 'nowrap' }}>
               {t('work.number', { number: order.number })}
             </Text>
           </Group>
@@ -61,6 +63,15 @@ export function OrderCard({ order }: { order: OrderView }) {
                 {order.asset.code}
               </Text>{' '}
               {order.asset.name}
+            </Text>
+          )}
+          {showPeople && (
+            <Text size="sm" c="dimmed">
+              {order.assignee
+                ? t('work.board.assignedTo', { name: order.assignee.name })
+                : order.team
+                  ? t('work.board.forTeam', { name: order.team.name })
+                  : t('work.order.nobody')}
             </Text>
           )}
           <Text size="sm" c={order.overdue ? 'red.8' : 'dimmed'}>

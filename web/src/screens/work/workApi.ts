@@ -1,8 +1,8 @@
-// Server state of the work screens: my work, one order, and what a person does with it; plans
-// and the calendar.
+// Server state of the work screens: my work, one order, and what a person does with it; plans,
+// the calendar, boards and compliance; teams and their members.
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { proceduresApi, unwrap, workApi } from '../../api/client';
-import type { PlanInput, PlanPatch, PlanView } from '../../api/types';
+import type { Priority, PlanInput, PlanPatch, PlanView, TeamInput, TeamPatch } from '../../api/types';
 
 const keys = {
   all: ['work'] as const,
@@ -134,6 +134,91 @@ export function usePausePlan() {
       pause
         ? unwrap(workApi.POST('/api/work/plans/{id}/pause', { params: { path: { id } } }))
         : unwrap(workApi.POST('/api/work/plans/{id}/resume', { params: { path: { id } } })),
+    onSuccess: invalidate,
+  });
+}
+
+/** What a board shows: one team, site, person or priority, or any combination (each optional). */
+export interface BoardFilter {
+  team?: string;
+  site?: string;
+  assignee?: string;
+  priority?: Priority;
+}
+
+/** The board's columns: proposed, open, in progress, and done in the last 14 days. */
+export const boardQuery = (filter: BoardFilter) =>
+  queryOptions({
+    queryKey: ['work', 'board', filter] as const,
+    queryFn: () => unwrap(workApi.GET('/api/work/board', { params: { query: filter } })),
+  });
+
+/** Preventive orders done on time, per site and month (this one and `months - 1` before): every site, or one. */
+export const complianceQuery = (site: string | null, months: number) =>
+  queryOptions({
+    queryKey: ['work', 'compliance', site, months] as const,
+    queryFn: () => unwrap(workApi.GET('/api/work/compliance', { params: { query: site ? { site, months } : { months } } })),
+  });
+
+/** Every team with its members, by name (everyone may read them). */
+export const teamsQuery = () =>
+  queryOptions({
+    queryKey: ['work', 'teams'] as const,
+    queryFn: async () => (await unwrap(workApi.GET('/api/work/teams'))).items,
+    staleTime: 30_000,
+  });
+
+export const teamQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['work', 'team', id] as const,
+    queryFn: () => unwrap(workApi.GET('/api/work/teams/{id}', { params: { path: { id } } })),
+  });
+
+/** The people work can go to (not viewers): the pickers of editors and admins only. */
+export const peopleQuery = () =>
+  queryOptions({
+    queryKey: ['work', 'people'] as const,
+    queryFn: async () => (await unwrap(workApi.GET('/api/work/people'))).items,
+    staleTime: 60_000,
+  });
+
+/** Makes a team (editors and admins). */
+export function useCreateTeam() {
+  const invalidate = useInvalidateWork();
+  return useMutation({
+    mutationFn: (body: TeamInput) => unwrap(workApi.POST('/api/work/teams', { body })),
+    onSuccess: invalidate,
+  });
+}
+
+/** Renames a team or changes its description (editors and admins). */
+export function useUpdateTeam(id: string) {
+  const invalidate = useInvalidateWork();
+  return useMutation({
+    mutationFn: (patch: TeamPatch) => unwrap(workApi.PATCH('/api/work/teams/{id}', { params: { path: { id } }, body: patch })),
+    onSuccess: invalidate,
+  });
+}
+
+/** Deletes a team no order to do and no active plan is assigned to (editors and admins). */
+export function useDeleteTeam(id: string) {
+  const invalidate = useInvalidateWork();
+  return useMutation({
+    mutationFn: () => unwrap(workApi.DELETE('/api/work/teams/{id}', { params: { path: { id } } })),
+    onSuccess: invalidate,
+  });
+}
+
+/** Adds a person to a team or removes one (editors and admins); my work and boards follow. */
+export function useTeamMember(id: string) {
+  const invalidate = useInvalidateWork();
+  return useMutation({
+    mutationFn: ({ userId, add }: { userId: string; add: boolean }) => {
+      const params = { path: { id, user_id: userId } };
+      return add
+        ? unwrap(workApi.PUT('/api/work/teams/{id}/members/{user_id}', { params }))
+        : unwrap(workApi.DELETE('/api/work/teams/{id}/members/{user_id}', { params }));
+    },
     onSuccess: invalidate,
   });
 }
