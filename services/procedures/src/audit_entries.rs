@@ -16,8 +16,10 @@ use crate::{
 
 pub const QUEUE: EventQueue = EventQueue { name: "procedures.audit", event_types: &["audit.entry"] };
 
-/// Each entry is one short insert.
-const PREFETCH: u16 = 16;
+/// One message in hand at a time, so a replica enters a thing's entries in the order its owner
+/// sent them (a role change, then a deactivation, read in that order by an auditor). Each
+/// entry is one short insert, and they are few: one at a time keeps up.
+const PREFETCH: u16 = 1;
 
 /// Consumes the queue until `shutdown`.
 pub async fn run(store: Store, bus: Bus, shutdown: CancellationToken) {
