@@ -184,6 +184,11 @@ struct Walked {
 }
 
 /// Lower-cased words of letters and digits, for the prefix part of the query.
+/// `text` with each control character turned into a space.
+fn words_only(text: &str) -> String {
+    text.replace(char::is_control, " ")
+}
+
 fn prefix_query(q: &str) -> Option<String> {
     let words: Vec<String> =
         q.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(12).map(str::to_lowercase).collect();
@@ -368,10 +373,14 @@ impl Binds<'_> {
 
 pub fn search(conn: &mut PgConnection, params: &SearchParams, editor: bool) -> Result<Page<Hit>> {
     let pager: Pager<After> = Pager::new(PAGE, params.limit, params.cursor.as_deref())?;
-    let q = params.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    // A control character separates words like a space (and Postgres text cannot hold NUL).
+    let typed = params.q.as_deref().map(words_only);
+    let q = typed.as_deref().map(str::trim).filter(|q| !q.is_empty());
     if q.is_some_and(|q| q.chars().count() > 200) {
         return Err(ProcError::invalid("The search text is limited to 200 characters."));
     }
+    // No tag holds a control character: such a filter matches nothing, as Postgres can compare it.
+    let tag = params.tag.as_deref().map(words_only);
     let assets = match params.asset {
         Some(id) => {
             Asset::find(conn, id)?;
@@ -383,7 +392,7 @@ pub fn search(conn: &mut PgConnection, params: &SearchParams, editor: bool) -> R
         q: q.unwrap_or(""),
         prefix: q.and_then(prefix_query).unwrap_or_default(),
         assets,
-        tag: params.tag.as_deref(),
+        tag: tag.as_deref(),
         status: if editor { params.status.map(|s| s.to_string()) } else { None },
     };
     let sql = Statements::new(editor, &binds, params.archived);

@@ -631,6 +631,14 @@ async fn search_is_accent_and_case_insensitive_in_french_and_english_with_filter
     assert_eq!(codes(app.get_ok("/api/procedures?q=pom", &a).await), vec!["PM-POMPE-001"], "prefix while typing");
     assert_eq!(codes(app.get_ok("/api/procedures?q=PM-FAN-002", &a).await), vec!["PM-FAN-002"], "by code");
     assert!(codes(app.get_ok("/api/procedures?q=turbine", &a).await).is_empty());
+    // A control character (even NUL, which Postgres text cannot hold) is a space between words.
+    assert_eq!(codes(app.get_ok("/api/procedures?q=pompe%00%C2%9C", &a).await), vec!["PM-POMPE-001"]);
+    assert_eq!(
+        codes(app.get_ok("/api/procedures?q=%00", &a).await),
+        codes(app.get_ok("/api/procedures", &a).await),
+        "only blanks: no words to find"
+    );
+    assert!(codes(app.get_ok("/api/procedures?tag=Hydrau%00lique", &a).await).is_empty());
 
     // Filters: asset with descendants, tag, status.
     let by_site = app.get_ok(&format!("/api/procedures?asset={}", site["id"].as_str().unwrap()), &a).await;
