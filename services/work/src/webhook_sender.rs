@@ -12,8 +12,20 @@
 //! after a wait that doubles from `GAMME_WEBHOOK_RETRY_BASE_MS` (30 s) up to 240 times that
 //! (2 h), until a day has passed since the event: about 20 tries. Redirects are not followed.
 //! Deliveries settled more than 30 days ago are dropped.
+//!
+//! Where a webhook may point: a receiver on the plant's network (private addresses) or the
+//! internet, never the machine itself or its cloud's metadata service. An address that is
+//! loopback, link-local (169.254.0.0/16, where metadata services answer, and fe80::/10),
+//! unspecified, multicast or broadcast is refused, whether the URL names it or a name resolves
+//! to it (the client's resolver drops such answers, so a name cannot be pointed there after
+//! the check). Loopback is allowed only where asked (`GAMME_WEBHOOK_ALLOW_LOOPBACK`, on by
+//! default in development, where receivers run beside the stack).
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    net::{IpAddr, SocketAddr},
+    sync::Arc,
+    time::Duration,
+};
 
 use chrono::{DateTime, Utc};
 use diesel::{prelude::*, sql_query, sql_types};
@@ -45,6 +57,8 @@ pub struct SenderConfig {
     pub retry_base: Duration,
     /// How often an idle sender looks for due deliveries.
     pub poll: Duration,
+    /// Whether receivers on loopback are posted to (`GAMME_WEBHOOK_ALLOW_LOOPBACK`).
+    pub loopback_allowed: bool,
 }
 
 impl SenderConfig {
@@ -56,8 +70,69 @@ impl SenderConfig {
                 reason: "must be at least 1".into(),
             });
         }
-        Ok(Self { retry_base: Duration::from_millis(base), poll: Duration::from_millis(500) })
+        let development = !env.environment()?.is_production();
+        let loopback_allowed = env.parse("GAMME_WEBHOOK_ALLOW_LOOPBACK", development)?;
+        Ok(Self { retry_base: Duration::from_millis(base), poll: Duration::from_millis(500), loopback_allowed })
     }
+}
+
+/// Why webhooks may not reach `ip`, if they may not.
+pub fn refused(ip: IpAddr, loopback_allowed: bool) -> Option<&'static str> {
+    let ip = match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    };
+    if ip.is_loopback() {
+        return (!loopback_allowed).then_some("a loopback address (this machine)");
+    }
+    match ip {
+        _ if ip.is_unspecified() => Some("an unspecified address"),
+        _ if ip.is_multicast() => Some("a multicast address"),
+        IpAddr::V4(v4) if v4.is_link_local() => Some("a link-local address (where metadata services answer)"),
+        IpAddr::V4(v4) if v4.is_broadcast() || v4.octets()[0] == 0 => Some("a broadcast or \"this network\" address"),
+        IpAddr::V6(v6) if v6.is_unicast_link_local() => Some("a link-local address"),
+        _ => None,
+    }
+}
+
+/// The words of a refusal, so that a delivery's error names it.
+const REFUSAL: &str = "webhooks may not reach";
+
+/// Resolves receivers' names, keeping only addresses webhooks may reach.
+struct ReachableOnly {
+    loopback_allowed: bool,
+}
+
+impl reqwest::dns::Resolve for ReachableOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let loopback_allowed = self.loopback_allowed;
+        Box::pin(async move {
+            let host = name.as_str().to_owned();
+            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let mut why = None;
+            let kept: Vec<SocketAddr> = found
+                .into_iter()
+                .filter(|a| match refused(a.ip(), loopback_allowed) {
+                    Some(reason) => {
+                        why = Some(format!("{host} is {reason}, which {REFUSAL}"));
+                        false
+                    }
+                    None => true,
+                })
+                .collect();
+            match (kept.is_empty(), why) {
+                (true, Some(why)) => Err(why.into()),
+                _ => Ok(Box::new(kept.into_iter()) as reqwest::dns::Addrs),
+            }
+        })
+    }
+}
+
+/// Why the URL's host may not be posted to, when it is an address webhooks may not reach.
+fn refused_literal(url: &str, loopback_allowed: bool) -> Option<String> {
+    let parsed = reqwest::Url::parse(url).ok()?;
+    let ip: IpAddr = parsed.host_str()?.trim_start_matches('[').trim_end_matches(']').parse().ok()?;
+    refused(ip, loopback_allowed).map(|reason| format!("{ip} is {reason}, which {REFUSAL}"))
 }
 
 /// A delivery claimed for posting, with where and how (no `Debug`: it holds the secret).
@@ -175,8 +250,11 @@ async fn excerpt(mut response: reqwest::Response) -> String {
     String::from_utf8_lossy(&kept).into_owned()
 }
 
-async fn post(client: &reqwest::Client, d: &Claimed) -> Attempt {
+async fn post(client: &reqwest::Client, d: &Claimed, loopback_allowed: bool) -> Attempt {
     let started = std::time::Instant::now();
+    if let Some(why) = refused_literal(&d.url, loopback_allowed) {
+        return Attempt { status: None, response: None, error: Some(why), duration: started.elapsed() };
+    }
     let timestamp = Utc::now().timestamp();
     let id = d.message_id.to_string();
     let sent = client
@@ -196,7 +274,11 @@ async fn post(client: &reqwest::Client, d: &Claimed) -> Attempt {
             (Some(status.as_u16()), Some(body), error)
         }
         Err(e) if e.is_timeout() => (None, None, Some(format!("no answer within {} s", TIMEOUT.as_secs()))),
-        Err(e) if e.is_connect() => (None, None, Some("could not connect to the receiver".to_owned())),
+        Err(e) if e.is_connect() => {
+            let chain = gamme_service_kit::problem::error_chain(&e);
+            let refusal = chain.split(": ").find(|part| part.contains(REFUSAL)).map(str::to_owned);
+            (None, None, Some(refusal.unwrap_or_else(|| "could not connect to the receiver".to_owned())))
+        }
         Err(e) => (None, None, Some(gamme_service_kit::problem::error_chain(&e))),
     };
     Attempt { status, response, error, duration: started.elapsed() }
@@ -207,6 +289,7 @@ pub async fn run(store: Store, config: SenderConfig, shutdown: CancellationToken
     let client = match reqwest::Client::builder()
         .timeout(TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
+        .dns_resolver(Arc::new(ReachableOnly { loopback_allowed: config.loopback_allowed }))
         .user_agent(concat!("Gamme-Webhooks/", env!("CARGO_PKG_VERSION")))
         .build()
     {
@@ -217,6 +300,7 @@ pub async fn run(store: Store, config: SenderConfig, shutdown: CancellationToken
         }
     };
     let slots = Arc::new(Semaphore::new(CONCURRENCY));
+    let loopback_allowed = config.loopback_allowed;
     let mut rounds: u64 = 0;
     while !shutdown.is_cancelled() {
         rounds += 1;
@@ -241,7 +325,7 @@ pub async fn run(store: Store, config: SenderConfig, shutdown: CancellationToken
             let Ok(slot) = slots.clone().acquire_owned().await else { return };
             let (client, store, base) = (client.clone(), store.clone(), config.retry_base);
             tokio::spawn(async move {
-                let attempt = post(&client, &delivery).await;
+                let attempt = post(&client, &delivery, loopback_allowed).await;
                 if !attempt.delivered() {
                     tracing::info!(delivery = %delivery.id, attempt = delivery.attempts + 1, error = ?attempt.error, "webhook delivery failed");
                 }
@@ -257,5 +341,37 @@ pub async fn run(store: Store, config: SenderConfig, shutdown: CancellationToken
             _ = shutdown.cancelled() => break,
             _ = tokio::time::sleep(config.poll) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_machine_itself_and_metadata_services_are_refused_the_plant_network_is_not() {
+        for ip in ["127.0.0.1", "127.8.9.1", "::1", "::ffff:127.0.0.1"] {
+            assert!(refused(ip.parse().unwrap(), false).is_some(), "{ip}");
+            assert!(refused(ip.parse().unwrap(), true).is_none(), "{ip} with loopback allowed");
+        }
+        for ip in [
+            "169.254.169.254",
+            "fe80::1",
+            "0.0.0.0",
+            "::",
+            "0.1.2.3",
+            "224.0.0.1",
+            "ff02::1",
+            "255.255.255.255",
+            "::ffff:169.254.169.254",
+        ] {
+            assert!(refused(ip.parse().unwrap(), true).is_some(), "{ip}");
+        }
+        for ip in ["10.1.2.3", "192.168.1.20", "172.16.0.5", "fd00::5", "100.64.1.1", "93.184.216.34", "2001:db8::1"] {
+            assert!(refused(ip.parse().unwrap(), false).is_none(), "{ip}");
+        }
+        assert!(refused_literal("http://[::1]:8080/hook", false).is_some_and(|w| w.contains(REFUSAL)));
+        assert!(refused_literal("http://169.254.169.254/latest/meta-data/", true).is_some());
+        assert!(refused_literal("https://erp.usine.test/hook", false).is_none());
     }
 }

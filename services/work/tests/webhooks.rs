@@ -200,3 +200,35 @@ async fn only_admins_manage_webhooks_and_bad_input_changes_nothing() {
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     problem(app.get(&path, &app.admin).await, StatusCode::NOT_FOUND).await;
 }
+
+#[tokio::test]
+async fn a_webhook_to_this_machine_is_refused_by_address_and_by_name_and_the_receiver_gets_nothing() {
+    // As in production: loopback is refused (development turns it on for receivers beside the stack).
+    let app =
+        spawn_app_with(&[("GAMME_WEBHOOK_RETRY_BASE_MS", "300"), ("GAMME_WEBHOOK_ALLOW_LOOPBACK", "false")]).await;
+    let tree = app.tree("L");
+    let editor = app.user("Emilie", Role::Editor);
+    let receiver = Receiver::start(&[(200, Duration::ZERO)]).await;
+    let by_address = register(&app, &receiver.url, &["work_order.created"]).await;
+    let by_name = register(&app, &receiver.url.replace("127.0.0.1", "localhost"), &["work_order.created"]).await;
+    let order = json!({ "title": "Contrôler l'accouplement", "asset_id": tree.equipment });
+    expect(app.post("/api/work/orders", &editor, &order).await, StatusCode::CREATED).await;
+
+    for (hook, named) in [(&by_address, "127.0.0.1"), (&by_name, "localhost")] {
+        let path = format!("/api/work/webhooks/{}/deliveries", hook["id"].as_str().unwrap());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let tried = loop {
+            let page = app.get_ok(&path, &app.admin).await;
+            let items = page["items"].as_array().unwrap().clone();
+            if items.iter().any(|d| d["attempts"].as_i64() >= Some(2)) {
+                break items;
+            }
+            assert!(Instant::now() < deadline, "no attempt recorded: {page:#}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        let error = tried[0]["last_error"].as_str().unwrap_or_default();
+        assert!(error.contains(named) && error.contains("loopback"), "the error names the refusal: {error}");
+        assert_ne!(tried[0]["state"], "delivered");
+    }
+    assert!(receiver.received().is_empty(), "a refused webhook reached the receiver");
+}
